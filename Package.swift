@@ -1,0 +1,71 @@
+// swift-tools-version: 6.1
+// Docket: a MongoDB-style document database in pure Swift.
+//
+// libbson (Debian `libbson-dev`) is only a test oracle and benchmark baseline. The targets that link it are
+// added only when its header is installed, so `swift build` and `swift test` work without it; `.ci/run`
+// installs it and checks that the oracle tests really ran.
+import Foundation
+import PackageDescription
+
+let hasLibBSON = FileManager.default.fileExists(atPath: "/usr/include/libbson-1.0/bson.h")
+
+var targets: [Target] = [
+    .target(name: "DocketBSON"),
+    .target(name: "Docket", dependencies: ["DocketBSON"]),
+    .target(name: "DocketWorkloads", dependencies: ["DocketBSON"]),
+    .executableTarget(
+        name: "docket",
+        dependencies: [
+            "Docket", "DocketBSON", "DocketWorkloads",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]
+    ),
+    // libFuzzer entry points; see README "Fuzzing". They build (and do nothing) in a plain `swift build`.
+    .executableTarget(name: "FuzzBSONDecoder", dependencies: ["DocketBSON"], path: "Fuzz/FuzzBSONDecoder"),
+    .executableTarget(name: "FuzzExtendedJSON", dependencies: ["DocketBSON"], path: "Fuzz/FuzzExtendedJSON"),
+    .target(name: "DocketTestSupport", dependencies: ["DocketBSON"], path: "Tests/DocketTestSupport"),
+    .testTarget(name: "DocketBSONTests", dependencies: ["DocketBSON", "DocketTestSupport", "DocketWorkloads"]),
+    .testTarget(name: "DocketTests", dependencies: ["Docket", "DocketTestSupport"]),
+    .testTarget(name: "DocketCLITests", dependencies: ["DocketBSON", "DocketWorkloads", "DocketTestSupport"]),
+    .testTarget(
+        name: "SpecTests",
+        dependencies: ["DocketBSON", "DocketTestSupport"],
+        exclude: ["Resources"]
+    ),
+]
+
+if hasLibBSON {
+    targets += [
+        .systemLibrary(
+            name: "CLibBSON",
+            path: "Sources/CLibBSON",
+            pkgConfig: "libbson-1.0",
+            providers: [.apt(["libbson-dev"])]
+        ),
+        .testTarget(name: "BSONOracleTests", dependencies: ["DocketBSON", "DocketTestSupport", "CLibBSON"]),
+        .executableTarget(
+            name: "BSONCodec",
+            dependencies: [
+                "DocketBSON", "DocketWorkloads", "CLibBSON",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/BSONCodec",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+}
+
+let package = Package(
+    name: "Docket",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "DocketBSON", targets: ["DocketBSON"]),
+        .library(name: "Docket", targets: ["Docket"]),
+        .executable(name: "docket", targets: ["docket"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: targets
+)

@@ -1,0 +1,381 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Limits applied while reading BSON.
+public struct BSONReaderOptions: Sendable, Hashable {
+    /// The deepest nesting of documents and arrays accepted (the top-level document is depth 0).
+    ///
+    /// MongoDB allows 100 levels of nesting.
+    public var maxDepth: Int
+    /// The largest top-level document accepted, in bytes (MongoDB's limit is 16 MiB).
+    public var maxDocumentSize: Int
+
+    /// Creates options; the defaults are MongoDB's limits.
+    public init(maxDepth: Int = 100, maxDocumentSize: Int = 16 * 1024 * 1024) {
+        self.maxDepth = maxDepth
+        self.maxDocumentSize = maxDocumentSize
+    }
+
+    /// MongoDB's limits: 100 levels of nesting, 16 MiB documents.
+    public static let `default` = BSONReaderOptions()
+}
+
+extension Document {
+    /// Decodes and fully validates one BSON document that fills `bytes` exactly.
+    ///
+    /// Validation covers every length prefix, terminator and boolean, UTF-8 in keys and strings, the nesting
+    /// depth and the size limit.
+    /// - Throws: ``BSONError`` with the byte offset of the problem.
+    public init(bsonBytes bytes: [UInt8], options: BSONReaderOptions = .default) throws(BSONError) {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(BSONError) -> Document in try Document(bsonBuffer: buffer, options: options) }
+        }
+        self = try result.get()
+    }
+
+    /// Decodes and fully validates one BSON document that fills `buffer` exactly.
+    ///
+    /// - Parameter baseOffset: added to byte offsets in errors (the buffer's position in a larger input).
+    /// - Throws: ``BSONError`` with the byte offset of the problem.
+    public init(
+        bsonBuffer buffer: UnsafeRawBufferPointer,
+        options: BSONReaderOptions = .default,
+        baseOffset: Int = 0
+    ) throws(BSONError) {
+        let reader = BSONByteReader(buffer: buffer, baseOffset: baseOffset, options: options)
+        let length = try reader.checkTopLevelLength(at: 0)
+        guard length == buffer.count else {
+            throw reader.error(.trailingBytes, "document length \(length) differs from the \(buffer.count) bytes given", at: 0)
+        }
+        self = try reader.readDocument(at: 0, limit: buffer.count, depth: 0).document
+    }
+}
+
+/// Validating reader over a buffer of BSON bytes.
+///
+/// Every read is bounded by an explicit limit (the end of the enclosing container), so a lying length prefix is
+/// caught where it appears and never reads outside the buffer.
+@usableFromInline struct BSONByteReader {
+    let base: UnsafeRawPointer?
+    let count: Int
+    let baseOffset: Int
+    let options: BSONReaderOptions
+
+    @usableFromInline init(buffer: UnsafeRawBufferPointer, baseOffset: Int, options: BSONReaderOptions) {
+        base = buffer.baseAddress
+        count = buffer.count
+        self.baseOffset = baseOffset
+        self.options = options
+    }
+
+    func error(_ kind: BSONError.Kind, _ message: String, at offset: Int) -> BSONError {
+        BSONError(kind, message, byteOffset: baseOffset + offset)
+    }
+
+    @inline(__always) func byte(_ at: Int) -> UInt8 { base.unsafelyUnwrapped.load(fromByteOffset: at, as: UInt8.self) }
+
+    @inline(__always) func int32(_ at: Int) -> Int32 {
+        Int32(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: at, as: Int32.self))
+    }
+
+    @inline(__always) func int64(_ at: Int) -> Int64 {
+        Int64(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: at, as: Int64.self))
+    }
+
+    @inline(__always) func uint64(_ at: Int) -> UInt64 {
+        UInt64(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+    }
+
+    /// Checks the length prefix of a top-level document at `offset` against the buffer and the size limit.
+    func checkTopLevelLength(at offset: Int) throws(BSONError) -> Int {
+        guard count - offset >= 4 else {
+            throw error(.unexpectedEnd, "input ends inside a document's length prefix", at: offset)
+        }
+        let length = Int(int32(offset))
+        guard length >= 5 else { throw error(.invalidLength, "document length \(length) is less than 5", at: offset) }
+        guard length <= options.maxDocumentSize else {
+            throw error(
+                .sizeLimitExceeded,
+                "document length \(length) exceeds the limit of \(options.maxDocumentSize) bytes",
+                at: offset
+            )
+        }
+        guard length <= count - offset else {
+            throw error(
+                .unexpectedEnd,
+                "document length \(length) exceeds the \(count - offset) bytes remaining",
+                at: offset
+            )
+        }
+        return length
+    }
+
+    /// Checks the length prefix and terminator of a document starting at `offset` that must end by `limit`;
+    /// returns the offset of its terminating NUL.
+    @inline(__always) func documentBounds(at offset: Int, limit: Int, depth: Int) throws(BSONError) -> Int {
+        guard depth <= options.maxDepth else {
+            throw error(.depthLimitExceeded, "documents nested deeper than \(options.maxDepth) levels", at: offset)
+        }
+        guard limit - offset >= 5 else {
+            throw error(.unexpectedEnd, "embedded document needs at least 5 bytes", at: offset)
+        }
+        let length = Int(int32(offset))
+        guard length >= 5 else { throw error(.invalidLength, "document length \(length) is less than 5", at: offset) }
+        guard length <= limit - offset else {
+            throw error(.invalidLength, "document length \(length) overruns its container", at: offset)
+        }
+        let end = offset + length - 1
+        guard byte(end) == 0 else {
+            throw error(.missingTerminator, "document is not terminated by a NUL byte", at: end)
+        }
+        return end
+    }
+
+    /// Reads a NUL-terminated key or C string starting at `offset`, before `limit`.
+    @inline(__always) func readCString(at offset: Int, limit: Int) throws(BSONError) -> (String, Int) {
+        let start = base.unsafelyUnwrapped + offset
+        guard let nul = memchr(start, 0, limit - offset) else {
+            throw error(.missingTerminator, "string is not terminated by a NUL byte", at: offset)
+        }
+        let length = UnsafeRawPointer(nul) - start
+        let bytes = UnsafeRawBufferPointer(start: start, count: length)
+        guard let s = makeString(bytes) else { throw error(.invalidUTF8, "invalid UTF-8 in a key or C string", at: offset) }
+        return (s, offset + length + 1)
+    }
+
+    /// Reads a length-prefixed string (which may contain NUL bytes) at `offset`, before `limit`.
+    @inline(__always) func readString(at offset: Int, limit: Int) throws(BSONError) -> (String, Int) {
+        guard limit - offset >= 4 else { throw error(.unexpectedEnd, "string length prefix is truncated", at: offset) }
+        let length = Int(int32(offset))
+        guard length >= 1 else { throw error(.invalidLength, "string length \(length) is less than 1", at: offset) }
+        guard length <= limit - offset - 4 else {
+            throw error(.invalidLength, "string length \(length) overruns its container", at: offset)
+        }
+        let end = offset + 4 + length - 1
+        guard byte(end) == 0 else { throw error(.missingTerminator, "string is not terminated by a NUL byte", at: end) }
+        let bytes = UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset + 4, count: length - 1)
+        guard let s = makeString(bytes) else { throw error(.invalidUTF8, "invalid UTF-8 in a string", at: offset + 4) }
+        return (s, end + 1)
+    }
+
+    /// Reads a document (or array) at `offset` that must end by `limit`; returns it and the offset after it.
+    func readDocument(at offset: Int, limit: Int, depth: Int) throws(BSONError) -> (document: Document, end: Int) {
+        let end = try documentBounds(at: offset, limit: limit, depth: depth)
+        var fields: [Document.Element] = []
+        fields.reserveCapacity(8)
+        var p = offset + 4
+        while p < end {
+            let typeOffset = p
+            let typeByte = byte(p)
+            guard typeByte != 0 else { throw error(.invalidLength, "document terminated before its length", at: p) }
+            let (key, valueOffset) = try readCString(at: p + 1, limit: end)
+            let (value, next) = try readValue(typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth)
+            fields.append((key: key, value: value))
+            p = next
+        }
+        return (Document(elements: fields), end + 1)
+    }
+
+    func readArray(at offset: Int, limit: Int, depth: Int) throws(BSONError) -> (array: [BSONValue], end: Int) {
+        let end = try documentBounds(at: offset, limit: limit, depth: depth)
+        var values: [BSONValue] = []
+        var p = offset + 4
+        while p < end {
+            let typeOffset = p
+            let typeByte = byte(p)
+            guard typeByte != 0 else { throw error(.invalidLength, "array terminated before its length", at: p) }
+            // Array keys are not checked against "0", "1", …: BSON readers accept any key, as libbson does.
+            let valueOffset = try skipCString(at: p + 1, limit: end)
+            let (value, next) = try readValue(typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth)
+            values.append(value)
+            p = next
+        }
+        return (values, end + 1)
+    }
+
+    @inline(__always) func skipCString(at offset: Int, limit: Int) throws(BSONError) -> Int {
+        let start = base.unsafelyUnwrapped + offset
+        guard let nul = memchr(start, 0, limit - offset) else {
+            throw error(.missingTerminator, "key is not terminated by a NUL byte", at: offset)
+        }
+        let length = UnsafeRawPointer(nul) - start
+        guard validateUTF8(UnsafeRawBufferPointer(start: start, count: length)) else {
+            throw error(.invalidUTF8, "invalid UTF-8 in a key", at: offset)
+        }
+        return offset + length + 1
+    }
+
+    @inline(__always) func need(_ n: Int, at offset: Int, limit: Int, _ what: String) throws(BSONError) {
+        guard limit - offset >= n else { throw error(.unexpectedEnd, "\(what) is truncated", at: offset) }
+    }
+
+    /// Reads the value of an element whose type byte is at `typeOffset` and value starts at `offset`.
+    func readValue(
+        _ typeByte: UInt8,
+        typeOffset: Int,
+        at p: Int,
+        limit: Int,
+        depth: Int
+    ) throws(BSONError) -> (BSONValue, Int) {
+        switch typeByte {
+        case 0x01:
+            try need(8, at: p, limit: limit, "double")
+            return (.double(Double(bitPattern: uint64(p))), p + 8)
+        case 0x02:
+            let (s, next) = try readString(at: p, limit: limit)
+            return (.string(s), next)
+        case 0x03:
+            let (d, next) = try readDocument(at: p, limit: limit, depth: depth + 1)
+            return (.document(d), next)
+        case 0x04:
+            let (a, next) = try readArray(at: p, limit: limit, depth: depth + 1)
+            return (.array(a), next)
+        case 0x05:
+            return try readBinary(at: p, limit: limit)
+        case 0x06:
+            return (.undefined, p)
+        case 0x07:
+            try need(12, at: p, limit: limit, "ObjectId")
+            let high = UInt32(bigEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: p, as: UInt32.self))
+            let low = UInt64(bigEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: p + 4, as: UInt64.self))
+            return (.objectID(ObjectID(high: high, low: low)), p + 12)
+        case 0x08:
+            try need(1, at: p, limit: limit, "boolean")
+            switch byte(p) {
+            case 0: return (.bool(false), p + 1)
+            case 1: return (.bool(true), p + 1)
+            default: throw error(.invalidBoolean, "boolean byte is \(byte(p)), not 0 or 1", at: p)
+            }
+        case 0x09:
+            try need(8, at: p, limit: limit, "datetime")
+            return (.datetime(int64(p)), p + 8)
+        case 0x0A:
+            return (.null, p)
+        case 0x0B:
+            let (pattern, afterPattern) = try readCString(at: p, limit: limit)
+            let (options, next) = try readCString(at: afterPattern, limit: limit)
+            return (.regex(BSONRegex(pattern: pattern, options: options)), next)
+        case 0x0C:
+            let (namespace, afterNamespace) = try readString(at: p, limit: limit)
+            try need(12, at: afterNamespace, limit: limit, "DBPointer id")
+            let id = ObjectID(bytes: UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + afterNamespace, count: 12))
+            return (.dbPointer(DBPointer(namespace: namespace, id: id)), afterNamespace + 12)
+        case 0x0D:
+            let (s, next) = try readString(at: p, limit: limit)
+            return (.javascript(s), next)
+        case 0x0E:
+            let (s, next) = try readString(at: p, limit: limit)
+            return (.symbol(s), next)
+        case 0x0F:
+            return try readCodeWithScope(at: p, limit: limit, depth: depth)
+        case 0x10:
+            try need(4, at: p, limit: limit, "int32")
+            return (.int32(int32(p)), p + 4)
+        case 0x11:
+            try need(8, at: p, limit: limit, "timestamp")
+            let raw = uint64(p)
+            return (.timestamp(BSONTimestamp(timestamp: UInt32(raw >> 32), increment: UInt32(truncatingIfNeeded: raw))), p + 8)
+        case 0x12:
+            try need(8, at: p, limit: limit, "int64")
+            return (.int64(int64(p)), p + 8)
+        case 0x13:
+            try need(16, at: p, limit: limit, "decimal128")
+            return (.decimal128(Decimal128(high: uint64(p + 8), low: uint64(p))), p + 16)
+        case 0x7F:
+            return (.maxKey, p)
+        case 0xFF:
+            return (.minKey, p)
+        default:
+            throw error(.invalidType, "unknown BSON element type 0x\(String(typeByte, radix: 16))", at: typeOffset)
+        }
+    }
+
+    func readBinary(at p: Int, limit: Int) throws(BSONError) -> (BSONValue, Int) {
+        try need(5, at: p, limit: limit, "binary header")
+        let length = Int(int32(p))
+        guard length >= 0 else { throw error(.invalidLength, "binary length \(length) is negative", at: p) }
+        guard length <= limit - p - 5 else {
+            throw error(.invalidLength, "binary length \(length) overruns its container", at: p)
+        }
+        let subtype = Binary.Subtype(byte(p + 4))
+        var start = p + 5
+        var payload = length
+        if subtype == .binaryOld {
+            guard length >= 4 else {
+                throw error(.invalidLength, "binary subtype 2 needs an inner length prefix", at: p)
+            }
+            let inner = Int(int32(start))
+            guard inner == length - 4 else {
+                throw error(
+                    .invalidLength,
+                    "binary subtype 2 inner length \(inner) does not match outer length \(length)",
+                    at: start
+                )
+            }
+            start += 4
+            payload -= 4
+        }
+        let bytes = [UInt8](UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + start, count: payload))
+        return (.binary(Binary(subtype: subtype, bytes: bytes)), p + 5 + length)
+    }
+
+    func readCodeWithScope(at p: Int, limit: Int, depth: Int) throws(BSONError) -> (BSONValue, Int) {
+        try need(4, at: p, limit: limit, "code with scope length")
+        let total = Int(int32(p))
+        guard total >= 14 else {
+            throw error(.invalidLength, "code with scope length \(total) is less than the minimum 14", at: p)
+        }
+        guard total <= limit - p else {
+            throw error(.invalidLength, "code with scope length \(total) overruns its container", at: p)
+        }
+        let end = p + total
+        let (code, scopeOffset) = try readString(at: p + 4, limit: end)
+        let (scope, scopeEnd) = try readDocument(at: scopeOffset, limit: end, depth: depth + 1)
+        guard scopeEnd == end else {
+            throw error(.invalidLength, "code with scope length \(total) disagrees with its contents", at: p)
+        }
+        return (.javascriptWithScope(CodeWithScope(code: code, scope: scope)), end)
+    }
+}
+
+/// Makes a `String` from bytes that must be valid UTF-8; `nil` if they are not.
+@inline(__always) func makeString(_ bytes: UnsafeRawBufferPointer) -> String? {
+    String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+}
+
+/// Whether the bytes are valid UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
+@usableFromInline func validateUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    var i = 0
+    let n = bytes.count
+    while i < n {
+        let b0 = bytes[i]
+        if b0 < 0x80 {
+            i += 1
+            continue
+        }
+        if b0 < 0xC2 { return false }
+        if b0 < 0xE0 {
+            guard i + 1 < n, bytes[i + 1] & 0xC0 == 0x80 else { return false }
+            i += 2
+        } else if b0 < 0xF0 {
+            guard i + 2 < n, bytes[i + 1] & 0xC0 == 0x80, bytes[i + 2] & 0xC0 == 0x80 else { return false }
+            let b1 = bytes[i + 1]
+            if b0 == 0xE0 && b1 < 0xA0 { return false }
+            if b0 == 0xED && b1 >= 0xA0 { return false }
+            i += 3
+        } else if b0 < 0xF5 {
+            guard i + 3 < n, bytes[i + 1] & 0xC0 == 0x80, bytes[i + 2] & 0xC0 == 0x80, bytes[i + 3] & 0xC0 == 0x80
+            else { return false }
+            let b1 = bytes[i + 1]
+            if b0 == 0xF0 && b1 < 0x90 { return false }
+            if b0 == 0xF4 && b1 >= 0x90 { return false }
+            i += 4
+        } else {
+            return false
+        }
+    }
+    return true
+}

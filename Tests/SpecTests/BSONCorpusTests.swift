@@ -322,10 +322,11 @@ private func runParseError(_ c: ParseErrorCase, bsonType: String) -> [String] {
         }
         var wrapper: [UInt8] = []
         Document(elements: [(key: "d", value: .string(c.string))]).appendExtendedJSON(to: &wrapper)
-        let text = String(decoding: wrapper, as: UTF8.self).replacingOccurrences(
-            of: #"{"d":"#,
-            with: #"{"d":{"$numberDecimal":"#
-        ) + "}"
+        let text =
+            String(decoding: wrapper, as: UTF8.self).replacingOccurrences(
+                of: #"{"d":"#,
+                with: #"{"d":{"$numberDecimal":"#
+            ) + "}"
         if let document = try? Document(extendedJSON: text) {
             problems.append("$numberDecimal accepted: \(text) → \(document.extendedJSONString(mode: .canonical))")
         }
@@ -335,7 +336,8 @@ private func runParseError(_ c: ParseErrorCase, bsonType: String) -> [String] {
     // must parse as plain JSON (so the failure comes from Extended JSON rules, not a syntax error).
     do {
         let document = try Document(extendedJSON: c.string)
-        problems.append("Extended JSON parsing succeeded but must fail: \(document.extendedJSONString(mode: .canonical))")
+        problems.append(
+            "Extended JSON parsing succeeded but must fail: \(document.extendedJSONString(mode: .canonical))")
     } catch let error {
         if error.kind != .invalidExtendedJSON { problems.append("unexpected error kind \(error.kind): \(error)") }
         if error.line == nil || error.column == nil { problems.append("error lacks line and column: \(error)") }

@@ -138,7 +138,8 @@ private struct JSONTreeParser {
             let start = position
             var isInteger = true
             while position < bytes.count, let c = Optional(bytes[position]),
-                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) || [UInt8(ascii: "-"), UInt8(ascii: "+")].contains(c)
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
+                    || [UInt8(ascii: "-"), UInt8(ascii: "+")].contains(c)
                     || [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(c)
             {
                 if [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(c) { isInteger = false }

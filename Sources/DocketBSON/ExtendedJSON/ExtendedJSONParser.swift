@@ -247,7 +247,8 @@ struct ExtendedJSONParser {
         throw error("unterminated string", at: quote)
     }
 
-    private mutating func parseEscapedString(quote: Int, start: Int) throws(BSONError) -> (value: String, hasNUL: Bool) {
+    private mutating func parseEscapedString(quote: Int, start: Int) throws(BSONError) -> (value: String, hasNUL: Bool)
+    {
         var bytes = [UInt8](UnsafeBufferPointer(start: base.unsafelyUnwrapped + start, count: position - start))
         var hasNUL = false
         while position < count {
@@ -394,7 +395,9 @@ struct ExtendedJSONParser {
             }
             return (.double(negative ? -d : d), Shape(origin: origin))
         }
-        let text = String(decoding: UnsafeBufferPointer(start: base.unsafelyUnwrapped + start, count: position - start), as: UTF8.self)
+        let text = String(
+            decoding: UnsafeBufferPointer(start: base.unsafelyUnwrapped + start, count: position - start), as: UTF8.self
+        )
         guard let d = Double(text) else { throw error("invalid number", at: start) }
         return (.double(d), Shape(origin: origin))
     }
@@ -562,7 +565,8 @@ struct ExtendedJSONParser {
         if fields.count == 2, let k0, let k1 {
             switch (k0, k1) {
             case (.code, .scope), (.scope, .code):
-                let (code, scope) = k0 == .code ? (fields[0].value, fields[1].value) : (fields[1].value, fields[0].value)
+                let (code, scope) =
+                    k0 == .code ? (fields[0].value, fields[1].value) : (fields[1].value, fields[0].value)
                 let scopeOrigin = k0 == .code ? secondOrigin : firstShape.origin
                 guard case .string(let c) = code else { throw fail("$code must be a string") }
                 guard case .document(let s) = scope, scopeOrigin == .document else {
@@ -570,13 +574,15 @@ struct ExtendedJSONParser {
                 }
                 return .javascriptWithScope(CodeWithScope(code: c, scope: s))
             case (.binary, .type), (.type, .binary):
-                let (payload, type) = k0 == .binary ? (fields[0].value, fields[1].value) : (fields[1].value, fields[0].value)
+                let (payload, type) =
+                    k0 == .binary ? (fields[0].value, fields[1].value) : (fields[1].value, fields[0].value)
                 guard options.allowsLegacyForms, case .string(let b64) = payload, case .string(let t) = type else {
                     throw fail("legacy $binary must be {\"$binary\": <base64 string>, \"$type\": <hex string>}")
                 }
                 return try makeBinary(base64: b64, subtype: t, fail)
             case (.regex, .options), (.options, .regex):
-                let (pattern, flags) = k0 == .regex ? (fields[0].value, fields[1].value) : (fields[1].value, fields[0].value)
+                let (pattern, flags) =
+                    k0 == .regex ? (fields[0].value, fields[1].value) : (fields[1].value, fields[0].value)
                 guard options.allowsLegacyForms, case .string(let p) = pattern, case .string(let o) = flags else {
                     return nil
                 }

@@ -262,8 +262,12 @@ struct ExtendedJSONWriter {
 
     private mutating func writeObjectID(_ id: ObjectID) {
         out.append(UInt8(ascii: "\""))
-        for shift in stride(from: 24, through: 0, by: -8) { hexByte(UInt8(truncatingIfNeeded: id.high >> UInt32(shift))) }
-        for shift in stride(from: 56, through: 0, by: -8) { hexByte(UInt8(truncatingIfNeeded: id.low >> UInt64(shift))) }
+        for shift in stride(from: 24, through: 0, by: -8) {
+            hexByte(UInt8(truncatingIfNeeded: id.high >> UInt32(shift)))
+        }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            hexByte(UInt8(truncatingIfNeeded: id.low >> UInt64(shift)))
+        }
         out.append(UInt8(ascii: "\""))
     }
 

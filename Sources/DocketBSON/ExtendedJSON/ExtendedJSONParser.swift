@@ -190,9 +190,8 @@ struct ExtendedJSONParser {
             let keyOffset = position
             let (key, keyHasNUL) = try parseString()
             if keyHasNUL { throw error("keys cannot contain a NUL character", at: keyOffset) }
-            if !sawWrapperKey && key.utf8.first == UInt8(ascii: "$") && WrapperKey(key) != nil {
-                sawWrapperKey = true
-            }
+            let kind = key.utf8.first == UInt8(ascii: "$") ? WrapperKey(key) : nil
+            if kind != nil { sawWrapperKey = true }
             skipWhitespace()
             guard position < count, byte(position) == UInt8(ascii: ":") else {
                 throw error("expected ':' after an object key")
@@ -206,8 +205,17 @@ struct ExtendedJSONParser {
             } else if fields.count == 1 {
                 shape.second = valueShape.origin
             }
-            fields.append((key: key, value: value))
             skipWhitespace()
+            if fields.isEmpty && !isTopLevel, let kind, position < count && byte(position) == UInt8(ascii: "}") {
+                // A one-key wrapper such as {"$numberInt": "1"}: interpreted without building a field array.
+                position += 1
+                depth -= 1
+                if let wrapped = try interpretSingleField(kind, key: key, value: value, shape: valueShape, at: start) {
+                    return (wrapped, Shape(origin: .wrapper))
+                }
+                return (.document(Document(elements: [(key: key, value: value)])), shape)
+            }
+            fields.append((key: key, value: value))
             guard position < count else { throw error("unexpected end of input: unterminated object") }
             let c = byte(position)
             position += 1
@@ -230,15 +238,17 @@ struct ExtendedJSONParser {
         let quote = position
         position += 1
         let start = position
+        var highBits: UInt8 = 0
         while position < count {
             let b = byte(position)
+            highBits |= b
             if b == UInt8(ascii: "\"") {
                 let run = UnsafeBufferPointer(start: base.unsafelyUnwrapped + start, count: position - start)
                 position += 1
-                guard let s = String(validating: run, as: UTF8.self) else {
+                guard highBits < 0x80 || validateUTF8(UnsafeRawBufferPointer(run)) else {
                     throw error("string is not valid UTF-8", at: quote)
                 }
-                return (s, false)
+                return (String(decoding: run, as: UTF8.self), false)
             }
             if b == UInt8(ascii: "\\") { return try parseEscapedString(quote: quote, start: start) }
             if b < 0x20 { throw error("control characters must be escaped in strings") }
@@ -255,10 +265,10 @@ struct ExtendedJSONParser {
             let b = byte(position)
             if b == UInt8(ascii: "\"") {
                 position += 1
-                guard let s = String(validating: bytes, as: UTF8.self) else {
+                guard bytes.withUnsafeBytes({ validateUTF8($0) }) else {
                     throw error("string is not valid UTF-8", at: quote)
                 }
-                return (s, hasNUL)
+                return (String(decoding: bytes, as: UTF8.self), hasNUL)
             }
             if b < 0x20 { throw error("control characters must be escaped in strings") }
             if b != UInt8(ascii: "\\") {
@@ -419,147 +429,8 @@ struct ExtendedJSONParser {
         let k0 = WrapperKey(fields[0].key)
         if fields.count == 1 {
             guard let k0 else { return nil }
-            let value = fields[0].value
-            switch k0 {
-            case .oid:
-                guard case .string(let s) = value, let id = try? ObjectID(parsing: s) else {
-                    throw fail("$oid must be a string of 24 hexadecimal digits")
-                }
-                return .objectID(id)
-            case .symbol:
-                guard case .string(let s) = value else { throw fail("$symbol must be a string") }
-                return .symbol(s)
-            case .numberInt:
-                guard case .string(let s) = value, let v = parseStrictInteger(s), let i = Int32(exactly: v) else {
-                    throw fail("$numberInt must be a string holding a 32-bit integer")
-                }
-                return .int32(i)
-            case .numberLong:
-                guard case .string(let s) = value, let v = parseStrictInteger(s) else {
-                    throw fail("$numberLong must be a string holding a 64-bit integer")
-                }
-                return .int64(v)
-            case .numberDouble:
-                guard case .string(let s) = value, let d = parseDoubleString(s) else {
-                    throw fail("$numberDouble must be a string holding a decimal number, Infinity, -Infinity or NaN")
-                }
-                return .double(d)
-            case .numberDecimal:
-                guard case .string(let s) = value else { throw fail("$numberDecimal must be a string") }
-                do {
-                    return .decimal128(try Decimal128(parsing: s))
-                } catch {
-                    throw fail("$numberDecimal: \(error.message)")
-                }
-            case .binary:
-                guard case .document(let body) = value, firstShape.origin == .document, body.count == 2 else {
-                    throw fail("$binary must be {\"base64\": <string>, \"subType\": <hex string>}")
-                }
-                var base64: String?
-                var subType: String?
-                for (key, v) in body {
-                    guard case .string(let s) = v else {
-                        throw fail("$binary base64 and subType must be strings")
-                    }
-                    if key == "base64" && base64 == nil {
-                        base64 = s
-                    } else if key == "subType" && subType == nil {
-                        subType = s
-                    } else {
-                        throw fail("$binary must have exactly the keys base64 and subType")
-                    }
-                }
-                return try makeBinary(base64: base64!, subtype: subType!, fail)
-            case .uuid:
-                guard case .string(let s) = value, let bytes = parseUUIDBytes(s) else {
-                    throw fail("$uuid must be a UUID string such as 73ffd264-44b3-4c69-90e8-e7d1dfc035d4")
-                }
-                return .binary(Binary(subtype: .uuid, bytes: bytes))
-            case .code:
-                guard case .string(let s) = value else { throw fail("$code must be a string") }
-                return .javascript(s)
-            case .scope:
-                throw fail("$scope must come with $code")
-            case .timestamp:
-                guard case .document(let body) = value, firstShape.origin == .document, body.count == 2,
-                    firstShape.first == .integer, firstShape.second == .integer
-                else {
-                    throw fail("$timestamp must be {\"t\": <integer>, \"i\": <integer>}")
-                }
-                var t: UInt32?
-                var i: UInt32?
-                for (key, v) in body {
-                    guard let n = v.int64Value, v.type == .int32 || v.type == .int64, let u = UInt32(exactly: n)
-                    else {
-                        throw fail("$timestamp t and i must be integers from 0 to 4294967295")
-                    }
-                    if key == "t" && t == nil {
-                        t = u
-                    } else if key == "i" && i == nil {
-                        i = u
-                    } else {
-                        throw fail("$timestamp must have exactly the keys t and i")
-                    }
-                }
-                return .timestamp(BSONTimestamp(timestamp: t!, increment: i!))
-            case .regularExpression:
-                guard case .document(let body) = value, firstShape.origin == .document, body.count == 2 else {
-                    throw fail("$regularExpression must be {\"pattern\": <string>, \"options\": <string>}")
-                }
-                var pattern: String?
-                var flags: String?
-                for (key, v) in body {
-                    guard case .string(let s) = v else {
-                        throw fail("$regularExpression pattern and options must be strings")
-                    }
-                    if key == "pattern" && pattern == nil {
-                        pattern = s
-                    } else if key == "options" && flags == nil {
-                        flags = s
-                    } else {
-                        throw fail("$regularExpression must have exactly the keys pattern and options")
-                    }
-                }
-                return try makeRegex(pattern: pattern!, options: flags!, fail)
-            case .dbPointer:
-                guard case .document(let body) = value, firstShape.origin == .document, body.count == 2 else {
-                    throw fail("$dbPointer must be {\"$ref\": <string>, \"$id\": {\"$oid\": <hex string>}}")
-                }
-                var namespace: String?
-                var id: ObjectID?
-                for (key, v) in body {
-                    if key == "$ref", namespace == nil, case .string(let s) = v {
-                        namespace = s
-                    } else if key == "$id", id == nil, case .objectID(let o) = v {
-                        id = o
-                    } else {
-                        throw fail("$dbPointer must have exactly a string $ref and an ObjectId $id")
-                    }
-                }
-                return .dbPointer(DBPointer(namespace: namespace!, id: id!))
-            case .date:
-                switch value {
-                case .string(let s):
-                    guard let ms = parseISODate(s) else {
-                        throw fail("$date string must be an ISO-8601 date-time such as 1970-01-01T00:00:00Z")
-                    }
-                    return .datetime(ms)
-                case .int64(let ms) where firstShape.origin == .wrapper:
-                    return .datetime(ms)
-                default:
-                    throw fail("$date must be an ISO-8601 string or {\"$numberLong\": <string>}")
-                }
-            case .minKey, .maxKey:
-                guard case .int32(1) = value, firstShape.origin == .integer else {
-                    throw fail("\(fields[0].key) must be 1")
-                }
-                return k0 == .minKey ? .minKey : .maxKey
-            case .undefined:
-                guard case .bool(true) = value else { throw fail("$undefined must be true") }
-                return .undefined
-            case .regex, .options, .type:
-                return nil
-            }
+            return try interpretSingleField(
+                k0, key: fields[0].key, value: fields[0].value, shape: firstShape, at: start)
         }
         let k1 = WrapperKey(fields[1].key)
         if fields.count == 2, let k0, let k1 {
@@ -598,6 +469,155 @@ struct ExtendedJSONParser {
             }
         }
         return nil
+    }
+
+    /// Interprets a one-key object whose key is a wrapper key (`{"$oid": …}`, `{"$numberLong": …}`, …).
+    private func interpretSingleField(
+        _ kind: WrapperKey, key: String, value: BSONValue, shape firstShape: Shape, at start: Int
+    )
+        throws(BSONError) -> BSONValue?
+    {
+        func fail(_ message: String) -> BSONError { error(message, at: start) }
+        switch kind {
+        case .oid:
+            guard case .string(let s) = value, let id = try? ObjectID(parsing: s) else {
+                throw fail("$oid must be a string of 24 hexadecimal digits")
+            }
+            return .objectID(id)
+        case .symbol:
+            guard case .string(let s) = value else { throw fail("$symbol must be a string") }
+            return .symbol(s)
+        case .numberInt:
+            guard case .string(let s) = value, let v = parseStrictInteger(s), let i = Int32(exactly: v) else {
+                throw fail("$numberInt must be a string holding a 32-bit integer")
+            }
+            return .int32(i)
+        case .numberLong:
+            guard case .string(let s) = value, let v = parseStrictInteger(s) else {
+                throw fail("$numberLong must be a string holding a 64-bit integer")
+            }
+            return .int64(v)
+        case .numberDouble:
+            guard case .string(let s) = value, let d = parseDoubleString(s) else {
+                throw fail("$numberDouble must be a string holding a decimal number, Infinity, -Infinity or NaN")
+            }
+            return .double(d)
+        case .numberDecimal:
+            guard case .string(let s) = value else { throw fail("$numberDecimal must be a string") }
+            do {
+                return .decimal128(try Decimal128(parsing: s))
+            } catch {
+                throw fail("$numberDecimal: \(error.message)")
+            }
+        case .binary:
+            guard case .document(let body) = value, firstShape.origin == .document, body.count == 2 else {
+                throw fail("$binary must be {\"base64\": <string>, \"subType\": <hex string>}")
+            }
+            var base64: String?
+            var subType: String?
+            for (key, v) in body {
+                guard case .string(let s) = v else {
+                    throw fail("$binary base64 and subType must be strings")
+                }
+                if key == "base64" && base64 == nil {
+                    base64 = s
+                } else if key == "subType" && subType == nil {
+                    subType = s
+                } else {
+                    throw fail("$binary must have exactly the keys base64 and subType")
+                }
+            }
+            return try makeBinary(base64: base64!, subtype: subType!, fail)
+        case .uuid:
+            guard case .string(let s) = value, let bytes = parseUUIDBytes(s) else {
+                throw fail("$uuid must be a UUID string such as 73ffd264-44b3-4c69-90e8-e7d1dfc035d4")
+            }
+            return .binary(Binary(subtype: .uuid, bytes: bytes))
+        case .code:
+            guard case .string(let s) = value else { throw fail("$code must be a string") }
+            return .javascript(s)
+        case .scope:
+            throw fail("$scope must come with $code")
+        case .timestamp:
+            guard case .document(let body) = value, firstShape.origin == .document, body.count == 2,
+                firstShape.first == .integer, firstShape.second == .integer
+            else {
+                throw fail("$timestamp must be {\"t\": <integer>, \"i\": <integer>}")
+            }
+            var t: UInt32?
+            var i: UInt32?
+            for (key, v) in body {
+                guard let n = v.int64Value, v.type == .int32 || v.type == .int64, let u = UInt32(exactly: n)
+                else {
+                    throw fail("$timestamp t and i must be integers from 0 to 4294967295")
+                }
+                if key == "t" && t == nil {
+                    t = u
+                } else if key == "i" && i == nil {
+                    i = u
+                } else {
+                    throw fail("$timestamp must have exactly the keys t and i")
+                }
+            }
+            return .timestamp(BSONTimestamp(timestamp: t!, increment: i!))
+        case .regularExpression:
+            guard case .document(let body) = value, firstShape.origin == .document, body.count == 2 else {
+                throw fail("$regularExpression must be {\"pattern\": <string>, \"options\": <string>}")
+            }
+            var pattern: String?
+            var flags: String?
+            for (key, v) in body {
+                guard case .string(let s) = v else {
+                    throw fail("$regularExpression pattern and options must be strings")
+                }
+                if key == "pattern" && pattern == nil {
+                    pattern = s
+                } else if key == "options" && flags == nil {
+                    flags = s
+                } else {
+                    throw fail("$regularExpression must have exactly the keys pattern and options")
+                }
+            }
+            return try makeRegex(pattern: pattern!, options: flags!, fail)
+        case .dbPointer:
+            guard case .document(let body) = value, firstShape.origin == .document, body.count == 2 else {
+                throw fail("$dbPointer must be {\"$ref\": <string>, \"$id\": {\"$oid\": <hex string>}}")
+            }
+            var namespace: String?
+            var id: ObjectID?
+            for (key, v) in body {
+                if key == "$ref", namespace == nil, case .string(let s) = v {
+                    namespace = s
+                } else if key == "$id", id == nil, case .objectID(let o) = v {
+                    id = o
+                } else {
+                    throw fail("$dbPointer must have exactly a string $ref and an ObjectId $id")
+                }
+            }
+            return .dbPointer(DBPointer(namespace: namespace!, id: id!))
+        case .date:
+            switch value {
+            case .string(let s):
+                guard let ms = parseISODate(s) else {
+                    throw fail("$date string must be an ISO-8601 date-time such as 1970-01-01T00:00:00Z")
+                }
+                return .datetime(ms)
+            case .int64(let ms) where firstShape.origin == .wrapper:
+                return .datetime(ms)
+            default:
+                throw fail("$date must be an ISO-8601 string or {\"$numberLong\": <string>}")
+            }
+        case .minKey, .maxKey:
+            guard case .int32(1) = value, firstShape.origin == .integer else {
+                throw fail("\(key) must be 1")
+            }
+            return kind == .minKey ? .minKey : .maxKey
+        case .undefined:
+            guard case .bool(true) = value else { throw fail("$undefined must be true") }
+            return .undefined
+        case .regex, .options, .type:
+            return nil
+        }
     }
 
     private func makeBinary(base64: String, subtype: String, _ fail: (String) -> BSONError) throws(BSONError)
@@ -744,17 +764,20 @@ func parseDoubleString(_ s: String) -> Double? {
     default: break
     }
     var digits = 0
+    var dots = 0
     var sawExponent = false
     var previous: UInt8 = 0
-    for (i, c) in s.utf8.enumerated() {
+    var first = true
+    for c in s.utf8 {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"):
             if !sawExponent { digits += 1 }
         case UInt8(ascii: "-"), UInt8(ascii: "+"):
-            guard i == 0 && c == UInt8(ascii: "-") || previous == UInt8(ascii: "e") || previous == UInt8(ascii: "E")
+            guard first && c == UInt8(ascii: "-") || previous == UInt8(ascii: "e") || previous == UInt8(ascii: "E")
             else { return nil }
         case UInt8(ascii: "."):
             guard !sawExponent else { return nil }
+            dots += 1
         case UInt8(ascii: "e"), UInt8(ascii: "E"):
             guard !sawExponent, digits > 0 else { return nil }
             sawExponent = true
@@ -762,8 +785,9 @@ func parseDoubleString(_ s: String) -> Double? {
             return nil
         }
         previous = c
+        first = false
     }
-    guard digits > 0, s.utf8.filter({ $0 == UInt8(ascii: ".") }).count <= 1 else { return nil }
+    guard digits > 0, dots <= 1 else { return nil }
     guard let d = Double(s), d.isFinite else { return nil }
     return d
 }

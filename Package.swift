@@ -26,7 +26,7 @@ var targets: [Target] = [
     .target(name: "DocketTestSupport", dependencies: ["DocketBSON"], path: "Tests/DocketTestSupport"),
     .testTarget(name: "DocketBSONTests", dependencies: ["DocketBSON", "DocketTestSupport", "DocketWorkloads"]),
     .testTarget(name: "DocketTests", dependencies: ["Docket", "DocketTestSupport"]),
-    .testTarget(name: "DocketCLITests", dependencies: ["DocketBSON", "DocketWorkloads", "DocketTestSupport"]),
+    .testTarget(name: "DocketCLITests", dependencies: ["Docket", "DocketWorkloads", "DocketTestSupport"]),
     .testTarget(
         name: "SpecTests",
         dependencies: ["DocketBSON", "DocketTestSupport"],

@@ -50,6 +50,8 @@ enum {
     DOCKET_WALK_UNTERMINATED_STRING = 8,
     /// An embedded document, array or scope that libbson iterated does not end with a NUL byte.
     DOCKET_WALK_UNTERMINATED_DOCUMENT = 16,
+    /// An embedded document, array or scope that libbson iterated is shorter than the 5 bytes of an empty document.
+    DOCKET_WALK_UNDERSIZED_DOCUMENT = 32,
 };
 
 /// DOCKET_WALK_UNTERMINATED_STRING if the byte after the `n` bytes of `s` is not NUL.
@@ -57,9 +59,13 @@ static inline int docket_bson_terminator_flags(const char *s, size_t n) {
     return s[n] == 0 ? 0 : DOCKET_WALK_UNTERMINATED_STRING;
 }
 
-/// DOCKET_WALK_UNTERMINATED_DOCUMENT if the document `child` iterates does not end with NUL.
+/// DOCKET_WALK_UNDERSIZED_DOCUMENT or DOCKET_WALK_UNTERMINATED_DOCUMENT if the document `child` iterates is
+/// shorter than 5 bytes or does not end with NUL.
 static inline int docket_bson_document_flags(const bson_iter_t *child) {
-    return child->len > 0 && child->raw[child->len - 1] == 0 ? 0 : DOCKET_WALK_UNTERMINATED_DOCUMENT;
+    if (child->len < 5) {
+        return DOCKET_WALK_UNDERSIZED_DOCUMENT;
+    }
+    return child->raw[child->len - 1] == 0 ? 0 : DOCKET_WALK_UNTERMINATED_DOCUMENT;
 }
 
 static inline int docket_bson_text_flags(const char *s, size_t n, bool allow_nul) {

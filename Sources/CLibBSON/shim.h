@@ -1,1 +1,194 @@
+// CLibBSON: libbson (Debian libbson-dev) as a test oracle and benchmark baseline. Never linked by the library.
+//
+// Swift cannot import libbson's function-like macros nor see inside the 128-byte-aligned bson_t (it arrives as
+// OpaquePointer), so the few things the oracle tests need are wrapped here as static inline functions.
+#ifndef DOCKET_CLIBBSON_SHIM_H
+#define DOCKET_CLIBBSON_SHIM_H
+
 #include <bson.h>
+#include <string.h>
+
+/// The length in bytes of a bson_t.
+static inline uint32_t docket_bson_len(const bson_t *b) { return b->len; }
+
+/// Appends an ObjectId given as 12 bytes.
+static inline bool docket_bson_append_oid(bson_t *b, const char *key, int key_length, const uint8_t *bytes) {
+    bson_oid_t oid;
+    bson_oid_init_from_data(&oid, bytes);
+    return bson_append_oid(b, key, key_length, &oid);
+}
+
+/// Appends a DBPointer whose ObjectId is given as 12 bytes (the namespace is a C string).
+static inline bool docket_bson_append_dbpointer(bson_t *b, const char *key, int key_length, const char *collection,
+                                                const uint8_t *bytes) {
+    bson_oid_t oid;
+    bson_oid_init_from_data(&oid, bytes);
+    return bson_append_dbpointer(b, key, key_length, collection, &oid);
+}
+
+/// Appends a Decimal128 given as its two 64-bit halves.
+static inline bool docket_bson_append_decimal128(bson_t *b, const char *key, int key_length, uint64_t high,
+                                                 uint64_t low) {
+    bson_decimal128_t value;
+    value.high = high;
+    value.low = low;
+    return bson_append_decimal128(b, key, key_length, &value);
+}
+
+/// Result bits of docket_bson_walk.
+enum {
+    /// libbson's iterator found the document corrupt (bson_iter_next stopped early, or a nested document, array
+    /// or scope could not be opened).
+    DOCKET_WALK_CORRUPT = 1,
+    /// Some text (key, string, code, symbol, regex, DBPointer namespace) fails libbson's own bson_utf8_validate
+    /// (embedded NUL allowed in length-prefixed strings, not in keys or regexes).
+    DOCKET_WALK_INVALID_UTF8 = 2,
+    /// Some length-prefixed text holds the overlong NUL C0 80, which bson_utf8_validate accepts when NUL is allowed.
+    DOCKET_WALK_OVERLONG_NUL = 4,
+    /// A length-prefixed string (string, code, symbol, DBPointer namespace, code-with-scope code) that libbson
+    /// iterated does not end with the NUL byte its length promises.
+    DOCKET_WALK_UNTERMINATED_STRING = 8,
+    /// An embedded document, array or scope that libbson iterated does not end with a NUL byte.
+    DOCKET_WALK_UNTERMINATED_DOCUMENT = 16,
+    /// An embedded document, array or scope that libbson iterated is shorter than the 5 bytes of an empty document.
+    DOCKET_WALK_UNDERSIZED_DOCUMENT = 32,
+};
+
+/// DOCKET_WALK_UNTERMINATED_STRING if the byte after the `n` bytes of `s` is not NUL.
+static inline int docket_bson_terminator_flags(const char *s, size_t n) {
+    return s[n] == 0 ? 0 : DOCKET_WALK_UNTERMINATED_STRING;
+}
+
+/// DOCKET_WALK_UNDERSIZED_DOCUMENT or DOCKET_WALK_UNTERMINATED_DOCUMENT if the document `child` iterates is
+/// shorter than 5 bytes or does not end with NUL.
+static inline int docket_bson_document_flags(const bson_iter_t *child) {
+    if (child->len < 5) {
+        return DOCKET_WALK_UNDERSIZED_DOCUMENT;
+    }
+    return child->raw[child->len - 1] == 0 ? 0 : DOCKET_WALK_UNTERMINATED_DOCUMENT;
+}
+
+static inline int docket_bson_text_flags(const char *s, size_t n, bool allow_nul) {
+    if (!bson_utf8_validate(s, n, allow_nul)) {
+        return DOCKET_WALK_INVALID_UTF8;
+    }
+    for (size_t i = 0; allow_nul && i + 1 < n; i++) {
+        if ((unsigned char)s[i] == 0xC0 && (unsigned char)s[i + 1] == 0x80) {
+            return DOCKET_WALK_OVERLONG_NUL;
+        }
+    }
+    return 0;
+}
+
+/// Visits every element of `it` with libbson's iterator, recursing into documents, arrays and code-with-scope
+/// scopes, and reports DOCKET_WALK_* bits.
+static inline int docket_bson_walk_iter(bson_iter_t *it) {
+    int flags = 0;
+    while (bson_iter_next(it)) {
+        const char *key = bson_iter_key(it);
+        flags |= docket_bson_text_flags(key, strlen(key), false);
+        switch (bson_iter_type(it)) {
+        case BSON_TYPE_DOCUMENT:
+        case BSON_TYPE_ARRAY: {
+            bson_iter_t child;
+            if (!bson_iter_recurse(it, &child)) {
+                return flags | DOCKET_WALK_CORRUPT;
+            }
+            flags |= docket_bson_document_flags(&child);
+            flags |= docket_bson_walk_iter(&child);
+            break;
+        }
+        case BSON_TYPE_UTF8: {
+            uint32_t n = 0;
+            const char *s = bson_iter_utf8(it, &n);
+            flags |= docket_bson_text_flags(s, n, true) | docket_bson_terminator_flags(s, n);
+            break;
+        }
+        case BSON_TYPE_CODE: {
+            uint32_t n = 0;
+            const char *s = bson_iter_code(it, &n);
+            flags |= docket_bson_text_flags(s, n, true) | docket_bson_terminator_flags(s, n);
+            break;
+        }
+        case BSON_TYPE_SYMBOL: {
+            uint32_t n = 0;
+            const char *s = bson_iter_symbol(it, &n);
+            flags |= docket_bson_text_flags(s, n, true) | docket_bson_terminator_flags(s, n);
+            break;
+        }
+        case BSON_TYPE_REGEX: {
+            const char *options = NULL;
+            const char *pattern = bson_iter_regex(it, &options);
+            flags |= docket_bson_text_flags(pattern, strlen(pattern), false);
+            flags |= docket_bson_text_flags(options, strlen(options), false);
+            break;
+        }
+        case BSON_TYPE_DBPOINTER: {
+            uint32_t n = 0;
+            const char *collection = NULL;
+            const bson_oid_t *oid = NULL;
+            bson_iter_dbpointer(it, &n, &collection, &oid);
+            flags |= docket_bson_text_flags(collection, n, true) | docket_bson_terminator_flags(collection, n);
+            break;
+        }
+        case BSON_TYPE_CODEWSCOPE: {
+            uint32_t n = 0;
+            uint32_t scope_len = 0;
+            const uint8_t *scope_data = NULL;
+            const char *code = bson_iter_codewscope(it, &n, &scope_len, &scope_data);
+            flags |= docket_bson_text_flags(code, n, true) | docket_bson_terminator_flags(code, n);
+            bson_t scope;
+            bson_iter_t child;
+            if (!bson_init_static(&scope, scope_data, scope_len) || !bson_iter_init(&child, &scope)) {
+                return flags | DOCKET_WALK_CORRUPT;
+            }
+            flags |= docket_bson_document_flags(&child);
+            flags |= docket_bson_walk_iter(&child);
+            break;
+        }
+        default:
+            break;
+        }
+        if (flags & DOCKET_WALK_CORRUPT) {
+            return flags;
+        }
+    }
+    if (it->err_off != 0) {
+        flags |= DOCKET_WALK_CORRUPT;
+    }
+    return flags;
+}
+
+/// Walks the document in `data` (see docket_bson_walk_iter); -1 if libbson rejects its header
+/// (bson_init_static: length prefix, size, terminator).
+static inline int docket_bson_walk(const uint8_t *data, size_t length) {
+    bson_t b;
+    bson_iter_t it;
+    if (!bson_init_static(&b, data, length) || !bson_iter_init(&it, &b)) {
+        return -1;
+    }
+    return docket_bson_walk_iter(&it);
+}
+
+/// bson_validate over `data`: 1 valid, 0 invalid, -1 if bson_init_static rejects the header.
+static inline int docket_bson_validate(const uint8_t *data, size_t length, int flags) {
+    bson_t b;
+    if (!bson_init_static(&b, data, length)) {
+        return -1;
+    }
+    size_t offset = 0;
+    return bson_validate(&b, (bson_validate_flags_t)flags, &offset) ? 1 : 0;
+}
+
+/// Canonical (canonical != 0) or relaxed Extended JSON of the document in `data`, or NULL; free with bson_free.
+static inline char *docket_bson_as_extended_json(const uint8_t *data, size_t length, int canonical) {
+    bson_t b;
+    if (!bson_init_static(&b, data, length)) {
+        return NULL;
+    }
+    size_t json_length = 0;
+    return canonical ? bson_as_canonical_extended_json(&b, &json_length)
+                     : bson_as_relaxed_extended_json(&b, &json_length);
+}
+
+#endif

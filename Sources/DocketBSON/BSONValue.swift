@@ -247,17 +247,22 @@ public struct Binary: Sendable, Hashable {
 public struct BSONRegex: Sendable, Hashable {
     /// The pattern, without delimiters.
     public var pattern: String
-    /// The option letters. The writers emit them sorted, as the BSON specification requires.
-    public var options: String
+    /// The option letters, in alphabetical order as the BSON specification requires (`"mix"` is kept as `"imx"`).
+    public private(set) var options: String
 
-    /// Creates a regular expression value.
+    /// Creates a regular expression value; the options are sorted.
     public init(pattern: String, options: String = "") {
         self.pattern = pattern
-        self.options = options
+        var scalars = Array(options.unicodeScalars)
+        if zip(scalars, scalars.dropFirst()).contains(where: { $0 > $1 }) {
+            scalars.sort()
+            var sorted = String.UnicodeScalarView()
+            sorted.append(contentsOf: scalars)
+            self.options = String(sorted)
+        } else {
+            self.options = options
+        }
     }
-
-    /// The options in alphabetical order.
-    public var sortedOptions: String { String(options.sorted()) }
 }
 
 /// A DBPointer (BSON type 0x0C, deprecated): a namespace and an ObjectId.

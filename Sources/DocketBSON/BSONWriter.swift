@@ -199,7 +199,7 @@ struct BSONBufferWriter {
         case .datetime(let d): uint64(UInt64(bitPattern: d))
         case .regex(let r):
             cString(r.pattern)
-            cString(r.sortedOptions)
+            cString(r.options)
         case .dbPointer(let p):
             string(p.namespace)
             base.storeBytes(of: p.id.high.bigEndian, toByteOffset: offset, as: UInt32.self)

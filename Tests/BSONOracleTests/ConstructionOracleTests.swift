@@ -86,7 +86,7 @@ extension BSONOracle {
                 let document = rng.randomDocument(maxDepth: Self.maxDepth)
                 let theirs = try #require(LibBSON.encode(document), "libbson could not build \(document)")
                 let decoded = try Document(bsonBytes: theirs)
-                if !decoded.isIdentical(to: document.sortingRegexOptions) {
+                if !decoded.isIdentical(to: document) {
                     different += 1
                     if different <= 5 {
                         Issue.record("decoded \(decoded), expected \(document); \(rng.replayHint)")

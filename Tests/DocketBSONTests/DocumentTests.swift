@@ -68,6 +68,15 @@ import Testing
         #expect(reordered != ["x": 1, "y": 1])
     }
 
+    @Test func regexOptionsAreKeptSorted() throws {
+        #expect(BSONRegex(pattern: "a", options: "mix").options == "imx")
+        // Unsorted options in the input (the corpus' "flags not alphabetized") are read as sorted.
+        let degenerate: [UInt8] = [16, 0, 0, 0, 0x0B, 0x61, 0, 0x61, 0x62, 0x63, 0, 0x6D, 0x69, 0x78, 0, 0]
+        let decoded = try Document(bsonBytes: degenerate)
+        #expect(decoded["a"]?.isIdentical(to: .regex(BSONRegex(pattern: "abc", options: "imx"))) == true)
+        #expect(try decoded.bsonBytes() == [16, 0, 0, 0, 0x0B, 0x61, 0, 0x61, 0x62, 0x63, 0, 0x69, 0x6D, 0x78, 0, 0])
+    }
+
     @Test func valueLayoutStaysWithinBudget() {
         #expect(MemoryLayout<BSONValue>.stride <= 24)
         #expect(MemoryLayout<Document>.size == 8)

@@ -148,7 +148,7 @@ struct ExtendedJSONWriter {
             keySeparator()
             writeString(r.pattern)
             wrapperMember("options")
-            writeString(r.sortedOptions)
+            writeString(r.options)
             close()
             close()
         case .dbPointer(let p):

@@ -148,6 +148,15 @@ extension Document {
 
     /// Reads a length-prefixed string (which may contain NUL bytes) at `offset`, before `limit`.
     @inline(__always) func readString(at offset: Int, limit: Int) throws(BSONError) -> (String, Int) {
+        let end = try stringEnd(at: offset, limit: limit)
+        let bytes = UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset + 4, count: end - offset - 4)
+        guard let s = makeString(bytes) else { throw error(.invalidUTF8, "invalid UTF-8 in a string", at: offset + 4) }
+        return (s, end + 1)
+    }
+
+    /// Checks the length prefix and terminator of a length-prefixed string at `offset`, before `limit`; returns
+    /// the offset of its terminating NUL.
+    @inline(__always) func stringEnd(at offset: Int, limit: Int) throws(BSONError) -> Int {
         guard limit - offset >= 4 else { throw error(.unexpectedEnd, "string length prefix is truncated", at: offset) }
         let length = Int(int32(offset))
         guard length >= 1 else { throw error(.invalidLength, "string length \(length) is less than 1", at: offset) }
@@ -156,9 +165,7 @@ extension Document {
         }
         let end = offset + 4 + length - 1
         guard byte(end) == 0 else { throw error(.missingTerminator, "string is not terminated by a NUL byte", at: end) }
-        let bytes = UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset + 4, count: length - 1)
-        guard let s = makeString(bytes) else { throw error(.invalidUTF8, "invalid UTF-8 in a string", at: offset + 4) }
-        return (s, end + 1)
+        return end
     }
 
     /// Reads a document (or array) at `offset` that must end by `limit`; returns it and the offset after it.
@@ -294,6 +301,22 @@ extension Document {
     }
 
     func readBinary(at p: Int, limit: Int) throws(BSONError) -> (BSONValue, Int) {
+        let (subtype, start, payload, end) = try binaryLayout(at: p, limit: limit)
+        let bytes = [UInt8](UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + start, count: payload))
+        return (.binary(Binary(subtype: subtype, bytes: bytes)), end)
+    }
+
+    /// Checks a binary value at `p`, before `limit`; returns the offset after it.
+    func binaryEnd(at p: Int, limit: Int) throws(BSONError) -> Int {
+        try binaryLayout(at: p, limit: limit).end
+    }
+
+    /// Checks a binary value's lengths; returns its subtype, where its payload starts, the payload's length and
+    /// the offset after the value.
+    func binaryLayout(
+        at p: Int,
+        limit: Int
+    ) throws(BSONError) -> (subtype: Binary.Subtype, start: Int, payload: Int, end: Int) {
         try need(5, at: p, limit: limit, "binary header")
         let length = Int(int32(p))
         guard length >= 0 else { throw error(.invalidLength, "binary length \(length) is negative", at: p) }
@@ -318,8 +341,7 @@ extension Document {
             start += 4
             payload -= 4
         }
-        let bytes = [UInt8](UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + start, count: payload))
-        return (.binary(Binary(subtype: subtype, bytes: bytes)), p + 5 + length)
+        return (subtype, start, payload, p + 5 + length)
     }
 
     func readCodeWithScope(at p: Int, limit: Int, depth: Int) throws(BSONError) -> (BSONValue, Int) {

@@ -77,14 +77,11 @@ extension BSONByteReader {
 
     /// Checks a NUL-terminated key or C string as `readCString(at:limit:)` does; returns the offset after it.
     @inline(__always) func validateCString(at offset: Int, limit: Int) throws(BSONError) -> Int {
-        let start = base.unsafelyUnwrapped + offset
-        guard let nul = memchr(start, 0, limit - offset) else {
+        guard let (length, isASCII) = scanCString(at: offset, limit: limit) else {
             throw error(.missingTerminator, "string is not terminated by a NUL byte", at: offset)
         }
-        let length = UnsafeRawPointer(nul) - start
-        guard validateUTF8(UnsafeRawBufferPointer(start: start, count: length)) else {
-            throw error(.invalidUTF8, "invalid UTF-8 in a key or C string", at: offset)
-        }
+        guard isASCII || validateUTF8(UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset, count: length))
+        else { throw error(.invalidUTF8, "invalid UTF-8 in a key or C string", at: offset) }
         return offset + length + 1
     }
 

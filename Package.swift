@@ -23,10 +23,12 @@ var targets: [Target] = [
     // libFuzzer entry points; see README "Fuzzing". They build (and do nothing) in a plain `swift build`.
     .executableTarget(name: "FuzzBSONDecoder", dependencies: ["DocketBSON"], path: "Fuzz/FuzzBSONDecoder"),
     .executableTarget(name: "FuzzExtendedJSON", dependencies: ["DocketBSON"], path: "Fuzz/FuzzExtendedJSON"),
+    // Runnable examples, built by CI so they never rot.
+    .executableTarget(name: "BSONBasics", dependencies: ["DocketBSON"], path: "Examples/BSONBasics"),
     .target(name: "DocketTestSupport", dependencies: ["DocketBSON"], path: "Tests/DocketTestSupport"),
     .testTarget(name: "DocketBSONTests", dependencies: ["DocketBSON", "DocketTestSupport", "DocketWorkloads"]),
     .testTarget(name: "DocketTests", dependencies: ["Docket", "DocketTestSupport"]),
-    .testTarget(name: "DocketCLITests", dependencies: ["DocketBSON", "DocketWorkloads", "DocketTestSupport"]),
+    .testTarget(name: "DocketCLITests", dependencies: ["Docket", "DocketWorkloads", "DocketTestSupport"]),
     .testTarget(
         name: "SpecTests",
         dependencies: ["DocketBSON", "DocketTestSupport"],

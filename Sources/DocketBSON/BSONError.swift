@@ -43,6 +43,8 @@ public struct BSONError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidExtendedJSON = Kind("invalidExtendedJSON")
         /// A Swift value could not be encoded to BSON or decoded from it.
         public static let codingMismatch = Kind("codingMismatch")
+        /// Reading or writing a file failed (the message includes the system's reason).
+        public static let io = Kind("io")
     }
 
     /// What kind of failure this is.

@@ -85,9 +85,7 @@ public struct Document: Sendable {
                 guard let next = doc[String(component)] else { return nil }
                 current = next
             case .array(let array):
-                guard let i = Int(component), i >= 0, i < array.count,
-                    component.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-                else { return nil }
+                guard let i = FieldPath.parseIndex(Array(component.utf8)), i < array.count else { return nil }
                 current = array[i]
             default:
                 return nil
@@ -129,7 +127,8 @@ public struct Document: Sendable {
     /// (`1` and `1.0` differ here, unlike `==`).
     public func isIdentical(to other: Document) -> Bool {
         guard count == other.count else { return false }
-        for (a, b) in zip(fields, other.fields) where !bsonKeyEquals(a.key, b.key) || !a.value.isIdentical(to: b.value) {
+        for (a, b) in zip(fields, other.fields) where !bsonKeyEquals(a.key, b.key) || !a.value.isIdentical(to: b.value)
+        {
             return false
         }
         return true
@@ -187,5 +186,7 @@ extension BSONValue {
 @inlinable func bsonKeyEquals(_ a: String, _ b: String) -> Bool {
     var a = a
     var b = b
-    return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+    return a.withUTF8 { x in
+        b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+    }
 }

@@ -1,0 +1,46 @@
+/// The two output formats of MongoDB Extended JSON v2.
+///
+/// ```swift
+/// let doc: Document = ["n": 1, "x": 2.5]
+/// doc.extendedJSONString(mode: .relaxed)    // {"n":1,"x":2.5}
+/// doc.extendedJSONString(mode: .canonical)  // {"n":{"$numberInt":"1"},"x":{"$numberDouble":"2.5"}}
+/// ```
+public enum ExtendedJSONMode: Sendable, Hashable {
+    /// Canonical Extended JSON: every value keeps its exact BSON type (`{"$numberInt": "1"}`).
+    case canonical
+    /// Relaxed Extended JSON: numbers are plain JSON numbers and dates from 1970 to 9999 are ISO-8601 strings.
+    /// This is the default, as the Extended JSON specification recommends.
+    case relaxed
+}
+
+/// Options for parsing Extended JSON text.
+///
+/// ```swift
+/// var options = ExtendedJSONParsingOptions()
+/// options.maxDepth = 50
+/// let doc = try Document(extendedJSON: text, options: options)
+/// ```
+public struct ExtendedJSONParsingOptions: Sendable, Hashable {
+    /// The deepest nesting of JSON objects and arrays accepted; the outermost object or array is level 1.
+    ///
+    /// The Extended JSON specification asks parsers to accept at least 200 levels, because type wrappers
+    /// (`{"$numberInt": "1"}`) add levels that the BSON document does not have. Deeper input throws
+    /// `.depthLimitExceeded` instead of exhausting the stack.
+    public var maxDepth: Int
+    /// Whether the legacy type wrappers `{"$binary": "<base64>", "$type": "<hex>"}` and
+    /// `{"$regex": "<pattern>", "$options": "<flags>"}` are accepted.
+    ///
+    /// A `$regex` whose value is not a string (the `$regex` query operator written with a
+    /// `$regularExpression` value) is always kept as a plain document, as is a lone `$type` (the `$type`
+    /// query operator).
+    public var allowsLegacyForms: Bool
+
+    /// Creates options: 200 levels of nesting and legacy forms accepted by default.
+    public init(maxDepth: Int = 200, allowsLegacyForms: Bool = true) {
+        self.maxDepth = maxDepth
+        self.allowsLegacyForms = allowsLegacyForms
+    }
+
+    /// 200 levels of nesting; legacy `$binary`/`$type` and `$regex`/`$options` forms accepted.
+    public static let `default` = ExtendedJSONParsingOptions()
+}

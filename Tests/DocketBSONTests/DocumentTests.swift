@@ -1,0 +1,106 @@
+import DocketBSON
+import Testing
+
+@Suite struct DocumentTests {
+    @Test func literalSyntaxBuildsNestedDocuments() {
+        let doc: Document = [
+            "name": "Ada", "teams": [["id": 1, "role": "admin"]], "score": 1.5, "ok": true, "none": nil,
+        ]
+        #expect(doc.keys == ["name", "teams", "score", "ok", "none"])
+        #expect(doc["name"]?.stringValue == "Ada")
+        #expect(doc[path: "teams.0.role"]?.stringValue == "admin")
+        #expect(doc[path: "teams.0.id"]?.isIdentical(to: .int32(1)) == true)
+        #expect(doc["score"]?.isIdentical(to: .double(1.5)) == true)
+        #expect(doc["none"]?.isIdentical(to: .null) == true)
+    }
+
+    @Test func integerLiteralsWiderThanInt32BecomeInt64() {
+        let v: BSONValue = 5_000_000_000
+        #expect(v.isIdentical(to: .int64(5_000_000_000)))
+    }
+
+    @Test func dottedPathNavigation() {
+        let doc: Document = ["a": ["b": [10, ["c": "x"]]]]
+        #expect(doc[path: "a.b.1.c"]?.stringValue == "x")
+        #expect(doc[path: "a.b.0"] == .int32(10))
+        #expect(doc[path: "a.b.2"] == nil)
+        #expect(doc[path: "a.b.-1"] == nil)
+        #expect(doc[path: "a.b.x"] == nil)
+        #expect(doc[path: "a.missing"] == nil)
+        #expect(doc[path: "a.b.0.c"] == nil)
+    }
+
+    @Test func subscriptSetReplacesInPlaceAppendsOrRemoves() {
+        var doc: Document = ["a": 1, "b": 2]
+        doc["a"] = "one"
+        doc["c"] = 3
+        #expect(doc.keys == ["a", "b", "c"])
+        #expect(doc["a"]?.stringValue == "one")
+        doc["b"] = nil
+        #expect(doc.keys == ["a", "c"])
+    }
+
+    @Test func duplicateKeysArePreservedAndLookupReturnsTheFirst() throws {
+        var doc = Document()
+        doc.append("k", 1)
+        doc.append("k", 2)
+        #expect(doc.count == 2)
+        #expect(doc["k"] == 1)
+        let decoded = try Document(bsonBytes: doc.bsonBytes())
+        #expect(decoded.isIdentical(to: doc))
+    }
+
+    @Test func keysCompareByBytesNotCanonicalEquivalence() {
+        let composed = "\u{E9}"
+        let decomposed = "e\u{301}"
+        let doc: Document = [composed: 1]
+        #expect(doc[composed] == 1)
+        #expect(doc[decomposed] == nil)
+    }
+
+    @Test func equalityIsByValueButIdentityIsExact() {
+        let a: Document = ["x": .int32(1)]
+        let b: Document = ["x": .double(1)]
+        #expect(a == b)
+        #expect(!a.isIdentical(to: b))
+        #expect(a.hashValue == b.hashValue)
+        let reordered: Document = ["y": 1, "x": 1]
+        #expect(reordered != ["x": 1, "y": 1])
+    }
+
+    @Test func valueLayoutStaysWithinBudget() {
+        #expect(MemoryLayout<BSONValue>.stride <= 24)
+        #expect(MemoryLayout<Document>.size == 8)
+    }
+}
+
+@Suite struct ObjectIDTests {
+    @Test func hexRoundTripAndParts() throws {
+        let id = try ObjectID(parsing: "507F1F77bcf86cd799439011")
+        #expect(id.hex == "507f1f77bcf86cd799439011")
+        #expect(id.timestamp == 0x507F_1F77)
+        #expect(id.bytes == [0x50, 0x7F, 0x1F, 0x77, 0xBC, 0xF8, 0x6C, 0xD7, 0x99, 0x43, 0x90, 0x11])
+        #expect(ObjectID(bytes: id.bytes) == id)
+        #expect(id.dateMilliseconds == 0x507F_1F77 * 1000)
+    }
+
+    @Test(arguments: ["", "507f1f77bcf86cd79943901", "507f1f77bcf86cd7994390111", "507f1f77bcf86cd79943901g"])
+    func invalidHexIsRejected(_ text: String) {
+        #expect(throws: BSONError.self) { try ObjectID(parsing: text) }
+    }
+
+    @Test func generatedIDsAreUniqueAcrossThreadsAndCarryTheTime() async {
+        let perTask = 20_000
+        let ids = await withTaskGroup(of: [ObjectID].self) { group in
+            for _ in 0..<4 { group.addTask { (0..<perTask).map { _ in ObjectID() } } }
+            var all: [ObjectID] = []
+            for await chunk in group { all += chunk }
+            return all
+        }
+        #expect(Set(ids).count == ids.count)
+        let first = ids[0]
+        #expect(first.timestamp > 1_700_000_000)
+        // Same process: the five random bytes are shared.
+        #expect(first.bytes[4..<9] == ids[ids.count - 1].bytes[4..<9])
+    }
+}

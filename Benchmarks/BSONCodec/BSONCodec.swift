@@ -6,6 +6,10 @@
 //   validate/Docket       BSONValidator.validate on each document         validate/libbson   bson_validate (UTF-8)
 //   decodeVisit/Docket    Document(bsonBuffer:) + a recursive visit       decodeVisit/libbson  recursive bson_iter visit
 //   encode/Docket         bsonBytes() of each pre-decoded Document        encode/libbson     bson_iter walk + bson_append_*
+//   extjsonWrite/Docket   extendedJSONString(mode: .relaxed) of each      extjsonWrite/libbson
+//                         pre-decoded Document                            bson_as_relaxed_extended_json of the bytes
+//   extjsonRead/Docket    Document(extendedJSONBuffer:) of each line      extjsonRead/libbson  bson_init_from_json
+//                         of the relaxed Extended JSON (users_N.jsonl)
 //
 // Both visits compute the same checksum (see shim.h), checked once at start-up, so neither can be optimised away
 // and both provably read every value. docs/s = throughput × 100 000; Benchmarks/compare-bson.py prints docs/s,
@@ -23,6 +27,9 @@ struct Corpus: Sendable {
     let bytes: [UInt8]
     let offsets: [Int]
     let documents: [Document]
+    /// The documents as relaxed Extended JSON, one per line, and each line's offset (without its newline).
+    let json: [UInt8]
+    let jsonOffsets: [Int]
 
     init() {
         let generator = UserGenerator()
@@ -38,6 +45,25 @@ struct Corpus: Sendable {
         offsets.append(p)
         self.offsets = offsets
         documents = (0..<documentCount).map(generator.document(at:))
+        var json: [UInt8] = []
+        var jsonOffsets: [Int] = []
+        for document in documents {
+            jsonOffsets.append(json.count)
+            document.appendExtendedJSON(to: &json, mode: .relaxed)
+            json.append(UInt8(ascii: "\n"))
+        }
+        jsonOffsets.append(json.count)
+        self.json = json
+        self.jsonOffsets = jsonOffsets
+    }
+
+    /// Calls `body` with each document's Extended JSON line (without the newline).
+    @inline(__always) func forEachJSONLine(_ body: (UnsafeRawBufferPointer) -> Void) {
+        json.withUnsafeBytes { all in
+            for i in 0..<documentCount {
+                body(UnsafeRawBufferPointer(rebasing: all[jsonOffsets[i]..<jsonOffsets[i + 1] - 1]))
+            }
+        }
     }
 
     /// Calls `body` with each document's bytes.
@@ -131,6 +157,46 @@ func libbsonEncode() -> Int {
     return total
 }
 
+func docketExtJSONWrite() -> Int {
+    var total = 0
+    for document in corpus.documents { total += document.extendedJSONString(mode: .relaxed).utf8.count }
+    return total
+}
+
+func libbsonExtJSONWrite() -> Int {
+    var total = 0
+    corpus.forEachDocument { buffer in
+        var length = 0
+        if let text = docket_bench_to_relaxed_json(
+            buffer.baseAddress!.assumingMemoryBound(to: UInt8.self),
+            buffer.count,
+            &length
+        ) {
+            total += length
+            bson_free(text)
+        }
+    }
+    return total
+}
+
+func docketExtJSONRead() -> Int {
+    var fields = 0
+    corpus.forEachJSONLine { line in
+        do throws(BSONError) {
+            fields += try Document(extendedJSONBuffer: line).count
+        } catch {}
+    }
+    return fields
+}
+
+func libbsonExtJSONRead() -> Int {
+    var total = 0
+    corpus.forEachJSONLine { line in
+        total += Int(docket_bench_from_json(line.baseAddress!.assumingMemoryBound(to: UInt8.self), line.count))
+    }
+    return total
+}
+
 /// Checks once that both sides accept every document and read the same values.
 func checkAgreement() {
     precondition(docketValidate() == documentCount, "Docket rejects a generated document")
@@ -140,6 +206,8 @@ func checkAgreement() {
     precondition(docket == libbson, "visit checksums differ: Docket \(docket), libbson \(libbson)")
     precondition(docketEncode() == corpus.bytes.count, "Docket's encoding has a different size")
     precondition(libbsonEncode() == corpus.bytes.count, "libbson's encoding has a different size")
+    precondition(docketExtJSONRead() == documentCount * 9, "Docket cannot read its Extended JSON")
+    precondition(libbsonExtJSONRead() == corpus.bytes.count, "libbson reads Docket's Extended JSON differently")
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -157,4 +225,8 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("decodeVisit/libbson") { _ in blackHole(libbsonVisit()) }
     Benchmark("encode/Docket") { _ in blackHole(docketEncode()) }
     Benchmark("encode/libbson") { _ in blackHole(libbsonEncode()) }
+    Benchmark("extjsonWrite/Docket") { _ in blackHole(docketExtJSONWrite()) }
+    Benchmark("extjsonWrite/libbson") { _ in blackHole(libbsonExtJSONWrite()) }
+    Benchmark("extjsonRead/Docket") { _ in blackHole(docketExtJSONRead()) }
+    Benchmark("extjsonRead/libbson") { _ in blackHole(libbsonExtJSONRead()) }
 }

@@ -48,7 +48,8 @@ extension Document {
         let reader = BSONByteReader(buffer: buffer, baseOffset: baseOffset, options: options)
         let length = try reader.checkTopLevelLength(at: 0)
         guard length == buffer.count else {
-            throw reader.error(.trailingBytes, "document length \(length) differs from the \(buffer.count) bytes given", at: 0)
+            throw reader.error(
+                .trailingBytes, "document length \(length) differs from the \(buffer.count) bytes given", at: 0)
         }
         self = try reader.readDocument(at: 0, limit: buffer.count, depth: 0).document
     }
@@ -140,7 +141,7 @@ extension Document {
             throw error(.missingTerminator, "string is not terminated by a NUL byte", at: offset)
         }
         let bytes = UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset, count: length)
-        guard let s = makeString(bytes, isASCII: isASCII) else {
+        guard let s = makeString(bytes, isASCII: isASCII, readable: count - offset) else {
             throw error(.invalidUTF8, "invalid UTF-8 in a key or C string", at: offset)
         }
         return (s, offset + length + 1)
@@ -180,7 +181,7 @@ extension Document {
     @inline(__always) func readString(at offset: Int, limit: Int) throws(BSONError) -> (String, Int) {
         let end = try stringEnd(at: offset, limit: limit)
         let bytes = UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset + 4, count: end - offset - 4)
-        guard let s = makeString(bytes, isASCII: isASCII(bytes)) else {
+        guard let s = makeString(bytes, isASCII: isASCII(bytes), readable: count - offset - 4) else {
             throw error(.invalidUTF8, "invalid UTF-8 in a string", at: offset + 4)
         }
         return (s, end + 1)
@@ -211,7 +212,8 @@ extension Document {
             let typeByte = byte(p)
             guard typeByte != 0 else { throw error(.invalidLength, "document terminated before its length", at: p) }
             let (key, valueOffset) = try readCString(at: p + 1, limit: end)
-            let (value, next) = try readValue(typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth)
+            let (value, next) = try readValue(
+                typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth)
             fields.append((key: key, value: value))
             p = next
         }
@@ -229,7 +231,8 @@ extension Document {
             guard typeByte != 0 else { throw error(.invalidLength, "array terminated before its length", at: p) }
             // Array keys are not checked against "0", "1", …: BSON readers accept any key, as libbson does.
             let valueOffset = try skipCString(at: p + 1, limit: end)
-            let (value, next) = try readValue(typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth)
+            let (value, next) = try readValue(
+                typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth)
             values.append(value)
             p = next
         }
@@ -346,7 +349,10 @@ extension Document {
         case 0x11:
             try need(8, at: p, limit: limit, "timestamp")
             let raw = uint64(p)
-            return (.timestamp(BSONTimestamp(timestamp: UInt32(raw >> 32), increment: UInt32(truncatingIfNeeded: raw))), p + 8)
+            return (
+                .timestamp(BSONTimestamp(timestamp: UInt32(raw >> 32), increment: UInt32(truncatingIfNeeded: raw))),
+                p + 8
+            )
         case 0x12:
             try need(8, at: p, limit: limit, "int64")
             return (.int64(int64(p)), p + 8)
@@ -432,11 +438,25 @@ extension Document {
 /// bytes: most keys and short values) without checking them again. This was the fastest way measured:
 /// `String(validating:as:)` is generic and looks up metadata on every call (it was the most expensive part of
 /// decoding), and `String(decoding:as:)` validates again and assembles small strings byte by byte.
-@inline(__always) func makeString(_ bytes: UnsafeRawBufferPointer, isASCII: Bool) -> String? {
+///
+/// Strings of up to 8 bytes (most keys and many values) are loaded as one word and stored with one write, when
+/// `readable` (the bytes that may be read from the start) allows it: the standard library then reads the word back
+/// without the stall that byte-wise copies cause.
+@inline(__always) func makeString(_ bytes: UnsafeRawBufferPointer, isASCII: Bool, readable: Int) -> String? {
     guard isASCII || validateUTF8(bytes) else { return nil }
-    return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+    let n = bytes.count
+    if n <= 8 && readable >= 8, let source = bytes.baseAddress {
+        let mask: UInt64 = n == 8 ? .max : (1 &<< UInt64(8 &* n)) &- 1
+        let word = source.loadUnaligned(as: UInt64.self) & mask.littleEndian
+        return String(unsafeUninitializedCapacity: 8) { buffer in
+            UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped).storeBytes(of: word, as: UInt64.self)
+            return n
+        }
+    }
+    return String(unsafeUninitializedCapacity: n) { buffer in
         if let source = bytes.baseAddress, bytes.count > 0 {
-            UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped).copyMemory(from: source, byteCount: bytes.count)
+            UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped).copyMemory(
+                from: source, byteCount: bytes.count)
         }
         return bytes.count
     }

@@ -79,6 +79,39 @@ public func writeUsersBSON(
     progress(count)
 }
 
+/// Writes documents `0..<count` of the dataset with `seed` to `path` as relaxed Extended JSON, one document per
+/// line (`users_N.jsonl`, as `mongoexport` writes a collection).
+///
+/// ```swift
+/// try writeUsersJSONL(count: 100_000, to: "users_100000.jsonl")
+/// ```
+/// - Parameters:
+///   - progress: called with the number of documents written so far, every 10 000 documents and at the end.
+/// - Throws: ``DatasetFileError`` if the file cannot be created or written.
+public func writeUsersJSONL(
+    count: Int,
+    seed: UInt64 = UserGenerator.canonicalSeed,
+    to path: String,
+    progress: (Int) -> Void = { _ in }
+) throws(DatasetFileError) {
+    let generator = UserGenerator(seed: seed)
+    var file = try OutputFile(path: path)
+    var chunk: [UInt8] = []
+    chunk.reserveCapacity(OutputFile.chunkSize + 4096)
+    for i in 0..<count {
+        generator.document(at: i).appendExtendedJSON(to: &chunk, mode: .relaxed)
+        chunk.append(UInt8(ascii: "\n"))
+        if chunk.count >= OutputFile.chunkSize {
+            try file.write(chunk)
+            chunk.removeAll(keepingCapacity: true)
+        }
+        if (i + 1) % 10_000 == 0 { progress(i + 1) }
+    }
+    try file.write(chunk)
+    try file.close()
+    progress(count)
+}
+
 /// Writes the W2–W4 keys for the first `documentCount` documents of the dataset with `seed` to `path`
 /// (`keys_N.json`; see ``WorkloadKeys/jsonText`` for the format).
 /// - Throws: ``DatasetFileError`` if the file cannot be created or written.

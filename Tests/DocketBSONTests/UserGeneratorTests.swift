@@ -205,6 +205,18 @@ import Testing
         }
         #expect(index == 25_000)
 
+        let jsonlPath = directory.appendingPathComponent("users_25000.jsonl").path
+        reported = []
+        try writeUsersJSONL(count: 25_000, to: jsonlPath) { reported.append($0) }
+        #expect(reported == [10_000, 20_000, 25_000])
+        let lines = try String(contentsOfFile: jsonlPath, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 25_000)
+        for i in stride(from: 0, to: 25_000, by: 613) {
+            let doc = try Document(extendedJSON: String(lines[i]))
+            #expect(doc.isIdentical(to: generator.document(at: i)), "line \(i): \(lines[i])")
+        }
+        #expect(lines[0].hasPrefix("{\"_id\":{\"$oid\":\"\(generator.objectID(at: 0).hex)\"},\"email\":"))
+
         let keysPath = directory.appendingPathComponent("keys_25000.json").path
         try writeWorkloadKeys(documentCount: 25_000, to: keysPath)
         let keysText = try String(contentsOfFile: keysPath, encoding: .utf8)

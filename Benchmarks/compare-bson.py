@@ -5,7 +5,8 @@ time ratio of each pair and the allocations per document.
 Every benchmark iteration processes all the documents of the corpus (100 000 users), so docs/s is the median
 throughput (iterations/s) times that count. Benchmarks come in pairs named `<operation>/Docket` and
 `<operation>/libbson`, measured in the same run; the ratio is Docket's median wall-clock time over libbson's
-(below 1.0 means Docket is faster). docs/s comes from the median wall-clock time of an iteration.
+(below 1.0 means Docket is faster). docs/s comes from the median wall-clock time of an iteration; the best-run
+ratio compares the fastest iterations, which is steadier on a shared, loaded machine.
 
 Usage (from the package root; extra arguments go to `swift package benchmark`, e.g. `--filter 'encode.*'`):
     Benchmarks/compare-bson.py [--jmh-dir DIR] [benchmark arguments...]
@@ -51,11 +52,12 @@ def parse_table(text):
         label, values = cells[0], cells[1:]
         if len(values) < 3 or not values[2].replace(",", "").replace(".", "").isdigit():
             continue
-        p50 = float(values[2].replace(",", ""))
+        p0, p50 = float(values[0].replace(",", "")), float(values[2].replace(",", ""))
         units = re.findall(r"\(([^)]*)\)", label)
         if label.startswith("Time (wall clock)"):
             unit = units[1] if len(units) > 1 else "s"
             current["wall"] = p50 * TIME_UNITS[unit]
+            current["best"] = p0 * TIME_UNITS[unit]
         elif label.startswith("Malloc (total)"):
             scale = COUNT_SCALES.get(units[1], 1.0) if len(units) > 1 else 1.0
             current["mallocs"] = p50 * scale
@@ -71,8 +73,8 @@ def main():
         text = run_benchmarks(args)
     results = parse_table(text)
     operations = sorted({name.split("/")[0] for name in results})
-    print(f"{'operation':<14}{'Docket docs/s':>15}{'libbson docs/s':>16}{'ratio':>8}{'target':>10}"
-          f"{'Docket allocs/doc':>19}{'libbson allocs/doc':>20}")
+    print(f"{'operation':<14}{'Docket docs/s':>15}{'libbson docs/s':>16}{'ratio':>8}{'target':>11}"
+          f"{'best-run ratio':>16}{'Docket allocs/doc':>19}{'libbson allocs/doc':>20}")
     for op in operations:
         docket, libbson = results.get(f"{op}/Docket"), results.get(f"{op}/libbson")
         if not docket or not libbson or "wall" not in docket or "wall" not in libbson:
@@ -84,8 +86,9 @@ def main():
         ratio = docket["wall"] / libbson["wall"]
         target = TARGETS.get(op)
         verdict = "" if target is None else (f"<={target:.1f}" + (" ok" if ratio <= target else " MISS"))
+        best = docket["best"] / libbson["best"]
         print(f"{op:<14}{DOCUMENTS_PER_ITERATION / docket['wall']:>15,.0f}"
-              f"{DOCUMENTS_PER_ITERATION / libbson['wall']:>16,.0f}{ratio:>8.2f}{verdict:>10}"
+              f"{DOCUMENTS_PER_ITERATION / libbson['wall']:>16,.0f}{ratio:>8.2f}{verdict:>11}{best:>16.2f}"
               f"{allocs(docket):>19}{allocs(libbson):>20}")
 
 

@@ -43,8 +43,8 @@ public struct BSONFileReader: ~Copyable {
     /// - Throws: ``BSONError`` for an invalid or truncated document, with the file offset of the problem.
     public mutating func nextBytes() throws(BSONError) -> [UInt8]? {
         try readDocument { buffer, range, base, options throws(BSONError) in
-            _ = try Document(
-                bsonBuffer: UnsafeRawBufferPointer(rebasing: buffer[range]), options: options, baseOffset: base)
+            try BSONValidator.validate(
+                UnsafeRawBufferPointer(rebasing: buffer[range]), options: options, baseOffset: base)
         }.map { Array(buffer[$0]) }
     }
 

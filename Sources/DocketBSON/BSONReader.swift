@@ -48,7 +48,8 @@ extension Document {
         let reader = BSONByteReader(buffer: buffer, baseOffset: baseOffset, options: options)
         let length = try reader.checkTopLevelLength(at: 0)
         guard length == buffer.count else {
-            throw reader.error(.trailingBytes, "document length \(length) differs from the \(buffer.count) bytes given", at: 0)
+            throw reader.error(
+                .trailingBytes, "document length \(length) differs from the \(buffer.count) bytes given", at: 0)
         }
         self = try reader.readDocument(at: 0, limit: buffer.count, depth: 0).document
     }
@@ -136,18 +137,59 @@ extension Document {
 
     /// Reads a NUL-terminated key or C string starting at `offset`, before `limit`.
     @inline(__always) func readCString(at offset: Int, limit: Int) throws(BSONError) -> (String, Int) {
-        let start = base.unsafelyUnwrapped + offset
-        guard let nul = memchr(start, 0, limit - offset) else {
+        guard let (length, isASCII) = scanCString(at: offset, limit: limit) else {
             throw error(.missingTerminator, "string is not terminated by a NUL byte", at: offset)
         }
-        let length = UnsafeRawPointer(nul) - start
-        let bytes = UnsafeRawBufferPointer(start: start, count: length)
-        guard let s = makeString(bytes) else { throw error(.invalidUTF8, "invalid UTF-8 in a key or C string", at: offset) }
+        let bytes = UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset, count: length)
+        guard let s = makeString(bytes, isASCII: isASCII, readable: count - offset) else {
+            throw error(.invalidUTF8, "invalid UTF-8 in a key or C string", at: offset)
+        }
         return (s, offset + length + 1)
+    }
+
+    /// Finds the NUL that ends the key or C string at `offset`, before `limit`: returns the string's length and
+    /// whether it is all ASCII, or `nil` if there is no NUL.
+    ///
+    /// One pass, eight bytes at a time (keys are short: this beats `memchr` plus a separate UTF-8 check). A word
+    /// has a zero byte iff `(w - 0x01…01) & ~w & 0x80…80` is not zero, and its lowest set bit marks the first one.
+    @inline(__always) func scanCString(at offset: Int, limit: Int) -> (length: Int, isASCII: Bool)? {
+        let start = base.unsafelyUnwrapped + offset
+        let available = limit - offset
+        var i = 0
+        var seen: UInt64 = 0  // the bytes before the NUL, OR-ed together, to test their high bits
+        while available - i >= 8 {
+            let word = UInt64(littleEndian: start.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let zeros = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+            if zeros != 0 {
+                let n = zeros.trailingZeroBitCount &>> 3
+                let before = n == 0 ? 0 : word & (UInt64.max &>> (64 &- 8 &* n))
+                return (i + n, (seen | before) & 0x8080_8080_8080_8080 == 0)
+            }
+            seen |= word
+            i += 8
+        }
+        while i < available {
+            let b = start.load(fromByteOffset: i, as: UInt8.self)
+            if b == 0 { return (i, seen & 0x8080_8080_8080_8080 == 0) }
+            seen |= UInt64(b)
+            i += 1
+        }
+        return nil
     }
 
     /// Reads a length-prefixed string (which may contain NUL bytes) at `offset`, before `limit`.
     @inline(__always) func readString(at offset: Int, limit: Int) throws(BSONError) -> (String, Int) {
+        let end = try stringEnd(at: offset, limit: limit)
+        let bytes = UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset + 4, count: end - offset - 4)
+        guard let s = makeString(bytes, isASCII: isASCII(bytes), readable: count - offset - 4) else {
+            throw error(.invalidUTF8, "invalid UTF-8 in a string", at: offset + 4)
+        }
+        return (s, end + 1)
+    }
+
+    /// Checks the length prefix and terminator of a length-prefixed string at `offset`, before `limit`; returns
+    /// the offset of its terminating NUL.
+    @inline(__always) func stringEnd(at offset: Int, limit: Int) throws(BSONError) -> Int {
         guard limit - offset >= 4 else { throw error(.unexpectedEnd, "string length prefix is truncated", at: offset) }
         let length = Int(int32(offset))
         guard length >= 1 else { throw error(.invalidLength, "string length \(length) is less than 1", at: offset) }
@@ -156,23 +198,22 @@ extension Document {
         }
         let end = offset + 4 + length - 1
         guard byte(end) == 0 else { throw error(.missingTerminator, "string is not terminated by a NUL byte", at: end) }
-        let bytes = UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset + 4, count: length - 1)
-        guard let s = makeString(bytes) else { throw error(.invalidUTF8, "invalid UTF-8 in a string", at: offset + 4) }
-        return (s, end + 1)
+        return end
     }
 
     /// Reads a document (or array) at `offset` that must end by `limit`; returns it and the offset after it.
     func readDocument(at offset: Int, limit: Int, depth: Int) throws(BSONError) -> (document: Document, end: Int) {
         let end = try documentBounds(at: offset, limit: limit, depth: depth)
         var fields: [Document.Element] = []
-        fields.reserveCapacity(8)
+        fields.reserveCapacity(countElements(from: offset + 4, end: end))
         var p = offset + 4
         while p < end {
             let typeOffset = p
             let typeByte = byte(p)
             guard typeByte != 0 else { throw error(.invalidLength, "document terminated before its length", at: p) }
             let (key, valueOffset) = try readCString(at: p + 1, limit: end)
-            let (value, next) = try readValue(typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth)
+            let (value, next) = try readValue(
+                typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth)
             fields.append((key: key, value: value))
             p = next
         }
@@ -182,6 +223,7 @@ extension Document {
     func readArray(at offset: Int, limit: Int, depth: Int) throws(BSONError) -> (array: [BSONValue], end: Int) {
         let end = try documentBounds(at: offset, limit: limit, depth: depth)
         var values: [BSONValue] = []
+        values.reserveCapacity(countElements(from: offset + 4, end: end))
         var p = offset + 4
         while p < end {
             let typeOffset = p
@@ -189,7 +231,8 @@ extension Document {
             guard typeByte != 0 else { throw error(.invalidLength, "array terminated before its length", at: p) }
             // Array keys are not checked against "0", "1", …: BSON readers accept any key, as libbson does.
             let valueOffset = try skipCString(at: p + 1, limit: end)
-            let (value, next) = try readValue(typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth)
+            let (value, next) = try readValue(
+                typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth)
             values.append(value)
             p = next
         }
@@ -197,15 +240,44 @@ extension Document {
     }
 
     @inline(__always) func skipCString(at offset: Int, limit: Int) throws(BSONError) -> Int {
-        let start = base.unsafelyUnwrapped + offset
-        guard let nul = memchr(start, 0, limit - offset) else {
+        guard let (length, isASCII) = scanCString(at: offset, limit: limit) else {
             throw error(.missingTerminator, "key is not terminated by a NUL byte", at: offset)
         }
-        let length = UnsafeRawPointer(nul) - start
-        guard validateUTF8(UnsafeRawBufferPointer(start: start, count: length)) else {
-            throw error(.invalidUTF8, "invalid UTF-8 in a key", at: offset)
-        }
+        guard isASCII || validateUTF8(UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset, count: length))
+        else { throw error(.invalidUTF8, "invalid UTF-8 in a key", at: offset) }
         return offset + length + 1
+    }
+
+    /// Counts the elements of the document or array whose elements lie in `start..<end` (`end` is its
+    /// terminating NUL), to allocate the array that receives them once.
+    ///
+    /// The count only sizes an allocation: it checks nothing and stops early (undercounting) at anything it
+    /// cannot skip cheaply, such as a regex or a malformed element, which the validating pass then handles.
+    func countElements(from start: Int, end: Int) -> Int {
+        var p = start
+        var n = 0
+        while p < end {
+            let typeByte = byte(p)
+            guard let (keyLength, _) = scanCString(at: p + 1, limit: end) else { return n + 1 }
+            var v = p + 2 + keyLength  // past the key's NUL
+            switch typeByte {
+            case 0x06, 0x0A, 0x7F, 0xFF: break
+            case 0x08: v += 1
+            case 0x10: v += 4
+            case 0x01, 0x09, 0x11, 0x12: v += 8
+            case 0x07: v += 12
+            case 0x13: v += 16
+            case 0x02, 0x03, 0x04, 0x05, 0x0D, 0x0E:
+                guard end - v >= 4 else { return n + 1 }
+                let length = Int(int32(v))
+                guard length >= 0 else { return n + 1 }
+                v += typeByte == 0x02 || typeByte >= 0x0D ? 4 + length : typeByte == 0x05 ? 5 + length : length
+            default: return n + 1
+            }
+            n += 1
+            p = v
+        }
+        return n
     }
 
     @inline(__always) func need(_ n: Int, at offset: Int, limit: Int, _ what: String) throws(BSONError) {
@@ -277,7 +349,10 @@ extension Document {
         case 0x11:
             try need(8, at: p, limit: limit, "timestamp")
             let raw = uint64(p)
-            return (.timestamp(BSONTimestamp(timestamp: UInt32(raw >> 32), increment: UInt32(truncatingIfNeeded: raw))), p + 8)
+            return (
+                .timestamp(BSONTimestamp(timestamp: UInt32(raw >> 32), increment: UInt32(truncatingIfNeeded: raw))),
+                p + 8
+            )
         case 0x12:
             try need(8, at: p, limit: limit, "int64")
             return (.int64(int64(p)), p + 8)
@@ -294,6 +369,22 @@ extension Document {
     }
 
     func readBinary(at p: Int, limit: Int) throws(BSONError) -> (BSONValue, Int) {
+        let (subtype, start, payload, end) = try binaryLayout(at: p, limit: limit)
+        let bytes = [UInt8](UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + start, count: payload))
+        return (.binary(Binary(subtype: subtype, bytes: bytes)), end)
+    }
+
+    /// Checks a binary value at `p`, before `limit`; returns the offset after it.
+    func binaryEnd(at p: Int, limit: Int) throws(BSONError) -> Int {
+        try binaryLayout(at: p, limit: limit).end
+    }
+
+    /// Checks a binary value's lengths; returns its subtype, where its payload starts, the payload's length and
+    /// the offset after the value.
+    func binaryLayout(
+        at p: Int,
+        limit: Int
+    ) throws(BSONError) -> (subtype: Binary.Subtype, start: Int, payload: Int, end: Int) {
         try need(5, at: p, limit: limit, "binary header")
         let length = Int(int32(p))
         guard length >= 0 else { throw error(.invalidLength, "binary length \(length) is negative", at: p) }
@@ -318,8 +409,7 @@ extension Document {
             start += 4
             payload -= 4
         }
-        let bytes = [UInt8](UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + start, count: payload))
-        return (.binary(Binary(subtype: subtype, bytes: bytes)), p + 5 + length)
+        return (subtype, start, payload, p + 5 + length)
     }
 
     func readCodeWithScope(at p: Int, limit: Int, depth: Int) throws(BSONError) -> (BSONValue, Int) {
@@ -342,14 +432,63 @@ extension Document {
 }
 
 /// Makes a `String` from bytes that must be valid UTF-8; `nil` if they are not.
-@inline(__always) func makeString(_ bytes: UnsafeRawBufferPointer) -> String? {
-    String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+///
+/// `isASCII` says the caller already knows the bytes are ASCII. Otherwise they are validated here (once); then
+/// `String(unsafeUninitializedCapacity:initializingUTF8With:)` copies them, and builds small ASCII strings (up to 15
+/// bytes: most keys and short values) without checking them again. This was the fastest way measured:
+/// `String(validating:as:)` is generic and looks up metadata on every call (it was the most expensive part of
+/// decoding), and `String(decoding:as:)` validates again and assembles small strings byte by byte.
+///
+/// Strings of up to 8 bytes (most keys and many values) are loaded as one word and stored with one write, when
+/// `readable` (the bytes that may be read from the start) allows it: the standard library then reads the word back
+/// without the stall that byte-wise copies cause.
+@inline(__always) func makeString(_ bytes: UnsafeRawBufferPointer, isASCII: Bool, readable: Int) -> String? {
+    guard isASCII || validateUTF8(bytes) else { return nil }
+    let n = bytes.count
+    if n <= 8 && readable >= 8, let source = bytes.baseAddress {
+        let mask: UInt64 = n == 8 ? .max : (1 &<< UInt64(8 &* n)) &- 1
+        let word = source.loadUnaligned(as: UInt64.self) & mask.littleEndian
+        return String(unsafeUninitializedCapacity: 8) { buffer in
+            UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped).storeBytes(of: word, as: UInt64.self)
+            return n
+        }
+    }
+    return String(unsafeUninitializedCapacity: n) { buffer in
+        if let source = bytes.baseAddress, bytes.count > 0 {
+            UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped).copyMemory(
+                from: source, byteCount: bytes.count)
+        }
+        return bytes.count
+    }
+}
+
+/// Whether every byte is below 0x80; eight bytes at a time.
+@inline(__always) func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard let start = bytes.baseAddress else { return true }
+    let n = bytes.count
+    var seen: UInt64 = 0
+    var i = 0
+    while n - i >= 8 {
+        seen |= start.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        i += 8
+    }
+    while i < n {
+        seen |= UInt64(start.load(fromByteOffset: i, as: UInt8.self))
+        i += 1
+    }
+    return seen & 0x8080_8080_8080_8080 == 0
 }
 
 /// Whether the bytes are valid UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
 @usableFromInline func validateUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
     var i = 0
     let n = bytes.count
+    // Skip a leading ASCII run eight bytes at a time.
+    if let start = bytes.baseAddress {
+        while n - i >= 8, start.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            i += 8
+        }
+    }
     while i < n {
         let b0 = bytes[i]
         if b0 < 0x80 {

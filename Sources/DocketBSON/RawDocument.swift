@@ -21,7 +21,7 @@ public struct RawDocument: Sendable, Hashable {
     /// Validates `bytes` as one complete BSON document and wraps them.
     /// - Throws: ``BSONError`` as ``Document/init(bsonBytes:options:)`` does.
     public init(validating bytes: [UInt8], options: BSONReaderOptions = .default) throws(BSONError) {
-        _ = try Document(bsonBytes: bytes, options: options)
+        try BSONValidator.validate(bytes, options: options)
         self.bytes = bytes
     }
 

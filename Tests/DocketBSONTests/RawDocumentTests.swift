@@ -111,3 +111,22 @@ import Testing
         #expect { _ = try BSONFileReader(path: "/nonexistent/x.bson") } throws: { ($0 as? BSONError)?.kind == .io }
     }
 }
+
+@Suite struct BSONFileReaderBytesTests {
+    @Test func nextBytesReturnsEachValidatedDocumentAndStopsAtDamage() throws {
+        var file: [UInt8] = []
+        let docs: [Document] = (0..<10).map { ["i": .int32(Int32($0))] }
+        for d in docs { try d.appendBSON(to: &file) }
+        let size = file.count / docs.count
+        file[size * 7 + 4] = 0x77
+        let path = try TemporaryFile.write(file)
+        defer { TemporaryFile.remove(path) }
+        var reader = try BSONFileReader(path: path)
+        var read: [[UInt8]] = []
+        #expect { while let bytes = try reader.nextBytes() { read.append(bytes) } } throws: {
+            ($0 as? BSONError)?.byteOffset == size * 7 + 4
+        }
+        #expect(read.count == 7)
+        #expect(try read.map { try Document(bsonBytes: $0) } == Array(docs.prefix(7)))
+    }
+}

@@ -19,6 +19,8 @@ import DocketBSON
 ///   There are no collations: strings compare by their UTF-8 bytes.
 public struct Matcher: Sendable {
     let root: FilterNode
+    /// A specialised plan for `{field: "string"}`, the commonest filter.
+    let stringEquality: TopLevelStringEquality?
 
     /// Whether the filter matches every document (`{}`, or only `$comment`).
     public let isMatchAll: Bool
@@ -38,12 +40,17 @@ public struct Matcher: Sendable {
     public init(_ filter: Document) throws(DatabaseError) {
         root = try FilterParser.parseFilter(filter, level: .topLevel)
         if case .alwaysTrue = root { isMatchAll = true } else { isMatchAll = false }
+        stringEquality = TopLevelStringEquality.make(for: root)
         idEquality = FilterParser.idEquality(filter)
     }
 
     /// Whether an encoded document matches.
     /// - Complexity: Proportional to the bytes of the fields the filter visits.
     public func matches(_ document: RawDocument) -> Bool {
+        if let stringEquality {
+            let decided = document.bytes.withUnsafeBytes { stringEquality.matches($0) }
+            if let decided { return decided }
+        }
         var details = MatchDetails()
         return matches(document, details: &details)
     }

@@ -113,7 +113,7 @@ extension FilterPath {
         if next == count {
             // The path ends at this array.
             if predicate.traversesLeafArrays {
-                var cursor = RawElementCursor(buffer: buffer, documentOffset: array.valueOffset)
+                var cursor = ElementCursor(buffer: buffer, documentOffset: array.valueOffset)
                 var i = 0
                 while let item = cursor.nextElement() {
                     var inner: Int?
@@ -127,7 +127,7 @@ extension FilterPath {
             return predicate.matches(array, in: buffer, position: &position)
         }
         let component = components[next]
-        var cursor = RawElementCursor(buffer: buffer, documentOffset: array.valueOffset)
+        var cursor = ElementCursor(buffer: buffer, documentOffset: array.valueOffset)
         var i = 0
         while let item = cursor.nextElement() {
             if item.type == .document {
@@ -154,9 +154,13 @@ extension FilterPath {
     }
 }
 
-/// Field lookup tuned for the matcher: compares the wanted key with each element's key by `memcmp`, including
-/// the terminating NUL, so a mismatch usually costs one comparison and one `strlen`.
+/// Element scanning tuned for the matcher, kept in this module so it inlines: the type byte is mapped and
+/// value lengths computed with local switches, and keys are compared byte by byte (they are short), including
+/// the terminating NUL, so a mismatch usually costs one or two byte comparisons and a short NUL scan. Every
+/// read is bounds-checked against the enclosing document, so malformed input ends the scan instead of
+/// reading outside the buffer.
 enum RawFields {
+    /// Finds the first element whose key equals `key` in the document at `documentOffset`.
     @inline(__always)
     static func find(
         _ key: UnsafeRawBufferPointer,
@@ -166,59 +170,171 @@ enum RawFields {
         guard let base = buffer.baseAddress, documentOffset >= 0, buffer.count - documentOffset >= 5 else {
             return nil
         }
-        let length = Int(Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: documentOffset, as: Int32.self)))
+        let length = Int(Int32(littleEndian: base.loadUnaligned(fromByteOffset: documentOffset, as: Int32.self)))
         guard length >= 5, length <= buffer.count - documentOffset else { return nil }
         let end = documentOffset + length - 1
         let keyCount = key.count
         var offset = documentOffset + 4
         while offset < end {
-            guard let type = BSONType(rawValue: buffer[offset]) else { return nil }
+            let typeByte = base.load(fromByteOffset: offset, as: UInt8.self)
             let keyStart = offset + 1
-            let keyLength: Int
-            if end - keyStart > keyCount && base.load(fromByteOffset: keyStart + keyCount, as: UInt8.self) == 0
-                && (keyCount == 0 || memcmp(base + keyStart, key.baseAddress!, keyCount) == 0)
-            {
-                keyLength = keyCount
-                let valueOffset = keyStart + keyLength + 1
-                guard let valueLength = RawElementFinder.valueLength(type, at: valueOffset, limit: end, in: buffer)
-                else { return nil }
-                return ElementRef(type: type, valueOffset: valueOffset, valueLength: valueLength)
+            var matched = false
+            if end - keyStart > keyCount && base.load(fromByteOffset: keyStart + keyCount, as: UInt8.self) == 0 {
+                matched = true
+                var i = 0
+                while i < keyCount {
+                    if base.load(fromByteOffset: keyStart + i, as: UInt8.self)
+                        != key.baseAddress.unsafelyUnwrapped.load(fromByteOffset: i, as: UInt8.self)
+                    {
+                        matched = false
+                        break
+                    }
+                    i += 1
+                }
             }
-            guard let nul = memchr(base + keyStart, 0, end - keyStart) else { return nil }
-            keyLength = UnsafeRawPointer(nul) - (base + keyStart)
-            let valueOffset = keyStart + keyLength + 1
-            guard let valueLength = RawElementFinder.valueLength(type, at: valueOffset, limit: end, in: buffer) else {
-                return nil
+            var valueOffset: Int
+            if matched {
+                valueOffset = keyStart + keyCount + 1
+            } else {
+                valueOffset = keyStart
+                while valueOffset < end && base.load(fromByteOffset: valueOffset, as: UInt8.self) != 0 {
+                    valueOffset += 1
+                }
+                guard valueOffset < end else { return nil }
+                valueOffset += 1
+            }
+            guard let valueLength = valueLength(typeByte, at: valueOffset, limit: end, base) else { return nil }
+            if matched {
+                guard let type = bsonType(typeByte) else { return nil }
+                return ElementRef(type: type, valueOffset: valueOffset, valueLength: valueLength)
             }
             offset = valueOffset + valueLength
         }
         return nil
     }
+
+    /// The BSON type of a type byte.
+    @inline(__always)
+    static func bsonType(_ byte: UInt8) -> BSONType? {
+        switch byte {
+        case 0x01: .double
+        case 0x02: .string
+        case 0x03: .document
+        case 0x04: .array
+        case 0x05: .binary
+        case 0x06: .undefined
+        case 0x07: .objectID
+        case 0x08: .bool
+        case 0x09: .datetime
+        case 0x0A: .null
+        case 0x0B: .regex
+        case 0x0C: .dbPointer
+        case 0x0D: .javascript
+        case 0x0E: .symbol
+        case 0x0F: .javascriptWithScope
+        case 0x10: .int32
+        case 0x11: .timestamp
+        case 0x12: .int64
+        case 0x13: .decimal128
+        case 0xFF: .minKey
+        case 0x7F: .maxKey
+        default: nil
+        }
+    }
+
+    /// The length of the value with type byte `type` at `offset`, or `nil` if it does not fit before `limit`.
+    @inline(__always)
+    static func valueLength(_ type: UInt8, at offset: Int, limit: Int, _ base: UnsafeRawPointer) -> Int? {
+        @inline(__always) func int32(_ at: Int) -> Int? {
+            guard limit - at >= 4 else { return nil }
+            return Int(Int32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: Int32.self)))
+        }
+        let length: Int
+        switch type {
+        case 0x01, 0x09, 0x11, 0x12: length = 8
+        case 0x10: length = 4
+        case 0x08: length = 1
+        case 0x07: length = 12
+        case 0x13: length = 16
+        case 0x06, 0x0A, 0xFF, 0x7F: length = 0
+        case 0x02, 0x0D, 0x0E:
+            guard let n = int32(offset), n >= 1 else { return nil }
+            length = 4 + n
+        case 0x03, 0x04, 0x0F:
+            guard let n = int32(offset), n >= 5 else { return nil }
+            length = n
+        case 0x05:
+            guard let n = int32(offset), n >= 0 else { return nil }
+            length = 5 + n
+        case 0x0C:
+            guard let n = int32(offset), n >= 1 else { return nil }
+            length = 4 + n + 12
+        case 0x0B:
+            var i = offset
+            var terminators = 0
+            while i < limit {
+                if base.load(fromByteOffset: i, as: UInt8.self) == 0 {
+                    terminators += 1
+                    if terminators == 2 { break }
+                }
+                i += 1
+            }
+            guard terminators == 2 else { return nil }
+            length = i + 1 - offset
+        default:
+            return nil
+        }
+        return length >= 0 && length <= limit - offset ? length : nil
+    }
 }
 
-/// The type and position of one encoded element (the matcher's own copy of `RawElement`, which it builds while
-/// scanning keys).
+/// Walks the elements of one encoded document or array (the matcher's inlinable counterpart of
+/// `RawElementCursor`).
+struct ElementCursor {
+    private let base: UnsafeRawPointer?
+    private var offset: Int
+    private let end: Int
+
+    /// Starts a walk over the document or array whose length prefix is at `documentOffset`.
+    @inline(__always)
+    init(buffer: UnsafeRawBufferPointer, documentOffset: Int) {
+        base = buffer.baseAddress
+        if let base, documentOffset >= 0, buffer.count - documentOffset >= 5 {
+            let length = Int(Int32(littleEndian: base.loadUnaligned(fromByteOffset: documentOffset, as: Int32.self)))
+            offset = documentOffset + 4
+            end = length >= 5 && length <= buffer.count - documentOffset ? documentOffset + length - 1 : offset
+        } else {
+            offset = 0
+            end = 0
+        }
+    }
+
+    /// The next element's position, or `nil` at the end (or at malformed bytes).
+    @inline(__always)
+    mutating func nextElement() -> ElementRef? {
+        guard offset < end, let base else { return nil }
+        let typeByte = base.load(fromByteOffset: offset, as: UInt8.self)
+        var valueOffset = offset + 1
+        while valueOffset < end && base.load(fromByteOffset: valueOffset, as: UInt8.self) != 0 { valueOffset += 1 }
+        valueOffset += 1
+        guard valueOffset <= end, let type = RawFields.bsonType(typeByte),
+            let length = RawFields.valueLength(typeByte, at: valueOffset, limit: end, base)
+        else {
+            offset = end
+            return nil
+        }
+        offset = valueOffset + length
+        return ElementRef(type: type, valueOffset: valueOffset, valueLength: length)
+    }
+
+    /// Whether there is another element, skipping it.
+    @inline(__always)
+    mutating func skip() -> Bool { nextElement() != nil }
+}
+
+/// The type and position of one encoded element (the matcher's own counterpart of `RawElement`).
 struct ElementRef: Sendable {
     let type: BSONType
     let valueOffset: Int
     let valueLength: Int
-
-    init(type: BSONType, valueOffset: Int, valueLength: Int) {
-        self.type = type
-        self.valueOffset = valueOffset
-        self.valueLength = valueLength
-    }
-
-    init(_ element: RawElement) {
-        self.init(type: element.type, valueOffset: element.valueOffset, valueLength: element.valueLength)
-    }
-}
-
-extension RawElementCursor {
-    /// The next element's position, without its key.
-    @inline(__always)
-    mutating func nextElement() -> ElementRef? {
-        guard let (_, element) = next() else { return nil }
-        return ElementRef(element)
-    }
 }

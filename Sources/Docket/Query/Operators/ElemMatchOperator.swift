@@ -13,7 +13,7 @@ enum ElemMatchPredicate {
         position: inout Int?
     ) -> Bool {
         guard let element, element.type == .array else { return false }
-        var cursor = RawElementCursor(buffer: buffer, documentOffset: element.valueOffset)
+        var cursor = ElementCursor(buffer: buffer, documentOffset: element.valueOffset)
         var i = 0
         while let item = cursor.nextElement() {
             if item.type == .document || item.type == .array {
@@ -35,7 +35,7 @@ enum ElemMatchPredicate {
         position: inout Int?
     ) -> Bool {
         guard let element, element.type == .array else { return false }
-        var cursor = RawElementCursor(buffer: buffer, documentOffset: element.valueOffset)
+        var cursor = ElementCursor(buffer: buffer, documentOffset: element.valueOffset)
         var i = 0
         while let item = cursor.nextElement() {
             if filter.matchesElement(item, in: buffer) {

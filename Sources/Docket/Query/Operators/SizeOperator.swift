@@ -5,9 +5,9 @@ import DocketBSON
 enum SizePredicate {
     static func matches(_ element: ElementRef?, size: Int, in buffer: UnsafeRawBufferPointer) -> Bool {
         guard let element, element.type == .array else { return false }
-        var cursor = RawElementCursor(buffer: buffer, documentOffset: element.valueOffset)
+        var cursor = ElementCursor(buffer: buffer, documentOffset: element.valueOffset)
         var count = 0
-        while cursor.next() != nil {
+        while cursor.skip() {
             count += 1
             if count > size { return false }
         }

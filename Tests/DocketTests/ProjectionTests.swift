@@ -288,6 +288,33 @@ private let numbers: Document = ["_id": 1, "a": [1, 2, 3, 4, 5], "s": "text"]
 
     @Test(arguments: positionalCases) func positional(_ c: ProjectionCase) throws { try check(c) }
 
+    @Test(
+        arguments: [
+            (["grades": ["$gte": 85]], [80, 85, 90], [85]),
+            (["grades": 90], [80, 85, 90], [90]),
+            (["grades": ["$elemMatch": ["$lt": 85]]], [80, 85, 90], [80]),
+        ] as [(Document, [BSONValue], [BSONValue])])
+    func positionalUsesTheMatchersArrayPosition(_ filter: Document, _ grades: [BSONValue], _ expected: [BSONValue])
+        throws
+    {
+        let document: Document = ["_id": 1, "semester": 1, "grades": .array(grades)]
+        var details = MatchDetails()
+        #expect(try Matcher(filter).matches(document, details: &details))
+        let output = try Projection(["grades.$": 1], filter: filter).apply(to: document, details: details)
+        #expect(output.isIdentical(to: ["_id": 1, "grades": .array(expected)]))
+    }
+
+    @Test func positionalOnEmbeddedTeamsUsesTheMatchersArrayPosition() throws {
+        let filter: Document = ["teams.role": "admin"]
+        let document: Document = [
+            "_id": 1, "email": "a@x", "teams": [["id": 1, "role": "viewer"], ["id": 2, "role": "admin"]],
+        ]
+        var details = MatchDetails()
+        #expect(try Matcher(filter).matches(document, details: &details))
+        let output = try Projection(["email": 1, "teams.$": 1], filter: filter).apply(to: document, details: details)
+        #expect(output.isIdentical(to: ["_id": 1, "email": "a@x", "teams": [["id": 2, "role": "admin"]]]))
+    }
+
     @Test func positionalWithoutRecordedPositionThrows51246() throws {
         let projection = try Projection(["grades.$": 1])
         let error = #expect(throws: DatabaseError.self) {

@@ -190,7 +190,8 @@ struct ProjectionElemMatch: Sendable {
     func firstMatch(in root: Document) -> BSONValue? {
         guard case .array(let array)? = root[field] else { return nil }
         var probe = Document(minimumCapacity: 1)
-        probe.append(field, .null)
+        probe.append(field, .array(array))
+        guard matcher.matches(probe) else { return nil }  // one test rejects documents with no match
         for element in array {
             probe[0].value = .array([element])
             if matcher.matches(probe) { return .array([element]) }

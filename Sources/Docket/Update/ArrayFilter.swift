@@ -89,7 +89,8 @@ struct ArrayFilter: Sendable {
         var bytes = name.utf8.makeIterator()
         guard let first = bytes.next(), first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") else { return false }
         while let b = bytes.next() {
-            let isLetter = (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+            let isLetter =
+                (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
             let isDigit = b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")
             guard isLetter || isDigit else { return false }
         }

@@ -215,7 +215,8 @@ private indirect enum FieldTest: Sendable {
             guard case .array(let items) = argument else { throw DatabaseError(.badValue, "\(op) needs an array") }
             for item in items {
                 if case .regex = item {
-                    throw DatabaseError(.notImplemented, "regular expressions in update conditions are not supported yet")
+                    throw DatabaseError(
+                        .notImplemented, "regular expressions in update conditions are not supported yet")
                 }
             }
             return op == "$in" ? .anyOf(items) : .not(.anyOf(items))

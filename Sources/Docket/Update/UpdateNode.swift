@@ -102,11 +102,13 @@ extension UpdateNode {
                     guard fits(child) else { throw conflict }
                     object.positional = nil
                     defer { object.positional = child }
-                    try child.insert(operation, at: path, from: i + 1, filters: filters, usedIdentifiers: &usedIdentifiers)
+                    try child.insert(
+                        operation, at: path, from: i + 1, filters: filters, usedIdentifiers: &usedIdentifiers)
                 } else {
                     var child = makeChild()
                     if !isLast {
-                        try child.insert(operation, at: path, from: i + 1, filters: filters, usedIdentifiers: &usedIdentifiers)
+                        try child.insert(
+                            operation, at: path, from: i + 1, filters: filters, usedIdentifiers: &usedIdentifiers)
                     }
                     object.positional = child
                 }
@@ -116,11 +118,13 @@ extension UpdateNode {
                     guard fits(child) else { throw conflict }
                     object.children[k].node = .leaf(.unset)
                     defer { object.children[k].node = child }
-                    try child.insert(operation, at: path, from: i + 1, filters: filters, usedIdentifiers: &usedIdentifiers)
+                    try child.insert(
+                        operation, at: path, from: i + 1, filters: filters, usedIdentifiers: &usedIdentifiers)
                 } else {
                     var child = makeChild()
                     if !isLast {
-                        try child.insert(operation, at: path, from: i + 1, filters: filters, usedIdentifiers: &usedIdentifiers)
+                        try child.insert(
+                            operation, at: path, from: i + 1, filters: filters, usedIdentifiers: &usedIdentifiers)
                     }
                     object.insert(UpdateChild(name: name, node: child))
                 }
@@ -158,12 +162,14 @@ extension UpdateNode {
             } else {
                 var child = makeChild()
                 if !isLast {
-                    try child.insert(operation, at: path, from: i + 1, filters: filters, usedIdentifiers: &usedIdentifiers)
+                    try child.insert(
+                        operation, at: path, from: i + 1, filters: filters, usedIdentifiers: &usedIdentifiers)
                 }
                 let position =
                     array.children.firstIndex { identifier.utf8.lexicographicallyPrecedes($0.identifier.utf8) }
                     ?? array.children.count
-                array.children.insert(UpdateArrayChild(identifier: identifier, filter: filter, node: child), at: position)
+                array.children.insert(
+                    UpdateArrayChild(identifier: identifier, filter: filter, node: child), at: position)
             }
         case .leaf:
             throw conflict

@@ -63,7 +63,8 @@ enum ArithmeticOperator {
     }
 
     /// The result of `lhs op rhs` with MongoDB's promotion, or `nil` on int64 overflow.
-    static func compute(_ operation: Operation, _ lhs: BSONValue, _ rhs: BSONValue) throws(DatabaseError) -> BSONValue? {
+    static func compute(_ operation: Operation, _ lhs: BSONValue, _ rhs: BSONValue) throws(DatabaseError) -> BSONValue?
+    {
         switch (lhs, rhs) {
         case (.decimal128, _), (_, .decimal128):
             throw DatabaseError(

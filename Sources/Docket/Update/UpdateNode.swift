@@ -77,11 +77,13 @@ extension UpdateNode {
         usedIdentifiers: inout Set<String>
     ) throws(DatabaseError) {
         let isLast = i == path.count - 1
-        let conflict = DatabaseError(
-            .conflictingUpdateOperators,
-            "Updating the path '\(path.text)' would create a conflict at '\(isLast ? path.text : path.prefix(i + 1))'",
-            fieldPath: path.text
-        )
+        func conflict() -> DatabaseError {
+            DatabaseError(
+                .conflictingUpdateOperators,
+                "Updating the path '\(path.text)' would create a conflict at '\(isLast ? path.text : path.prefix(i + 1))'",
+                fieldPath: path.text
+            )
+        }
         // The kind of node the child at component i must be.
         func makeChild() -> UpdateNode {
             if isLast { return .leaf(operation) }
@@ -99,7 +101,7 @@ extension UpdateNode {
             switch path.components[i] {
             case .positional:
                 if var child = object.positional {
-                    guard fits(child) else { throw conflict }
+                    guard fits(child) else { throw conflict() }
                     object.positional = nil
                     defer { object.positional = child }
                     try child.insert(
@@ -115,7 +117,7 @@ extension UpdateNode {
             case .field(let name):
                 if let k = object.child(named: name) {
                     var child = object.children[k].node
-                    guard fits(child) else { throw conflict }
+                    guard fits(child) else { throw conflict() }
                     object.children[k].node = .leaf(.unset)
                     defer { object.children[k].node = child }
                     try child.insert(
@@ -155,7 +157,7 @@ extension UpdateNode {
             }
             if let k = array.children.firstIndex(where: { bsonUTF8Equal($0.identifier, identifier) }) {
                 var child = array.children[k].node
-                guard fits(child) else { throw conflict }
+                guard fits(child) else { throw conflict() }
                 array.children[k].node = .leaf(.unset)
                 defer { array.children[k].node = child }
                 try child.insert(operation, at: path, from: i + 1, filters: filters, usedIdentifiers: &usedIdentifiers)
@@ -172,7 +174,7 @@ extension UpdateNode {
                     UpdateArrayChild(identifier: identifier, filter: filter, node: child), at: position)
             }
         case .leaf:
-            throw conflict
+            throw conflict()
         }
     }
 

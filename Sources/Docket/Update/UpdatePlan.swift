@@ -31,6 +31,8 @@ public struct UpdatePlan: Sendable {
     /// Whether a failed application can never leave a partial change behind, so the document can be changed in
     /// place without a copy: one operation, no array updates, no `$rename`, not under `_id`.
     let isInPlaceSafe: Bool
+    /// The fast form of a plan that is one `$set` of a static path.
+    let fastSet: FastSet?
 
     /// Compiles an update document.
     ///
@@ -42,6 +44,20 @@ public struct UpdatePlan: Sendable {
     ///   `TypeMismatch` (14), `EmptyFieldName` (56) and `DollarPrefixedFieldName` (52) for malformed arguments
     ///   and paths, with MongoDB's messages.
     public init(_ update: Document, arrayFilters: [Document] = []) throws(DatabaseError) {
+        // The most common update, `{$set: {<plain path>: <value>}}`, skips the general parser.
+        if arrayFilters.isEmpty, update.count == 1, bsonUTF8Equal(update[0].key, "$set"),
+            case .document(let fields) = update[0].value, fields.count == 1,
+            let fast = FastSet(simplePath: fields[0].key, value: fields[0].value)
+        {
+            isReplacement = false
+            replacement = Document()
+            root = UpdateObjectNode()
+            self.arrayFilters = []
+            renameSources = []
+            isInPlaceSafe = true
+            fastSet = fast
+            return
+        }
         guard let first = update.first, first.key.hasPrefix("$") else {
             for (key, _) in update where key.hasPrefix("$") {
                 throw Self.dollarPrefixedError(key, path: key)
@@ -52,6 +68,7 @@ public struct UpdatePlan: Sendable {
             self.arrayFilters = []
             renameSources = []
             isInPlaceSafe = false
+            fastSet = nil
             return
         }
         isReplacement = false
@@ -117,6 +134,7 @@ public struct UpdatePlan: Sendable {
         root = rootNode
         renameSources = sources
         isInPlaceSafe = sources.isEmpty && Self.isSingleStaticLeaf(tree, depth: 0)
+        fastSet = isInPlaceSafe ? FastSet(rootNode) : nil
     }
 
     /// Applies the update to a document.
@@ -130,8 +148,12 @@ public struct UpdatePlan: Sendable {
     /// - Throws: `DatabaseError` with MongoDB's code and message; the document is then unchanged.
     public func apply(to document: inout Document, arrayPosition: Int?, isInsert: Bool) throws(DatabaseError) -> Bool {
         if isReplacement { return try Self.replace(&document, with: replacement) }
+        if let fastSet, let changed = fastSet.apply(to: &document, arrayPosition: arrayPosition) { return changed }
         var context = UpdateApplyContext(arrayPosition: arrayPosition, isInsert: isInsert, id: document["_id"])
-        if isInPlaceSafe { return try applyChildren(root, to: &document, context: &context) }
+        if isInPlaceSafe {
+            let tree = root.children.isEmpty && root.positional == nil ? fastSet?.tree() ?? root : root
+            return try applyChildren(tree, to: &document, context: &context)
+        }
 
         var working = document
         context.renameValues.reserveCapacity(renameSources.count)

@@ -56,7 +56,7 @@ struct FastSet: Sendable {
             }
             i = utf8.index(after: i)
         }
-        guard !bsonUTF8Equal(names[0], "_id") else { return nil }
+        guard names[0] != "_id" else { return nil }  // ASCII: `==` is exact here.
         components = names.map(Component.name)
         self.value = value
     }

@@ -45,7 +45,7 @@ public struct UpdatePlan: Sendable {
     ///   and paths, with MongoDB's messages.
     public init(_ update: Document, arrayFilters: [Document] = []) throws(DatabaseError) {
         // The most common update, `{$set: {<plain path>: <value>}}`, skips the general parser.
-        if arrayFilters.isEmpty, update.count == 1, bsonUTF8Equal(update[0].key, "$set"),
+        if arrayFilters.isEmpty, update.count == 1, update[0].key == "$set",
             case .document(let fields) = update[0].value, fields.count == 1,
             let fast = FastSet(simplePath: fields[0].key, value: fields[0].value)
         {

@@ -1,0 +1,4 @@
+extension ErrorCode {
+    /// MongoDB's `CannotBackfillArray` (34): an update would pad an array with too many `null`s.
+    public static let cannotBackfillArray = ErrorCode(34, "CannotBackfillArray")
+}

@@ -1,0 +1,43 @@
+/// `$currentDate`: sets a field to the current date (`true` or `{$type: "date"}`) or timestamp
+/// (`{$type: "timestamp"}`). It always counts as a change.
+enum CurrentDateOperator {
+    /// Parses the argument; returns whether a timestamp (rather than a date) is wanted.
+    static func parse(_ argument: BSONValue) throws(DatabaseError) -> Bool {
+        switch argument {
+        case .bool:
+            return false
+        case .document(let spec):
+            var isTimestamp: Bool?
+            for (key, value) in spec {
+                guard bsonUTF8Equal(key, "$type") else {
+                    throw DatabaseError(.badValue, "Unrecognized $currentDate option: \(key)")
+                }
+                if case .string(let type) = value {
+                    if bsonUTF8Equal(type, "date") {
+                        isTimestamp = false
+                    } else if bsonUTF8Equal(type, "timestamp") {
+                        isTimestamp = true
+                    }
+                }
+            }
+            guard let isTimestamp else {
+                throw DatabaseError(
+                    .badValue,
+                    "The '$type' string field is required to be 'date' or 'timestamp': "
+                        + "{$currentDate: {field : {$type: 'date'}}}"
+                )
+            }
+            return isTimestamp
+        default:
+            throw DatabaseError(
+                .badValue,
+                "\(argument.type.alias) is not valid type for $currentDate. Please use a boolean ('true') "
+                    + "or a $type expression ({$type: 'timestamp/date'})."
+            )
+        }
+    }
+
+    static func value(isTimestamp: Bool, context: inout UpdateApplyContext) -> BSONValue {
+        isTimestamp ? .timestamp(context.clock.nextTimestamp()) : .datetime(context.clock.milliseconds)
+    }
+}

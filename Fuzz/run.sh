@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds one libFuzzer target and runs it: Fuzz/run.sh BSONDecoder|ExtendedJSON [seconds]
+# Seeds come from the vendored BSON corpus; the working corpus lives in Fuzz/corpus-<name> (not committed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+name=$1
+seconds=${2:-600}
+swift build -c release --product "Fuzz$name" --sanitize=fuzzer --sanitize=address --disable-dead-strip \
+    --scratch-path .build-fuzz
+corpus="Fuzz/corpus-$name"
+mkdir -p "$corpus" Fuzz/artifacts
+python3 - "$name" "$corpus" <<'PY'
+import glob, json, sys
+name, corpus = sys.argv[1], sys.argv[2]
+n = 0
+for path in sorted(glob.glob("Tests/SpecTests/Resources/bson-corpus/*.json")):
+    spec = json.load(open(path))
+    for case in spec.get("valid", []) + spec.get("decodeErrors", []) + spec.get("parseErrors", []):
+        if name == "BSONDecoder":
+            blobs = [bytes.fromhex(case[k]) for k in ("canonical_bson", "degenerate_bson", "bson") if k in case]
+        else:
+            blobs = [case[k].encode() for k in ("canonical_extjson", "relaxed_extjson", "degenerate_extjson", "string")
+                     if k in case]
+        for blob in blobs:
+            open(f"{corpus}/seed-{n}", "wb").write(blob)
+            n += 1
+PY
+SWIFT_BACKTRACE=enable=no ".build-fuzz/release/Fuzz$name" "$corpus" -max_total_time="$seconds" \
+    -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 -artifact_prefix=Fuzz/artifacts/

@@ -25,7 +25,7 @@ enum UpdateText {
         case .bool(let b): return b ? "true" : "false"
         case .datetime(let ms): return "new Date(\(ms))"
         case .null: return "null"
-        case .regex(let r): return "/\(r.pattern)/\(r.sortedOptions)"
+        case .regex(let r): return "/\(r.pattern)/\(r.options)"
         case .dbPointer(let p): return "DBRef('\(p.namespace)', '\(p.id.hex)')"
         case .javascript(let code): return code
         case .symbol(let s): return s

@@ -12,8 +12,7 @@ public struct WriteError: Sendable {
     public var keyValue: Document?
 
     /// Creates a write error.
-    public init(index: Int, code: ErrorCode, message: String, keyPattern: Document? = nil, keyValue: Document? = nil)
-    {
+    public init(index: Int, code: ErrorCode, message: String, keyPattern: Document? = nil, keyValue: Document? = nil) {
         self.index = index
         self.code = code
         self.message = message

@@ -98,7 +98,8 @@ final class DatabaseEngine: Sendable {
 /// Names MongoDB refuses.
 enum NamespaceRules {
     static func validate(database: String, collection: String) throws(DatabaseError) {
-        let badDatabase = database.isEmpty || database.utf8.count >= 64
+        let badDatabase =
+            database.isEmpty || database.utf8.count >= 64
             || database.contains(where: { "/\\. \"$\0".contains($0) })
         if badDatabase {
             throw DatabaseError(.invalidNamespace, "Invalid database name: '\(database)'")

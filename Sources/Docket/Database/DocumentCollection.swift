@@ -94,8 +94,10 @@ public struct DocumentCollection: Sendable {
         var result = BulkWriteResult()
         for (j, p) in prepared.enumerated() {
             if let error = insertErrors[j] {
-                errors.append(WriteError(index: indexes[j], code: error.code, message: error.message,
-                    keyPattern: error.keyPattern, keyValue: error.keyValue))
+                errors.append(
+                    WriteError(
+                        index: indexes[j], code: error.code, message: error.message,
+                        keyPattern: error.keyPattern, keyValue: error.keyValue))
                 if ordered { break }
             } else {
                 result.insertedIds[indexes[j]] = p.id

@@ -104,7 +104,8 @@ public struct UpdatePlan: Sendable {
             for (path, value) in fields {
                 if path == "_id" && op != "$setOnInsert" {
                     throw DatabaseError(
-                        .immutableField, "Performing an update on the path '_id' would modify the immutable field '_id'")
+                        .immutableField, "Performing an update on the path '_id' would modify the immutable field '_id'"
+                    )
                 }
                 switch op {
                 case "$set": operations.append(.set(path, value))
@@ -214,7 +215,7 @@ public struct Projection: Sendable {
         }
         self.fields = fields
         self.includesID = includesID
-        self.isInclusion = fields.values.contains(true)
+        self.isInclusion = fields.values.contains(true) || (fields.isEmpty && spec["_id"] != nil && includesID)
         if fields.values.contains(true) && fields.values.contains(false) {
             throw DatabaseError(.location, "Cannot do exclusion on field in inclusion projection")
         }

@@ -70,7 +70,8 @@ public struct TypedCollection<Model: Codable> {
     /// The first model matching `filter`, or `nil`.
     /// - Throws: as ``find(_:options:)``.
     /// - Complexity: O(n); O(1) when the filter pins `_id`.
-    public func findOne(_ filter: Document = [:], options: FindOptions = FindOptions()) throws(DatabaseError) -> Model? {
+    public func findOne(_ filter: Document = [:], options: FindOptions = FindOptions()) throws(DatabaseError) -> Model?
+    {
         try documents.findOne(filter, options: options).map { d throws(DatabaseError) in try decode(d) }
     }
 

@@ -1,0 +1,186 @@
+import DocketBSON
+
+/// Turns a filter document into a ``FilterNode`` tree, validating it as MongoDB's `MatchExpressionParser`
+/// does, with MongoDB's error codes and messages.
+enum FilterParser {
+    /// Where a filter document sits: the query itself, or inside `$elemMatch`.
+    enum ParseLevel: Sendable {
+        case topLevel, subDocument
+    }
+
+    /// Parses a whole filter document (MongoDB's `parse`).
+    static func parseFilter(_ filter: Document, level: ParseLevel) throws(DatabaseError) -> FilterNode {
+        var children: [FilterNode] = []
+        for (key, value) in filter {
+            if key.utf8.first == UInt8(ascii: "$") {
+                if let node = try parseTopLevel(key, value, level: level) { children.append(node) }
+                continue
+            }
+            if isExpressionDocument(value, allowIncompleteDBRef: false), case .document(let operators) = value {
+                children.append(try parseOperators(path: key, operators, level: level))
+            } else if case .regex(let regex) = value {
+                children.append(try parseRegexValue(path: key, regex))
+            } else {
+                children.append(try parseComparison(.eq, path: key, operatorName: nil, value))
+            }
+        }
+        return FilterNode.makeAnd(children)
+    }
+
+    private static func parseTopLevel(
+        _ key: String,
+        _ value: BSONValue,
+        level: ParseLevel
+    ) throws(DatabaseError) -> FilterNode? {
+        guard let op = TopLevelOperator(name: key) else {
+            let hint =
+                key == "$not"
+                ? ". If you are trying to negate an entire expression, use $nor."
+                : ". If you have a field name that starts with a '$' symbol, consider using $getField or $setField."
+            throw DatabaseError(.badValue, "unknown top level operator: \(key)\(hint)", operatorName: key)
+        }
+        switch op {
+        case .and, .or, .nor:
+            guard case .array(let items) = value else {
+                throw DatabaseError(.badValue, "\(key) must be an array", operatorName: key)
+            }
+            guard !items.isEmpty else {
+                throw DatabaseError(.badValue, "$and/$or/$nor must be a nonempty array", operatorName: key)
+            }
+            var children: [FilterNode] = []
+            for item in items {
+                guard case .document(let sub) = item else {
+                    throw DatabaseError(.badValue, "$or/$and/$nor entries need to be full objects", operatorName: key)
+                }
+                children.append(try parseFilter(sub, level: level))
+            }
+            switch op {
+            case .and: return FilterNode.makeAnd(children)
+            case .or: return children.count == 1 ? children[0] : .or(children)
+            default: return .nor(children)
+            }
+        case .comment:
+            return nil
+        case .expr:
+            if level == .subDocument {
+                throw DatabaseError(.badValue, "$expr can only be applied to the top-level document", operatorName: key)
+            }
+            throw DatabaseError(.notImplemented, "$expr is not supported yet", operatorName: key)
+        case .where:
+            throw DatabaseError(.notImplemented, "$where is not supported", operatorName: key)
+        case .text:
+            if level == .subDocument {
+                throw DatabaseError(.badValue, "$text can only be applied to the top-level document", operatorName: key)
+            }
+            throw DatabaseError(
+                .notImplemented, "$text is not supported (there are no text indexes)", operatorName: key)
+        case .jsonSchema:
+            throw DatabaseError(.notImplemented, "$jsonSchema is not supported yet", operatorName: key)
+        case .sampleRate:
+            throw DatabaseError(.notImplemented, "$sampleRate is not supported yet", operatorName: key)
+        case .alwaysTrue, .alwaysFalse:
+            switch Integral.integer(value, described: "\(key): \(describeForMessage(value))") {
+            case .failure(let reason):
+                throw DatabaseError(.failedToParse, reason.description, operatorName: key)
+            case .success(let n):
+                guard n == 1 else {
+                    throw DatabaseError(.failedToParse, "\(key) must be an integer value of 1", operatorName: key)
+                }
+                return op == .alwaysTrue ? .alwaysTrue : .alwaysFalse
+            }
+        case .id, .ref, .db:
+            // DBRef fields: plain equality on the field named `$id`, `$ref` or `$db`.
+            return .leaf(FilterPath(key), .comparison(ComparisonPredicate(kind: .eq, operand: Operand(value))))
+        }
+    }
+
+    /// Parses an operator document applied to `path` (MongoDB's `parseSub`/`parseSubField`): an `and` of one
+    /// node per operator.
+    static func parseOperators(path: String, _ operators: Document, level: ParseLevel) throws(DatabaseError)
+        -> FilterNode
+    {
+        if let first = operators.first, let op = QueryOperator(name: first.key),
+            op == .near || op == .nearSphere || op == .geoNear
+        {
+            throw DatabaseError(
+                .notImplemented, "\(first.key) is not supported", fieldPath: path, operatorName: first.key)
+        }
+        var children: [FilterNode] = []
+        for (key, value) in operators {
+            guard let op = QueryOperator(name: key) else {
+                if key == "$where" {
+                    throw DatabaseError(.badValue, "$where cannot be applied to a field", fieldPath: path)
+                }
+                throw DatabaseError(.badValue, "unknown operator: \(key)", fieldPath: path, operatorName: key)
+            }
+            switch op {
+            case .eq: children.append(try parseComparison(.eq, path: path, operatorName: key, value))
+            case .gt: children.append(try parseComparison(.gt, path: path, operatorName: key, value))
+            case .gte: children.append(try parseComparison(.gte, path: path, operatorName: key, value))
+            case .lt: children.append(try parseComparison(.lt, path: path, operatorName: key, value))
+            case .lte: children.append(try parseComparison(.lte, path: path, operatorName: key, value))
+            case .ne: children.append(try parseNotEqual(path: path, value))
+            case .in, .nin: children.append(try parseIn(path: path, operatorName: key, value))
+            case .exists: children.append(parseExists(path: path, value))
+            case .type: children.append(try parseType(path: path, value))
+            case .mod: children.append(try parseMod(path: path, value))
+            case .size: children.append(try parseSize(path: path, value))
+            case .all: children.append(try parseAll(path: path, value))
+            case .elemMatch: children.append(try parseElemMatch(path: path, value))
+            case .not: children.append(try parseNot(path: path, value, level: level))
+            case .bitsAllSet: children.append(try parseBits(.allSet, path: path, operatorName: key, value))
+            case .bitsAnySet: children.append(try parseBits(.anySet, path: path, operatorName: key, value))
+            case .bitsAllClear: children.append(try parseBits(.allClear, path: path, operatorName: key, value))
+            case .bitsAnyClear: children.append(try parseBits(.anyClear, path: path, operatorName: key, value))
+            case .regex: children.append(try parseRegexDocument(path: path, operators))
+            case .options:
+                guard operators.contains(where: { $0.key == "$regex" }) else {
+                    throw DatabaseError(.badValue, "$options needs a $regex", fieldPath: path, operatorName: key)
+                }
+            case .near, .nearSphere, .geoNear:
+                throw DatabaseError(.badValue, "near must be first in: \(describeForMessage(.document(operators)))")
+            case .geoWithin, .within, .geoIntersects:
+                throw DatabaseError(.notImplemented, "\(key) is not supported", fieldPath: path, operatorName: key)
+            }
+        }
+        return FilterNode.makeAnd(children)
+    }
+
+    /// MongoDB's `isExpressionDocument`: a non-empty document whose first key starts with `$` and that is not a
+    /// DBRef (`$ref` and `$id`; with `allowIncompleteDBRef`, any of `$ref`, `$id`, `$db`).
+    static func isExpressionDocument(_ value: BSONValue, allowIncompleteDBRef: Bool) -> Bool {
+        guard case .document(let doc) = value, let first = doc.first, first.key.utf8.first == UInt8(ascii: "$") else {
+            return false
+        }
+        let hasRef = doc.contains { $0.key == "$ref" }
+        let hasID = doc.contains { $0.key == "$id" }
+        let hasDB = doc.contains { $0.key == "$db" }
+        let isDBRef = allowIncompleteDBRef ? (hasRef || hasID || hasDB) : (hasRef && hasID)
+        return !isDBRef
+    }
+
+    /// The value `v` when the filter requires `_id == v` (top level, possibly inside a top-level `$and`).
+    static func idEquality(_ filter: Document) -> BSONValue? {
+        for (key, value) in filter {
+            if key == "_id" {
+                var candidate: BSONValue?
+                if isExpressionDocument(value, allowIncompleteDBRef: false) {
+                    candidate = value.documentValue?["$eq"]
+                } else if case .regex = value {
+                    candidate = nil
+                } else {
+                    candidate = value
+                }
+                switch candidate {
+                case nil, .array?, .null?, .undefined?: continue
+                default: return candidate
+                }
+            } else if key == "$and", case .array(let items) = value {
+                for case .document(let sub) in items {
+                    if let found = idEquality(sub) { return found }
+                }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,96 @@
+import DocketBSON
+
+/// A compiled MongoDB query filter: parse once, then test many documents.
+///
+/// The filter language is MongoDB 8's: comparison (`$eq $ne $gt $gte $lt $lte $in $nin`), logical
+/// (`$and $or $nor $not`), element (`$exists $type`), evaluation (`$regex $mod`), array (`$all $elemMatch
+/// $size`) and bitwise (`$bitsAllSet $bitsAnySet $bitsAllClear $bitsAnyClear`) operators, `$comment`, dotted
+/// paths with MongoDB's implicit array traversal, `null` matching missing fields, and type bracketing.
+/// Matching reads the encoded document in place: only the fields the filter names are visited, and only the
+/// values that cannot be compared as bytes are decoded.
+///
+/// ```swift
+/// let matcher = try Matcher(["teams.role": "admin", "age": ["$gte": 18]])
+/// matcher.matches(try RawDocument(user))   // true or false
+/// ```
+///
+/// - Note: Differs from MongoDB: `$expr`, `$where`, `$text`, `$jsonSchema`, `$sampleRate` and the geospatial
+///   operators throw `NotImplemented` (238). Regular expressions run on ICU, not PCRE (see `RegexEngine.swift`).
+///   There are no collations: strings compare by their UTF-8 bytes.
+public struct Matcher: Sendable {
+    let root: FilterNode
+
+    /// Whether the filter matches every document (`{}`, or only `$comment`).
+    public let isMatchAll: Bool
+
+    /// The value `v` when the filter requires `_id == v`: a top-level `{_id: v}` (not a regular expression or an
+    /// operator document) or `{_id: {$eq: v}}`, possibly inside a top-level `$and`. The `_id` index uses it to
+    /// find the only candidate document; the matcher must still be applied to it.
+    public let idEquality: BSONValue?
+
+    /// Compiles a filter.
+    ///
+    /// - Parameter filter: A MongoDB query filter such as `["email": "ada@example.com"]`.
+    /// - Throws: ``DatabaseError`` with MongoDB's code and message: `BadValue` (2) for unknown or malformed
+    ///   operators (`unknown operator: $foo`, `$in needs an array`, …), `FailedToParse` (9) and `TypeMismatch`
+    ///   (14) where MongoDB uses them, `Location51091`/`Location51108` for invalid regular expressions,
+    ///   `NotImplemented` (238) for the unsupported operators.
+    public init(_ filter: Document) throws(DatabaseError) {
+        root = try FilterParser.parseFilter(filter, level: .topLevel)
+        if case .alwaysTrue = root { isMatchAll = true } else { isMatchAll = false }
+        idEquality = FilterParser.idEquality(filter)
+    }
+
+    /// Whether an encoded document matches.
+    /// - Complexity: Proportional to the bytes of the fields the filter visits.
+    public func matches(_ document: RawDocument) -> Bool {
+        var details = MatchDetails()
+        return matches(document, details: &details)
+    }
+
+    /// Whether an encoded document matches, recording the array position the positional `$` operator needs.
+    ///
+    /// ```swift
+    /// var details = MatchDetails()
+    /// try Matcher(["teams.role": "admin"]).matches(raw, details: &details)   // details.arrayPosition == 1
+    /// ```
+    public func matches(_ document: RawDocument, details: inout MatchDetails) -> Bool {
+        if isMatchAll { return true }
+        var position: Int?
+        let matched = document.bytes.withUnsafeBytes { buffer in
+            root.matches(in: buffer, documentAt: 0, position: &position)
+        }
+        details.arrayPosition = matched ? position : nil
+        return matched
+    }
+
+    /// Whether an in-memory document matches (it is encoded once, then matched like a stored one).
+    ///
+    /// A document that cannot be encoded (a key with a NUL byte) matches only a match-all filter.
+    public func matches(_ document: Document) -> Bool {
+        var details = MatchDetails()
+        return matches(document, details: &details)
+    }
+
+    /// Whether an in-memory document matches, recording the array position for the positional `$` operator.
+    public func matches(_ document: Document, details: inout MatchDetails) -> Bool {
+        if isMatchAll { return true }
+        guard let raw = try? RawDocument(document) else { return false }
+        return matches(raw, details: &details)
+    }
+}
+
+/// What a successful match learned beyond yes or no.
+public struct MatchDetails: Sendable, Hashable {
+    /// The index, in the first array the query traversed, of the element that satisfied it (MongoDB's
+    /// `elemMatchKey`), for the positional `$` operator of updates and projections; `nil` when no array was
+    /// involved.
+    ///
+    /// ```swift
+    /// // {teams: [{role: "viewer"}, {role: "admin"}]} matched by {"teams.role": "admin"}: 1
+    /// ```
+    public var arrayPosition: Int?
+
+    /// Creates empty details.
+    public init() {}
+}

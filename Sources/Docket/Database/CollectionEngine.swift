@@ -17,12 +17,6 @@ struct CollectionState: Sendable {
     /// `_id` value → record. Keys use `BSONValue`'s MongoDB equality and hashing (`1` and `1.0` are one key).
     var idIndex: [BSONValue: RecordID] = [:]
 
-    mutating func insert(_ document: RawDocument, id: BSONValue) -> RecordID {
-        let rid = store.append(document)
-        idIndex[id] = rid
-        return rid
-    }
-
     mutating func remove(_ rid: RecordID) {
         let old = store.remove(rid)
         if let id = old["_id"] { idIndex.removeValue(forKey: id) }
@@ -201,12 +195,16 @@ final class CollectionEngine: Sendable {
         state.withLock { s in
             s.idIndex.reserveCapacity(s.idIndex.count + documents.count)
             for (i, prepared) in documents.enumerated() {
-                if s.idIndex[prepared.id] != nil {
+                // One hash probe per document: claim the key for the next slot, and restore it on a duplicate.
+                let next = RecordID(slot: UInt32(s.store.slotCount))
+                if let existing = s.idIndex.updateValue(next, forKey: prepared.id) {
+                    s.idIndex[prepared.id] = existing
                     errors[i] = duplicateKeyError(index: i, id: prepared.id)
                     if ordered { return }
                     continue
                 }
-                _ = s.insert(prepared.raw, id: prepared.id)
+                let rid = s.store.append(prepared.raw)
+                assert(rid == next, "the store appends at slotCount")
             }
         }
         return errors

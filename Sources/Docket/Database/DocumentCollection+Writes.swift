@@ -1,0 +1,198 @@
+// The write paths shared by updateOne/updateMany/replaceOne, findOneAnd*, deletes and bulkWrite.
+//
+// Every write runs inside `CollectionEngine.write` (one writer per collection): select the targets (the `_id`
+// index or a snapshot scan), compute each new version outside the state lock, then publish all versions in one
+// critical section. A failure on a document publishes the versions computed before it and reports their counts.
+
+/// What an update does to each target.
+enum Modification: Sendable {
+    /// An update-operator plan.
+    case update(UpdatePlan)
+    /// A replacement document (top-level keys have no `$`).
+    case replacement(Document)
+}
+
+/// The outcome of an update, with the documents a findOneAnd* returns.
+struct UpdateOutcome: Sendable {
+    var result = UpdateResult()
+    var returned: Document?
+    var details = MatchDetails()
+
+    func projected(_ projection: Projection?) throws(DatabaseError) -> Document? {
+        guard let returned else { return nil }
+        guard let projection else { return returned }
+        return try projection.apply(to: returned, details: details)
+    }
+}
+
+/// The outcome of a delete, with the document findOneAndDelete returns.
+struct DeleteOutcome: Sendable {
+    var result = DeleteResult(deletedCount: 0)
+    var deleted: Target?
+}
+
+extension DocumentCollection {
+    /// Compiles an update that must use operators (updateOne/updateMany/findOneAndUpdate).
+    static func operatorPlan(_ update: Document, arrayFilters: [Document]) throws(DatabaseError) -> UpdatePlan {
+        try checkOperators(update)
+        return try UpdatePlan(update, arrayFilters: arrayFilters)
+    }
+
+    /// The driver-side check that an update document starts with an operator.
+    static func checkOperators(_ update: Document) throws(DatabaseError) {
+        guard let first = update.first, first.key.hasPrefix("$") else {
+            throw DatabaseError(.failedToParse, "Update document requires atomic operators")
+        }
+    }
+
+    /// The driver-side check that a replacement has no top-level operator.
+    static func checkReplacement(_ replacement: Document) throws(DatabaseError) {
+        if let first = replacement.first, first.key.hasPrefix("$") {
+            throw DatabaseError(.failedToParse, "Replacement document must not contain atomic operators")
+        }
+    }
+
+    /// Updates the targets of `filter`, or upserts.
+    ///
+    /// - Parameter returning: for findOneAnd*: which version of the (single) document to return.
+    func performUpdate(
+        _ filter: Document,
+        _ modification: Modification,
+        multi: Bool,
+        upsert: Bool,
+        sort: SortSpec?,
+        returning: ReturnDocument?
+    ) throws(DatabaseError) -> UpdateOutcome {
+        let matcher = try Matcher(filter)
+        let engine = try writableEngine()
+        return try engine.write { () throws(DatabaseError) -> UpdateOutcome in
+            let targets = engine.targets(matcher, multi: multi, sort: sort)
+            if targets.isEmpty {
+                guard upsert else { return UpdateOutcome() }
+                return try upsertDocument(filter, modification, engine: engine, returning: returning)
+            }
+            var outcome = UpdateOutcome()
+            var updates: [(RecordID, RawDocument)] = []
+            updates.reserveCapacity(targets.count)
+            for target in targets {
+                do throws(DatabaseError) {
+                    var document = target.raw.document
+                    let before = returning == .before ? document : nil
+                    let changed = try Self.apply(modification, to: &document, details: target.details)
+                    if changed {
+                        let prepared = try Self.prepareUpdated(document, original: target.raw)
+                        updates.append((target.rid, prepared.raw))
+                        document = prepared.document ?? document
+                        outcome.result.modifiedCount += 1
+                    }
+                    outcome.result.matchedCount += 1
+                    if let returning {
+                        outcome.returned = returning == .before ? before : document
+                        outcome.details = target.details
+                    }
+                } catch {
+                    engine.publish(replacing: updates)
+                    var partial = BulkWriteResult()
+                    partial.matchedCount = outcome.result.matchedCount
+                    partial.modifiedCount = outcome.result.modifiedCount
+                    throw DatabaseError(BulkWriteFailure(writeErrors: [WriteError(index: 0, error)], result: partial))
+                }
+            }
+            engine.publish(replacing: updates)
+            return outcome
+        }
+    }
+
+    /// Inserts the document an upsert builds: the filter's equality fields, then the update (with `$setOnInsert`)
+    /// or the replacement.
+    private func upsertDocument(
+        _ filter: Document,
+        _ modification: Modification,
+        engine: CollectionEngine,
+        returning: ReturnDocument?
+    ) throws(DatabaseError) -> UpdateOutcome {
+        do throws(DatabaseError) {
+            let seed = try UpdatePlan.upsertSeed(from: filter)
+            var document: Document
+            switch modification {
+            case .update(let plan):
+                document = seed
+                _ = try plan.apply(to: &document, arrayPosition: nil, isInsert: true)
+            case .replacement(let replacement):
+                document = Document()
+                if let id = seed["_id"] { document.append("_id", id) }
+                try UpdatePlan.replace(&document, with: replacement)
+            }
+            let prepared = try PreparedDocument(forInsert: document)
+            if let error = engine.publish(inserting: [prepared], ordered: true)[0] {
+                throw DatabaseError(BulkWriteFailure(writeErrors: [error], result: BulkWriteResult()))
+            }
+            var outcome = UpdateOutcome()
+            outcome.result.upsertedId = prepared.id
+            if returning == .after { outcome.returned = prepared.raw.document }
+            return outcome
+        } catch {
+            if error.writeFailure != nil { throw error }
+            throw DatabaseError(BulkWriteFailure(writeErrors: [WriteError(index: 0, error)], result: BulkWriteResult()))
+        }
+    }
+
+    /// Applies a modification to a document; returns whether it changed.
+    static func apply(_ modification: Modification, to document: inout Document, details: MatchDetails)
+        throws(DatabaseError) -> Bool
+    {
+        switch modification {
+        case .update(let plan):
+            return try plan.apply(to: &document, arrayPosition: details.arrayPosition, isInsert: false)
+        case .replacement(let replacement):
+            let before = document
+            try UpdatePlan.replace(&document, with: replacement)
+            return !before.isIdentical(to: document)
+        }
+    }
+
+    /// Checks that an updated document kept its `_id` (first) and fits, and encodes it.
+    ///
+    /// - Returns: the encoded document and, when `_id` had to be moved back to the first position, the reordered
+    ///   document.
+    static func prepareUpdated(_ document: Document, original: RawDocument) throws(DatabaseError)
+        -> (raw: RawDocument, document: Document?)
+    {
+        guard let originalID = original["_id"] else { preconditionFailure("stored document without _id") }
+        var reordered: Document?
+        if document.first?.key != "_id" || !(document.first?.value.isIdentical(to: originalID) ?? false) {
+            guard let index = document.index(forKey: "_id"), document[index].value.isIdentical(to: originalID) else {
+                let altered = document["_id"].map { "_id: \($0.shellDescription)" } ?? "_id: missing"
+                throw DatabaseError(
+                    .immutableField,
+                    "After applying the update, the (immutable) field '_id' was found to have been altered to "
+                        + altered,
+                    fieldPath: "_id")
+            }
+            var moved = document
+            moved.remove(at: index)
+            moved.insert("_id", originalID, at: 0)
+            reordered = moved
+        }
+        let raw: RawDocument
+        do { raw = try RawDocument(reordered ?? document) } catch { throw DatabaseError(error) }
+        guard raw.bytes.count <= maximumDocumentSize else {
+            throw DatabaseError(
+                .documentTooLarge,
+                "Resulting document after update is larger than \(maximumDocumentSize)")
+        }
+        return (raw, reordered)
+    }
+
+    /// Deletes the targets of `filter`.
+    func performDelete(_ filter: Document, multi: Bool, sort: SortSpec?) throws(DatabaseError) -> DeleteOutcome {
+        let matcher = try Matcher(filter)
+        let engine = self.engine
+        guard engine.isMaterialized else { return DeleteOutcome() }
+        return engine.write { () -> DeleteOutcome in
+            let targets = engine.targets(matcher, multi: multi, sort: sort)
+            engine.publish(removing: targets.map(\.rid))
+            return DeleteOutcome(result: DeleteResult(deletedCount: targets.count), deleted: targets.first)
+        }
+    }
+}

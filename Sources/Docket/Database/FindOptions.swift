@@ -1,0 +1,48 @@
+/// Options of ``DocumentCollection/find(_:options:)`` and ``DocumentCollection/findOne(_:options:)``.
+///
+/// ```swift
+/// let page = try users.find(["status": "active"], options: FindOptions(sort: ["_id": 1], limit: 20))
+/// ```
+public struct FindOptions: Sendable {
+    /// The fields to return (MongoDB projection document); `nil` returns whole documents.
+    public var projection: Document?
+    /// The sort order (`["age": -1, "_id": 1]`); `nil` returns documents in natural (insertion) order.
+    public var sort: Document?
+    /// The number of matching documents to skip. Must be non-negative.
+    public var skip: Int
+    /// The maximum number of documents to return; `0` means no limit. A negative limit is treated as its absolute
+    /// value (MongoDB's "single batch" request: there are no batches in memory).
+    public var limit: Int
+    /// The number of documents per batch. Accepted for compatibility; an in-memory cursor streams documents one by
+    /// one, so it has no effect. Must be non-negative.
+    public var batchSize: Int?
+
+    /// Creates find options.
+    public init(
+        projection: Document? = nil,
+        sort: Document? = nil,
+        skip: Int = 0,
+        limit: Int = 0,
+        batchSize: Int? = nil
+    ) {
+        self.projection = projection
+        self.sort = sort
+        self.skip = skip
+        self.limit = limit
+        self.batchSize = batchSize
+    }
+}
+
+/// Options of ``DocumentCollection/countDocuments(_:options:)``.
+public struct CountOptions: Sendable {
+    /// The number of matching documents to skip before counting. Must be non-negative.
+    public var skip: Int
+    /// The maximum count; `0` means no limit. Must be non-negative.
+    public var limit: Int
+
+    /// Creates count options.
+    public init(skip: Int = 0, limit: Int = 0) {
+        self.skip = skip
+        self.limit = limit
+    }
+}

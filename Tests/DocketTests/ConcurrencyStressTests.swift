@@ -1,0 +1,165 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Docket
+
+/// Readers and writers on one collection at once, checking that every read observes one consistent state.
+///
+/// Invariants the readers check on every full `find`:
+/// - never half of an `updateMany`: all documents of a group carry the same `version` (each write bumps a whole
+///   group with one `updateMany`, alone or as the only model of a `bulkWrite`);
+/// - every single-document write is atomic: each pair document moves an amount from `a` to `b` with one `$inc` of
+///   both fields (alone or inside a `bulkWrite`), so `a + b` is constant in every read;
+/// - counts only grow while only inserts add documents, and a later `countDocuments` never sees fewer.
+/// Seeded (the seed is in every failure message); sized to run in a few seconds in debug and under ThreadSanitizer.
+@Suite struct ConcurrencyStressTests {
+    struct SplitMix: Sendable {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    static let groups = 6
+    static let perGroup = 20
+    static let pairs = 10
+    static let pairTotal: Int64 = 1000
+
+    /// Runs `body(i)` on `count` new threads and waits for all of them.
+    private func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let group = DispatchGroup()
+        for i in 0..<count {
+            group.enter()
+            let thread = Thread {
+                body(i)
+                group.leave()
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+        group.wait()
+    }
+
+    @Test(arguments: [UInt64(0xD0C6E7), 42])
+    func readersNeverSeeAPartialWrite(seed: UInt64) throws {
+        let c = makeCollection("stress")
+        var documents: [Document] = []
+        for g in 0..<Self.groups {
+            for k in 0..<Self.perGroup {
+                documents.append([
+                    "_id": .int32(Int32(g * 1000 + k)), "kind": "group", "group": .int32(Int32(g)), "version": 0,
+                ])
+            }
+        }
+        for p in 0..<Self.pairs {
+            documents.append(["_id": .string("pair\(p)"), "kind": "pair", "a": .int64(Self.pairTotal), "b": 0])
+        }
+        try c.insertMany(documents)
+
+        let failures = Mutex<[String]>([])
+        let writesDone = Atomic<Int>(0)
+        let writersRunning = Atomic<Int>(3)
+        @Sendable func fail(_ message: String) {
+            failures.withLock { if $0.count < 20 { $0.append("seed \(seed): \(message)") } }
+        }
+
+        onThreads(6) { role in
+            var rng = SplitMix(state: seed &+ UInt64(role) &* 0x1234_5678)
+            do {
+                switch role {
+                case 0:  // group writer: one updateMany bumps a whole group
+                    defer { writersRunning.subtract(1, ordering: .releasing) }
+                    for _ in 0..<150 {
+                        let g = Int32(rng.below(Self.groups))
+                        let matched: Int
+                        if rng.below(2) == 0 {
+                            matched = try c.updateMany(["group": .int32(g)], ["$inc": ["version": 1]]).matchedCount
+                        } else {
+                            matched = try c.bulkWrite([
+                                .updateMany(filter: ["group": .int32(g)], update: ["$inc": ["version": 1]])
+                            ]).matchedCount
+                        }
+                        if matched != Self.perGroup { fail("updateMany matched \(matched)") }
+                        writesDone.add(1, ordering: .relaxed)
+                    }
+                case 1:  // transfer writer: single-document atomic moves between a and b
+                    defer { writersRunning.subtract(1, ordering: .releasing) }
+                    for i in 0..<150 {
+                        func transfer() -> WriteModel {
+                            let amount = Int64(rng.below(50)) - 25
+                            return .updateOne(
+                                filter: ["_id": .string("pair\(rng.below(Self.pairs))")],
+                                update: ["$inc": ["a": .int64(-amount), "b": .int64(amount)]])
+                        }
+                        if i % 2 == 0, case .updateOne(let filter, let update, _) = transfer() {
+                            try c.updateOne(filter, update)
+                        } else {
+                            try c.bulkWrite([transfer(), transfer(), transfer()], ordered: i % 3 == 0)
+                        }
+                        writesDone.add(1, ordering: .relaxed)
+                    }
+                case 2:  // inserter
+                    defer { writersRunning.subtract(1, ordering: .releasing) }
+                    for i in 0..<300 {
+                        try c.insertOne(["_id": .string("ins\(i)"), "kind": "ins"])
+                    }
+                default:  // readers
+                    var lastInserted = 0
+                    var reads = 0
+                    while writersRunning.load(ordering: .acquiring) > 0 || reads < 20 {
+                        reads += 1
+                        let all = try c.find().toArray()
+                        var versions: [Int32: Int64] = [:]
+                        var inserted = 0
+                        for d in all {
+                            switch d["kind"]?.stringValue {
+                            case "group":
+                                let g = d["group"]!.int64Value!
+                                let v = d["version"]!.int64Value!
+                                if let seen = versions[Int32(g)], seen != v {
+                                    fail("group \(g) has versions \(seen) and \(v) in one read")
+                                }
+                                versions[Int32(g)] = v
+                            case "pair":
+                                let sum = d["a"]!.int64Value! + d["b"]!.int64Value!
+                                if sum != Self.pairTotal { fail("pair \(d["_id"]!) sums to \(sum)") }
+                            case "ins": inserted += 1
+                            default: break
+                            }
+                        }
+                        if inserted < lastInserted { fail("inserted count went from \(lastInserted) to \(inserted)") }
+                        lastInserted = inserted
+                        if all.count != Self.groups * Self.perGroup + Self.pairs + inserted {
+                            fail("read \(all.count) documents")
+                        }
+                        // A point read through the _id index sees a whole document version too.
+                        let pair = try c.findOne(["_id": .string("pair\(rng.below(Self.pairs))")])!
+                        if pair["a"]!.int64Value! + pair["b"]!.int64Value! != Self.pairTotal {
+                            fail("pair \(pair["_id"]!) read by _id does not sum")
+                        }
+                        let counted = try c.countDocuments(["kind": "ins"])
+                        if counted < inserted { fail("countDocuments \(counted) after a find saw \(inserted)") }
+                    }
+                }
+            } catch {
+                fail("role \(role) threw \(error)")
+            }
+        }
+
+        let messages = failures.withLock { $0 }
+        #expect(messages.isEmpty, "\(messages)")
+        #expect(writesDone.load(ordering: .relaxed) == 300)
+        #expect(try c.countDocuments(["kind": "ins"]) == 300)
+        for p in 0..<Self.pairs {
+            let pair = try #require(try c.findOne(["_id": .string("pair\(p)")]))
+            #expect(pair["a"]!.int64Value! + pair["b"]!.int64Value! == Self.pairTotal)
+        }
+        c.engine.checkInvariants()
+    }
+}

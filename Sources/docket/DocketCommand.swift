@@ -14,7 +14,7 @@ struct DocketCommand: ParsableCommand {
         commandName: "docket",
         abstract: "Docket: a MongoDB-style document database in pure Swift.",
         version: docketVersion,
-        subcommands: [BSONDump.self]
+        subcommands: [BSONDump.self, GenerateUsers.self]
     )
 }
 

@@ -6,7 +6,14 @@ cd "$(dirname "$0")/.."
 name=$1
 seconds=${2:-600}
 swift build -c release --product "Fuzz$name" --sanitize=fuzzer --sanitize=address --disable-dead-strip \
-    --scratch-path .build-fuzz
+    --scratch-path ".build-fuzz-$name"
+binary=".build-fuzz-$name/release/Fuzz$name"
+# Each target gets its own scratch path: building a second fuzz product into the same one was seen to leave the
+# first binary without coverage counters, and a fuzzer without coverage learns nothing.
+if ! readelf -S "$binary" | grep -q __sancov_cntrs; then
+    echo "error: $binary has no coverage instrumentation" >&2
+    exit 1
+fi
 corpus="Fuzz/corpus-$name"
 mkdir -p "$corpus" Fuzz/artifacts
 python3 - "$name" "$corpus" <<'PY'
@@ -25,5 +32,5 @@ for path in sorted(glob.glob("Tests/SpecTests/Resources/bson-corpus/*.json")):
             open(f"{corpus}/seed-{n}", "wb").write(blob)
             n += 1
 PY
-SWIFT_BACKTRACE=enable=no ".build-fuzz/release/Fuzz$name" "$corpus" -max_total_time="$seconds" \
+SWIFT_BACKTRACE=enable=no "$binary" "$corpus" -max_total_time="$seconds" \
     -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 -artifact_prefix=Fuzz/artifacts/

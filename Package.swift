@@ -31,7 +31,7 @@ var targets: [Target] = [
     .testTarget(name: "DocketCLITests", dependencies: ["Docket", "DocketWorkloads", "DocketTestSupport"]),
     .testTarget(
         name: "SpecTests",
-        dependencies: ["DocketBSON", "DocketTestSupport"],
+        dependencies: ["Docket", "DocketBSON", "DocketTestSupport"],
         exclude: ["Resources"]
     ),
 ]

@@ -25,13 +25,14 @@ var targets: [Target] = [
     .executableTarget(name: "FuzzExtendedJSON", dependencies: ["DocketBSON"], path: "Fuzz/FuzzExtendedJSON"),
     // Runnable examples, built by CI so they never rot.
     .executableTarget(name: "BSONBasics", dependencies: ["DocketBSON"], path: "Examples/BSONBasics"),
+    .executableTarget(name: "SeedScenario", dependencies: ["Docket"], path: "Examples/SeedScenario"),
     .target(name: "DocketTestSupport", dependencies: ["DocketBSON"], path: "Tests/DocketTestSupport"),
     .testTarget(name: "DocketBSONTests", dependencies: ["DocketBSON", "DocketTestSupport", "DocketWorkloads"]),
     .testTarget(name: "DocketTests", dependencies: ["Docket", "DocketTestSupport"]),
     .testTarget(name: "DocketCLITests", dependencies: ["Docket", "DocketWorkloads", "DocketTestSupport"]),
     .testTarget(
         name: "SpecTests",
-        dependencies: ["DocketBSON", "DocketTestSupport"],
+        dependencies: ["Docket", "DocketBSON", "DocketTestSupport"],
         exclude: ["Resources"]
     ),
 ]

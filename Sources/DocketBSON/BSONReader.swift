@@ -51,7 +51,9 @@ extension Document {
             throw reader.error(
                 .trailingBytes, "document length \(length) differs from the \(buffer.count) bytes given", at: 0)
         }
-        self = try reader.readDocument(at: 0, limit: buffer.count, depth: 0).document
+        self = try reader.withElementStack { (stack: inout ElementStack) throws(BSONError) in
+            try reader.readDocument(at: 0, limit: buffer.count, depth: 0, stack: &stack).document
+        }
     }
 }
 
@@ -64,12 +66,15 @@ extension Document {
     let count: Int
     let baseOffset: Int
     let options: BSONReaderOptions
+    /// ``SmallASCIIString/isAvailable``, read once per reader rather than once per string.
+    let buildsSmallStrings: Bool
 
     @usableFromInline init(buffer: UnsafeRawBufferPointer, baseOffset: Int, options: BSONReaderOptions) {
         base = buffer.baseAddress
         count = buffer.count
         self.baseOffset = baseOffset
         self.options = options
+        buildsSmallStrings = SmallASCIIString.isAvailable
     }
 
     func error(_ kind: BSONError.Kind, _ message: String, at offset: Int) -> BSONError {
@@ -141,7 +146,7 @@ extension Document {
             throw error(.missingTerminator, "string is not terminated by a NUL byte", at: offset)
         }
         let bytes = UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset, count: length)
-        guard let s = makeString(bytes, isASCII: isASCII, readable: count - offset) else {
+        guard let s = makeString(bytes, isASCII: isASCII, readable: count - offset, small: buildsSmallStrings) else {
             throw error(.invalidUTF8, "invalid UTF-8 in a key or C string", at: offset)
         }
         return (s, offset + length + 1)
@@ -181,7 +186,10 @@ extension Document {
     @inline(__always) func readString(at offset: Int, limit: Int) throws(BSONError) -> (String, Int) {
         let end = try stringEnd(at: offset, limit: limit)
         let bytes = UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset + 4, count: end - offset - 4)
-        guard let s = makeString(bytes, isASCII: isASCII(bytes), readable: count - offset - 4) else {
+        guard
+            let s = makeString(
+                bytes, isASCII: isASCII(bytes), readable: count - offset - 4, small: buildsSmallStrings)
+        else {
             throw error(.invalidUTF8, "invalid UTF-8 in a string", at: offset + 4)
         }
         return (s, end + 1)
@@ -201,42 +209,82 @@ extension Document {
         return end
     }
 
-    /// Reads a document (or array) at `offset` that must end by `limit`; returns it and the offset after it.
-    func readDocument(at offset: Int, limit: Int, depth: Int) throws(BSONError) -> (document: Document, end: Int) {
-        let end = try documentBounds(at: offset, limit: limit, depth: depth)
-        var fields: [Document.Element] = []
-        fields.reserveCapacity(countElements(from: offset + 4, end: end))
-        var p = offset + 4
-        while p < end {
-            let typeOffset = p
-            let typeByte = byte(p)
-            guard typeByte != 0 else { throw error(.invalidLength, "document terminated before its length", at: p) }
-            let (key, valueOffset) = try readCString(at: p + 1, limit: end)
-            let (value, next) = try readValue(
-                typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth)
-            fields.append((key: key, value: value))
-            p = next
+    /// Runs `body` with an empty ``ElementStack`` whose first kilobytes live on the stack.
+    @inline(__always) func withElementStack<R>(
+        _ body: (inout ElementStack) throws(BSONError) -> R
+    ) throws(BSONError) -> R {
+        let result = withUnsafeTemporaryAllocation(
+            of: Document.Field.self,
+            capacity: ElementStack.initialFieldCapacity
+        ) { fields in
+            withUnsafeTemporaryAllocation(of: BSONValue.self, capacity: ElementStack.initialValueCapacity) { values in
+                var stack = ElementStack(fields: fields, values: values)
+                defer { stack.releaseHeapStorage() }
+                return Result { () throws(BSONError) -> R in try body(&stack) }
+            }
         }
-        return (Document(elements: fields), end + 1)
+        return try result.get()
     }
 
-    func readArray(at offset: Int, limit: Int, depth: Int) throws(BSONError) -> (array: [BSONValue], end: Int) {
+    /// Reads a document (or array) at `offset` that must end by `limit`; returns it and the offset after it.
+    ///
+    /// The fields are decoded onto `stack`, then moved into an array of exactly the right size: one allocation,
+    /// and no separate pass to count them.
+    func readDocument(
+        at offset: Int,
+        limit: Int,
+        depth: Int,
+        stack: inout ElementStack
+    ) throws(BSONError) -> (document: Document, end: Int) {
         let end = try documentBounds(at: offset, limit: limit, depth: depth)
-        var values: [BSONValue] = []
-        values.reserveCapacity(countElements(from: offset + 4, end: end))
-        var p = offset + 4
-        while p < end {
-            let typeOffset = p
-            let typeByte = byte(p)
-            guard typeByte != 0 else { throw error(.invalidLength, "array terminated before its length", at: p) }
-            // Array keys are not checked against "0", "1", …: BSON readers accept any key, as libbson does.
-            let valueOffset = try skipCString(at: p + 1, limit: end)
-            let (value, next) = try readValue(
-                typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth)
-            values.append(value)
-            p = next
+        let start = stack.fieldCount
+        do throws(BSONError) {
+            var p = offset + 4
+            while p < end {
+                let typeOffset = p
+                let typeByte = byte(p)
+                guard typeByte != 0 else {
+                    throw error(.invalidLength, "document terminated before its length", at: p)
+                }
+                let (key, valueOffset) = try readCString(at: p + 1, limit: end)
+                let (value, next) = try readValue(
+                    typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth, stack: &stack)
+                stack.push(Document.Field(key: key, value: value))
+                p = next
+            }
+        } catch {
+            stack.discardFields(from: start)
+            throw error
         }
-        return (values, end + 1)
+        return (Document(fields: stack.popFields(from: start)), end + 1)
+    }
+
+    func readArray(
+        at offset: Int,
+        limit: Int,
+        depth: Int,
+        stack: inout ElementStack
+    ) throws(BSONError) -> (array: [BSONValue], end: Int) {
+        let end = try documentBounds(at: offset, limit: limit, depth: depth)
+        let start = stack.valueCount
+        do throws(BSONError) {
+            var p = offset + 4
+            while p < end {
+                let typeOffset = p
+                let typeByte = byte(p)
+                guard typeByte != 0 else { throw error(.invalidLength, "array terminated before its length", at: p) }
+                // Array keys are not checked against "0", "1", …: BSON readers accept any key, as libbson does.
+                let valueOffset = try skipCString(at: p + 1, limit: end)
+                let (value, next) = try readValue(
+                    typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth, stack: &stack)
+                stack.push(value)
+                p = next
+            }
+        } catch {
+            stack.discardValues(from: start)
+            throw error
+        }
+        return (stack.popValues(from: start), end + 1)
     }
 
     @inline(__always) func skipCString(at offset: Int, limit: Int) throws(BSONError) -> Int {
@@ -246,38 +294,6 @@ extension Document {
         guard isASCII || validateUTF8(UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + offset, count: length))
         else { throw error(.invalidUTF8, "invalid UTF-8 in a key", at: offset) }
         return offset + length + 1
-    }
-
-    /// Counts the elements of the document or array whose elements lie in `start..<end` (`end` is its
-    /// terminating NUL), to allocate the array that receives them once.
-    ///
-    /// The count only sizes an allocation: it checks nothing and stops early (undercounting) at anything it
-    /// cannot skip cheaply, such as a regex or a malformed element, which the validating pass then handles.
-    func countElements(from start: Int, end: Int) -> Int {
-        var p = start
-        var n = 0
-        while p < end {
-            let typeByte = byte(p)
-            guard let (keyLength, _) = scanCString(at: p + 1, limit: end) else { return n + 1 }
-            var v = p + 2 + keyLength  // past the key's NUL
-            switch typeByte {
-            case 0x06, 0x0A, 0x7F, 0xFF: break
-            case 0x08: v += 1
-            case 0x10: v += 4
-            case 0x01, 0x09, 0x11, 0x12: v += 8
-            case 0x07: v += 12
-            case 0x13: v += 16
-            case 0x02, 0x03, 0x04, 0x05, 0x0D, 0x0E:
-                guard end - v >= 4 else { return n + 1 }
-                let length = Int(int32(v))
-                guard length >= 0 else { return n + 1 }
-                v += typeByte == 0x02 || typeByte >= 0x0D ? 4 + length : typeByte == 0x05 ? 5 + length : length
-            default: return n + 1
-            }
-            n += 1
-            p = v
-        }
-        return n
     }
 
     @inline(__always) func need(_ n: Int, at offset: Int, limit: Int, _ what: String) throws(BSONError) {
@@ -292,6 +308,21 @@ extension Document {
         limit: Int,
         depth: Int
     ) throws(BSONError) -> (BSONValue, Int) {
+        try withElementStack { (stack: inout ElementStack) throws(BSONError) in
+            try readValue(typeByte, typeOffset: typeOffset, at: p, limit: limit, depth: depth, stack: &stack)
+        }
+    }
+
+    /// Reads the value of an element whose type byte is at `typeOffset` and value starts at `offset`, decoding
+    /// the elements of documents and arrays onto `stack`.
+    func readValue(
+        _ typeByte: UInt8,
+        typeOffset: Int,
+        at p: Int,
+        limit: Int,
+        depth: Int,
+        stack: inout ElementStack
+    ) throws(BSONError) -> (BSONValue, Int) {
         switch typeByte {
         case 0x01:
             try need(8, at: p, limit: limit, "double")
@@ -300,10 +331,10 @@ extension Document {
             let (s, next) = try readString(at: p, limit: limit)
             return (.string(s), next)
         case 0x03:
-            let (d, next) = try readDocument(at: p, limit: limit, depth: depth + 1)
+            let (d, next) = try readDocument(at: p, limit: limit, depth: depth + 1, stack: &stack)
             return (.document(d), next)
         case 0x04:
-            let (a, next) = try readArray(at: p, limit: limit, depth: depth + 1)
+            let (a, next) = try readArray(at: p, limit: limit, depth: depth + 1, stack: &stack)
             return (.array(a), next)
         case 0x05:
             return try readBinary(at: p, limit: limit)
@@ -342,7 +373,7 @@ extension Document {
             let (s, next) = try readString(at: p, limit: limit)
             return (.symbol(s), next)
         case 0x0F:
-            return try readCodeWithScope(at: p, limit: limit, depth: depth)
+            return try readCodeWithScope(at: p, limit: limit, depth: depth, stack: &stack)
         case 0x10:
             try need(4, at: p, limit: limit, "int32")
             return (.int32(int32(p)), p + 4)
@@ -412,7 +443,12 @@ extension Document {
         return (subtype, start, payload, p + 5 + length)
     }
 
-    func readCodeWithScope(at p: Int, limit: Int, depth: Int) throws(BSONError) -> (BSONValue, Int) {
+    func readCodeWithScope(
+        at p: Int,
+        limit: Int,
+        depth: Int,
+        stack: inout ElementStack
+    ) throws(BSONError) -> (BSONValue, Int) {
         try need(4, at: p, limit: limit, "code with scope length")
         let total = Int(int32(p))
         guard total >= 14 else {
@@ -423,7 +459,7 @@ extension Document {
         }
         let end = p + total
         let (code, scopeOffset) = try readString(at: p + 4, limit: end)
-        let (scope, scopeEnd) = try readDocument(at: scopeOffset, limit: end, depth: depth + 1)
+        let (scope, scopeEnd) = try readDocument(at: scopeOffset, limit: end, depth: depth + 1, stack: &stack)
         guard scopeEnd == end else {
             throw error(.invalidLength, "code with scope length \(total) disagrees with its contents", at: p)
         }
@@ -431,34 +467,195 @@ extension Document {
     }
 }
 
+/// The elements of the documents and arrays being decoded, innermost last.
+///
+/// A container pushes its elements as it decodes them (its children push and pop theirs above), then pops them into
+/// an array of exactly the right size. The first ``initialFieldCapacity`` fields and ``initialValueCapacity``
+/// values live in stack memory the caller provides; beyond that the storage moves to the heap and grows by doubling.
+/// Every pushed element is popped or discarded before its container returns or throws.
+struct ElementStack: ~Copyable {
+    /// Fields that fit in a kilobyte of stack memory (a field is 40 bytes).
+    static let initialFieldCapacity = 24
+    /// Values that fit in a kilobyte of stack memory (a value is 24 bytes).
+    static let initialValueCapacity = 40
+
+    private var fields: UnsafeMutablePointer<Document.Field>
+    private var fieldCapacity: Int
+    private(set) var fieldCount = 0
+    private var fieldsOnHeap = false
+    private var values: UnsafeMutablePointer<BSONValue>
+    private var valueCapacity: Int
+    private(set) var valueCount = 0
+    private var valuesOnHeap = false
+
+    /// Uses `fields` and `values` (uninitialised memory that outlives the stack) as the initial storage.
+    init(fields: UnsafeMutableBufferPointer<Document.Field>, values: UnsafeMutableBufferPointer<BSONValue>) {
+        self.fields = fields.baseAddress.unsafelyUnwrapped
+        fieldCapacity = fields.count
+        self.values = values.baseAddress.unsafelyUnwrapped
+        valueCapacity = values.count
+    }
+
+    /// Frees the heap storage, if any. The stack must be empty.
+    mutating func releaseHeapStorage() {
+        assert(fieldCount == 0 && valueCount == 0, "elements left on the decoder's stack")
+        if fieldsOnHeap { fields.deallocate() }
+        if valuesOnHeap { values.deallocate() }
+        fieldsOnHeap = false
+        valuesOnHeap = false
+    }
+
+    @inline(__always) mutating func push(_ field: consuming Document.Field) {
+        if fieldCount == fieldCapacity { growFields() }
+        (fields + fieldCount).initialize(to: field)
+        fieldCount &+= 1
+    }
+
+    @inline(__always) mutating func push(_ value: consuming BSONValue) {
+        if valueCount == valueCapacity { growValues() }
+        (values + valueCount).initialize(to: value)
+        valueCount &+= 1
+    }
+
+    /// Moves the fields pushed since `start` into a new array.
+    @inline(__always) mutating func popFields(from start: Int) -> [Document.Field] {
+        let n = fieldCount &- start
+        guard n > 0 else { return [] }
+        let source = fields + start
+        fieldCount = start
+        // `reserveCapacity` + `append` are specialised for the element type; `Array(unsafeUninitializedCapacity:)`
+        // allocates through an unspecialised entry point that looks up the array's metadata on every call.
+        var array: [Document.Field] = []
+        array.reserveCapacity(n)
+        for i in 0..<n { array.append((source + i).move()) }
+        return array
+    }
+
+    /// Moves the values pushed since `start` into a new array.
+    @inline(__always) mutating func popValues(from start: Int) -> [BSONValue] {
+        let n = valueCount &- start
+        guard n > 0 else { return [] }
+        let source = values + start
+        valueCount = start
+        // `reserveCapacity` + `append` are specialised for the element type; `Array(unsafeUninitializedCapacity:)`
+        // allocates through an unspecialised entry point that looks up the array's metadata on every call.
+        var array: [BSONValue] = []
+        array.reserveCapacity(n)
+        for i in 0..<n { array.append((source + i).move()) }
+        return array
+    }
+
+    /// Destroys the fields pushed since `start` (their container failed to decode).
+    mutating func discardFields(from start: Int) {
+        (fields + start).deinitialize(count: fieldCount - start)
+        fieldCount = start
+    }
+
+    /// Destroys the values pushed since `start` (their container failed to decode).
+    mutating func discardValues(from start: Int) {
+        (values + start).deinitialize(count: valueCount - start)
+        valueCount = start
+    }
+
+    @inline(never) private mutating func growFields() {
+        let capacity = fieldCapacity * 2
+        let new = UnsafeMutablePointer<Document.Field>.allocate(capacity: capacity)
+        new.moveInitialize(from: fields, count: fieldCount)
+        if fieldsOnHeap { fields.deallocate() }
+        fields = new
+        fieldCapacity = capacity
+        fieldsOnHeap = true
+    }
+
+    @inline(never) private mutating func growValues() {
+        let capacity = valueCapacity * 2
+        let new = UnsafeMutablePointer<BSONValue>.allocate(capacity: capacity)
+        new.moveInitialize(from: values, count: valueCount)
+        if valuesOnHeap { values.deallocate() }
+        values = new
+        valueCapacity = capacity
+        valuesOnHeap = true
+    }
+}
+
 /// Makes a `String` from bytes that must be valid UTF-8; `nil` if they are not.
 ///
-/// `isASCII` says the caller already knows the bytes are ASCII. Otherwise they are validated here (once); then
-/// `String(unsafeUninitializedCapacity:initializingUTF8With:)` copies them, and builds small ASCII strings (up to 15
-/// bytes: most keys and short values) without checking them again. This was the fastest way measured:
-/// `String(validating:as:)` is generic and looks up metadata on every call (it was the most expensive part of
-/// decoding), and `String(decoding:as:)` validates again and assembles small strings byte by byte.
-///
-/// Strings of up to 8 bytes (most keys and many values) are loaded as one word and stored with one write, when
-/// `readable` (the bytes that may be read from the start) allows it: the standard library then reads the word back
-/// without the stall that byte-wise copies cause.
-@inline(__always) func makeString(_ bytes: UnsafeRawBufferPointer, isASCII: Bool, readable: Int) -> String? {
-    guard isASCII || validateUTF8(bytes) else { return nil }
+/// `isASCII` says the caller already knows the bytes are ASCII. When `small` (``SmallASCIIString/isAvailable``), ASCII
+/// strings of up to 15 bytes (most keys and short values) are built in registers as small strings if `readable` (the
+/// bytes that may be read from the start) allows two 8-byte loads. Other strings are validated here (once), then
+/// `String(unsafeUninitializedCapacity:initializingUTF8With:)` copies them. That was the fastest general way
+/// measured: `String(validating:as:)` is generic and looks up metadata on every call, and `String(decoding:as:)`
+/// validates again and assembles small strings byte by byte.
+@inline(__always) func makeString(
+    _ bytes: UnsafeRawBufferPointer,
+    isASCII: Bool,
+    readable: Int,
+    small: Bool
+) -> String? {
     let n = bytes.count
-    if n <= 8 && readable >= 8, let source = bytes.baseAddress {
-        let mask: UInt64 = n == 8 ? .max : (1 &<< UInt64(8 &* n)) &- 1
-        let word = source.loadUnaligned(as: UInt64.self) & mask.littleEndian
-        return String(unsafeUninitializedCapacity: 8) { buffer in
-            UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped).storeBytes(of: word, as: UInt64.self)
-            return n
-        }
+    if small && isASCII && n <= SmallASCIIString.capacity && readable >= 16,
+        let source = bytes.baseAddress
+    {
+        return SmallASCIIString.make(from: source, count: n)
     }
+    guard isASCII || validateUTF8(bytes) else { return nil }
     return String(unsafeUninitializedCapacity: n) { buffer in
-        if let source = bytes.baseAddress, bytes.count > 0 {
-            UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped).copyMemory(
-                from: source, byteCount: bytes.count)
+        if let source = bytes.baseAddress, n > 0 {
+            UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped).copyMemory(from: source, byteCount: n)
         }
-        return bytes.count
+        return n
+    }
+}
+
+/// Builds small ASCII strings from their bits, without calling into the standard library.
+///
+/// On 64-bit platforms the standard library stores a string of up to 15 UTF-8 bytes inline in the `String` value
+/// itself: the code units in the first 15 bytes (little-endian words) and, in the top byte, the flags "immortal,
+/// small, ASCII" (`0xE0`) plus the count. Decoding makes about 28 such strings per canonical user document, and
+/// building them as two words instead of through `String(unsafeUninitializedCapacity:initializingUTF8With:)` (a
+/// call, a closure, a scratch buffer and a re-scan) took a sixth off decoding.
+///
+/// The layout is an implementation detail of the standard library, so it is never assumed: ``isAvailable`` checks
+/// once, by reading back strings the standard library built itself, that this construction produces exactly their
+/// bits for every length from 0 to 15. Where it does not (another layout, a big-endian platform), strings are made
+/// the ordinary way.
+enum SmallASCIIString {
+    /// The longest small string.
+    static let capacity = 15
+
+    /// Whether ``make(from:count:)`` reproduces the standard library's own small strings on this platform.
+    static let isAvailable: Bool = {
+        guard MemoryLayout<String>.size == 16, MemoryLayout<(UInt64, UInt64)>.size == 16 else { return false }
+        let sample = Array("Az09_-.@ ~{}|xQ!".utf8)
+        return sample.withUnsafeBytes { raw in
+            (0...capacity).allSatisfy { n in
+                let reference = String(decoding: sample[0..<n], as: UTF8.self)
+                let referenceBits = unsafeBitCast(reference, to: (UInt64, UInt64).self)
+                let bits = words(from: raw.baseAddress.unsafelyUnwrapped, count: n)
+                return referenceBits == bits
+            }
+        }
+    }()
+
+    /// The two words of the small string holding the `count` ASCII bytes at `source`; 16 bytes must be readable.
+    @inline(__always) static func words(from source: UnsafeRawPointer, count n: Int) -> (UInt64, UInt64) {
+        let low = UInt64(littleEndian: source.loadUnaligned(as: UInt64.self))
+        let high = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        let lowMask: UInt64 = n >= 8 ? .max : (1 &<< UInt64(8 &* n)) &- 1
+        let highMask: UInt64 = n <= 8 ? 0 : (1 &<< UInt64(8 &* (n &- 8))) &- 1
+        return (low & lowMask, high & highMask | (0xE0 | UInt64(truncatingIfNeeded: n)) &<< 56)
+    }
+
+    /// The string of the `count` (at most 15) ASCII bytes at `source`; 16 bytes must be readable from `source`.
+    ///
+    /// - Precondition: ``isAvailable``, and the bytes are ASCII.
+    @inline(__always) static func make(from source: UnsafeRawPointer, count: Int) -> String {
+        // Moving the string out of the words (rather than `unsafeBitCast`, which yields a borrowed value that is
+        // then copied) takes ownership without a call to retain it.
+        var words = words(from: source, count: count)
+        return withUnsafeMutablePointer(to: &words) { pointer in
+            pointer.withMemoryRebound(to: String.self, capacity: 1) { $0.move() }
+        }
     }
 }
 

@@ -27,6 +27,68 @@ import Testing
         "max": .maxKey,
     ]
 
+    /// Decoded strings of every length, ASCII or not, as keys and values, some ending right at the buffer's end (where
+    /// the small-string fast path may not read ahead), equal the originals byte for byte and behave as ordinary
+    /// strings (equality, hashing, appending).
+    @Test func decodedStringsOfEveryLengthMatchTheirSource() throws {
+        for length in 0...40 {
+            for seed in ["a", "Z9_", "é", "x\u{1F600}"] {
+                var text = ""
+                while text.utf8.count < length { text += seed }
+                let value = String(decoding: text.utf8.prefix(length), as: UTF8.self)
+                guard value.utf8.count == length else { continue }  // a cut multi-byte character
+                let document: Document = [value: .string(value), "tail": .javascript(value)]
+                let decoded = try Document(bsonBytes: try document.bsonBytes())
+                try #require(decoded.count == 2)
+                #expect(decoded.keys[0].utf8.elementsEqual(value.utf8))
+                #expect(decoded.keys[0] == value)
+                #expect(decoded[value] == .string(value))
+                #expect(Set([decoded.keys[0], value]).count == 1)
+                guard case .javascript(let last) = decoded[1].value else {
+                    Issue.record("expected code, got \(decoded[1].value)")
+                    continue
+                }
+                #expect(Array(last.utf8) == Array(value.utf8))
+                #expect(last + "!" == value + "!")
+                #expect(decoded.isIdentical(to: document))
+            }
+        }
+    }
+
+    /// Documents and arrays with more elements than the decoder's initial scratch space, nested, decode identically.
+    @Test func largeAndNestedContainersRoundTrip() throws {
+        var inner = Document()
+        for i in 0..<100 { inner.append("k\(i)", .array((0..<(i % 7 == 0 ? 300 : 3)).map { .int32(Int32($0)) })) }
+        var outer = Document()
+        for i in 0..<60 { outer.append("field number \(i)", i % 10 == 0 ? .document(inner) : .string("v\(i)")) }
+        outer.append("list", .array((0..<50).map { .document(["i": .int32(Int32($0)), "s": "x"]) }))
+        let decoded = try Document(bsonBytes: try outer.bsonBytes())
+        #expect(decoded.isIdentical(to: outer))
+    }
+
+    /// A container that fails after its children decoded fine reports the same error as the validator, however many
+    /// elements were already decoded.
+    @Test func errorsAfterManyDecodedElementsMatchTheValidator() throws {
+        var document = Document()
+        for i in 0..<50 {
+            document.append(
+                "d\(i)", .document(["a": .array([1, "two", ["three": 3]]), "b": "text that is long enough"]))
+        }
+        document.append("flag", true)
+        var bytes = try document.bsonBytes()
+        bytes[bytes.count - 2] = 2  // the last boolean
+        #expect(throws: BSONError.self) { try Document(bsonBytes: bytes) }
+        var decodeError: BSONError?
+        do { _ = try Document(bsonBytes: bytes) } catch { decodeError = error }
+        let validation = bytes.withUnsafeBytes { buffer in
+            Result { () throws(BSONError) in try BSONValidator.validate(buffer) }
+        }
+        var validateError: BSONError?
+        if case .failure(let error) = validation { validateError = error }
+        #expect(decodeError?.description == validateError?.description)
+        #expect(decodeError?.byteOffset == bytes.count - 2)
+    }
+
     @Test func everyTypeRoundTripsIdentically() throws {
         let bytes = try Self.everyType.bsonBytes()
         #expect(bytes.count == (try Self.everyType.encodedSize()))

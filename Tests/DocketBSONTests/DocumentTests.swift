@@ -112,4 +112,42 @@ import Testing
         // Same process: the five random bytes are shared.
         #expect(first.bytes[4..<9] == ids[ids.count - 1].bytes[4..<9])
     }
+
+    @Test func forEachFieldVisitsFieldsInOrderWithDuplicates() {
+        let document = Document(fields: [
+            .init(key: "a", value: 1), .init(key: "b", value: "two"), .init(key: "a", value: [3]),
+        ])
+        var seen: [(String, BSONValue)] = []
+        document.forEachField { key, value in seen.append((key, value)) }
+        #expect(seen.map(\.0) == ["a", "b", "a"])
+        #expect(seen.map(\.1) == [1, "two", [3]])
+        #expect(
+            document.isIdentical(
+                to: Document(elements: [(key: "a", value: 1), (key: "b", value: "two"), (key: "a", value: [3])])))
+        var count = 0
+        Document().forEachField { _, _ in count += 1 }
+        #expect(count == 0)
+    }
+
+    @Test func forEachFieldRethrows() {
+        struct Stop: Error {}
+        let document: Document = ["a": 1, "b": 2]
+        var visited = 0
+        #expect(throws: Stop.self) {
+            try document.forEachField { _, _ in
+                visited += 1
+                throw Stop()
+            }
+        }
+        #expect(visited == 1)
+    }
+
+    @Test func collectionViewStillYieldsTuples() {
+        var document: Document = ["a": 1, "b": 2]
+        document[1] = (key: "c", value: 3)
+        #expect(document.map(\.key) == ["a", "c"])
+        let removed = document.remove(at: 0)
+        #expect(removed.key == "a" && removed.value == 1)
+        #expect(MemoryLayout<Document.Field>.stride <= 40)
+    }
 }

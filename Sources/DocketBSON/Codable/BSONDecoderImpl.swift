@@ -125,7 +125,7 @@ final class BSONDecoderImpl: Decoder, SingleValueDecodingContainer {
 
     /// The position of the field named `key`, trying the field after the previous hit first.
     @inline(__always)
-    func lookup(_ key: String, in fields: [Document.Element]) -> Int? {
+    func lookup(_ key: String, in fields: Document.Fields) -> Int? {
         let count = fields.count
         let hint = cursor
         if hint < count, bsonKeyEquals(fields[hint].key, key) {
@@ -136,7 +136,7 @@ final class BSONDecoderImpl: Decoder, SingleValueDecodingContainer {
         return linearLookup(key, in: fields)
     }
 
-    func linearLookup(_ key: String, in fields: [Document.Element]) -> Int? {
+    func linearLookup(_ key: String, in fields: Document.Fields) -> Int? {
         for i in fields.indices where bsonKeyEquals(fields[i].key, key) {
             cursor = i &+ 1
             return i
@@ -145,7 +145,7 @@ final class BSONDecoderImpl: Decoder, SingleValueDecodingContainer {
     }
 
     @inline(never)
-    func indexedLookup(_ key: String, in fields: [Document.Element]) -> Int? {
+    func indexedLookup(_ key: String, in fields: Document.Fields) -> Int? {
         if keyIndex == nil {
             var index = [String: Int](minimumCapacity: fields.count)
             for (i, field) in fields.enumerated() where index[field.key] == nil { index[field.key] = i }
@@ -386,7 +386,7 @@ final class BSONDecoderImpl: Decoder, SingleValueDecodingContainer {
 /// Reads the fields of a document.
 struct BSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let decoder: BSONDecoderImpl
-    let fields: [Document.Element]
+    let fields: Document.Fields
 
     var codingPath: [any CodingKey] { decoder.codingPath }
 

@@ -317,7 +317,8 @@ extension Decimal128 {
     /// - `±0.0` → `±0` (`0E0`), `±infinity` → `±Infinity`, and NaN → a quiet NaN with the double's sign.
     ///
     /// - Note: Differs from MongoDB: a NaN's payload is dropped (MongoDB keeps some payload bits).
-    ///   MongoDB's default `Decimal128(double)` rounds to 15 digits instead; that mode is not provided.
+    ///   MongoDB's default `Decimal128(double)` rounds to 15 digits instead: ``init(_:precision:)`` with
+    ///   ``DoublePrecision/digits15``.
     ///
     /// ```swift
     /// Decimal128(0.1).description     // "0.1000000000000000055511151231257827"

@@ -234,9 +234,6 @@ import Testing
         UpdateErrorCase(
             name: "replacement changing _id", document: ["_id": 1, "a": 1], update: ["_id": 2, "a": 1], code: 66,
             message: "After applying the update, the (immutable) field '_id' was found to have been altered to _id: 2"),
-        UpdateErrorCase(
-            name: "decimal arithmetic not implemented", document: ["_id": 1, "a": .decimal128(Decimal128(1))],
-            update: ["$inc": ["a": 1]], code: 238, message: "$inc with decimal128 values is not implemented yet"),
     ]
 
     @Test(arguments: cases)

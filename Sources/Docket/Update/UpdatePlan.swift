@@ -14,8 +14,8 @@
 /// numeric order); missing intermediate documents are created; assigning past the end of an array pads it with
 /// `null`; `$set` of an identical value (same type and bytes) is a no-op; `_id` cannot change.
 ///
-/// - Note: Differs from MongoDB: `$inc`/`$mul` with decimal128 operands or fields throw `NotImplemented` (238);
-///   `$pull` conditions and array filters support the common query operators but not regular expressions.
+/// - Note: Differs from MongoDB: `$pull` conditions and array filters support the common query operators but not
+///   regular expressions.
 public struct UpdatePlan: Sendable {
     /// Whether the update is a replacement document (no `$`-operators; the empty document is one too, as the
     /// server treats it).

@@ -2,8 +2,14 @@
 ///
 /// - int32 with int32 gives int32, or int64 when the result does not fit;
 /// - int64 with an integer gives int64, and an int64 overflow is an error (code 2);
-/// - a double with any integer gives a double; decimal128 arithmetic is not implemented yet.
+/// - a double with any integer gives a double;
+/// - a decimal128 with any number gives a decimal128: int32 and int64 convert exactly, a double converts to
+///   15 significant digits (MongoDB's `SafeNum::getDecimal`, `kRoundTo15Digits`), and the operation rounds to
+///   34 digits, ties to even (`Decimal128.adding(_:)`, `multiplied(by:)`).
 ///
+/// As in MongoDB's `ArithmeticNode`, the argument is the left operand (`argument + current`), which decides
+/// which NaN a decimal result carries. A result numerically equal to the current value of the same type is a
+/// no-op (so `$inc: {a: NumberDecimal("0.00")}` leaves `1.0` as it is, while a NaN always counts as a change).
 /// A missing field is created with the argument (`$inc`) or a zero of the argument's type (`$mul`).
 enum ArithmeticOperator {
     enum Operation {
@@ -39,7 +45,7 @@ enum ArithmeticOperator {
                 operatorName: operation.name
             )
         }
-        guard let result = try compute(operation, value, operand) else {
+        guard let result = try compute(operation, operand, value) else {
             throw DatabaseError(
                 .badValue,
                 "Failed to apply \(operation.name) operations to current value (\(UpdateText.taggedNumber(value))) "
@@ -67,11 +73,8 @@ enum ArithmeticOperator {
     {
         switch (lhs, rhs) {
         case (.decimal128, _), (_, .decimal128):
-            throw DatabaseError(
-                .notImplemented,
-                "\(operation.name) with decimal128 values is not implemented yet",
-                operatorName: operation.name
-            )
+            guard let a = decimalOperand(lhs), let b = decimalOperand(rhs) else { return nil }
+            return .decimal128(operation == .add ? a.adding(b) : a.multiplied(by: b))
         case (.double, _), (_, .double):
             guard let a = lhs.doubleValue, let b = rhs.doubleValue else { return nil }
             return .double(operation == .add ? a + b : a * b)
@@ -85,12 +88,25 @@ enum ArithmeticOperator {
         }
     }
 
-    /// SafeNum's identity: same numeric type and equal value.
+    /// SafeNum's `getDecimal`: a number as a decimal operand, with doubles rounded to 15 significant digits.
+    private static func decimalOperand(_ value: BSONValue) -> Decimal128? {
+        switch value {
+        case .int32(let i): Decimal128(i)
+        case .int64(let i): Decimal128(i)
+        case .double(let d): Decimal128(d, precision: .digits15)
+        case .decimal128(let d): d
+        default: nil
+        }
+    }
+
+    /// SafeNum's `isIdentical`: same numeric type and equal value (for decimals, IEEE equality: `1.0` equals
+    /// `1.00` and `-0` equals `0`, but a NaN equals nothing).
     private static func isSameNumber(_ a: BSONValue, _ b: BSONValue) -> Bool {
         switch (a, b) {
         case (.int32(let x), .int32(let y)): x == y
         case (.int64(let x), .int64(let y)): x == y
         case (.double(let x), .double(let y)): x == y
+        case (.decimal128(let x), .decimal128(let y)): !x.isNaN && !y.isNaN && x.numericCompare(y) == 0
         default: false
         }
     }

@@ -46,7 +46,8 @@ struct DocketBench: ParsableCommand {
     @Flag(name: .long, help: "Write users_N.bson, users_N.jsonl and keys_N.json into --data-dir if missing, then exit.")
     var writeData = false
 
-    @Option(name: .long, help: "Operations of each scan workload (W2-scan, W3-scan); default: scan about 2e7 documents.")
+    @Option(
+        name: .long, help: "Operations of each scan workload (W2-scan, W3-scan); default: scan about 2e7 documents.")
     var scanOps: Int?
 
     @Option(name: .long, help: "Write the results as JSON to this path.")
@@ -92,8 +93,9 @@ struct DocketBench: ParsableCommand {
             measurements.append(results)
             log("run \(runIndex + r): done")
         }
-        let report = Report(size: size, runIndexes: Array(runIndex..<(runIndex + runs)), workloads: selected,
-                            measurements: measurements, peakResidentBytes: peakResidentBytes())
+        let report = Report(
+            size: size, runIndexes: Array(runIndex..<(runIndex + runs)), workloads: selected,
+            measurements: measurements, peakResidentBytes: peakResidentBytes())
         print(report.markdown, terminator: "")
         if let json {
             try DataFiles.write(Array(report.json.utf8), to: json)

@@ -120,7 +120,8 @@ struct Report {
             if let missing = row.missing {
                 out += "| \(row.workload.label) | – | – | – | not yet available: needs \(missing) |\n"
             } else {
-                let notes = row.details.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                let notes = row.details.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                    separator: ", ")
                 out += "| \(row.workload.label) | \(row.operations) | \(formatSeconds(row.median)) | "
                 out += "\(formatRate(row.throughput)) \(row.workload.unit)/s | \(notes) |\n"
             }
@@ -172,7 +173,8 @@ func jsonQuote(_ s: String) -> String {
         switch scalar {
         case "\"": out += "\\\""
         case "\\": out += "\\\\"
-        case _ where scalar.value < 0x20: out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+        case _ where scalar.value < 0x20:
+            out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
         default: out.unicodeScalars.append(scalar)
         }
     }

@@ -127,14 +127,16 @@ struct WorkloadRunner {
             for (k, output) in encoded.enumerated() {
                 let i = start + k
                 guard output.elementsEqual(bytes[offsets[i]..<offsets[i + 1]]) else {
-                    throw WorkloadVerificationError(workload: "W6", message: "re-encoding document \(i) changed its bytes")
+                    throw WorkloadVerificationError(
+                        workload: "W6", message: "re-encoding document \(i) changed its bytes")
                 }
                 encodedBytes += output.count
             }
             start = end
         }
         guard encodedBytes == bytes.count else {
-            throw WorkloadVerificationError(workload: "W6", message: "re-encoded \(encodedBytes) of \(bytes.count) bytes")
+            throw WorkloadVerificationError(
+                workload: "W6", message: "re-encoded \(encodedBytes) of \(bytes.count) bytes")
         }
         return .measured(operations: size, seconds: seconds, details: ["bytes": String(encodedBytes)])
     }

@@ -44,6 +44,12 @@ LABELS = {
 UNITS = {"W1": "docs", "W1-noidx": "docs", "W2": "lookups", "W2-scan": "lookups", "W3": "queries",
          "W3-scan": "queries", "W4a": "updates", "W4b": "updates", "W5": "runs", "W6-validate": "docs",
          "W6-decode": "docs", "W6-encode": "docs", "W7": "opens"}
+TICKS = {
+    "W1": "W1\nindexed", "W1-noidx": "W1\n_id index only", "W2": "W2\nindexed", "W2-scan": "W2\nscan",
+    "W3": "W3\nindexed", "W3-scan": "W3\nscan + top-k", "W4a": "W4a\n$set status", "W4b": "W4b\n$set teams.0.role",
+    "W5": "W5\naggregation", "W6-validate": "W6\nvalidate", "W6-decode": "W6\ndecode+visit",
+    "W6-encode": "W6\nre-encode", "W7": "W7\ncold open",
+}
 ANCHORS = ["sqlite", "duckdb", "mongomock", "libbson"]
 SYSTEM_NAMES = {"docket": "Docket", "sqlite": "SQLite", "duckdb": "DuckDB", "mongomock": "mongomock",
                 "libbson": "libbson"}
@@ -80,6 +86,8 @@ SEMANTIC_NOTES = """\
 - **libbson** (W6) is a C program (libbson_w6.c) using the walks of Sources/CLibBSON/shim.h: `bson_validate`,
   an iterator visit that reads every value (libbson never materializes a document, Docket's decode builds a
   `Document`), and a re-encode by appending every iterated value to a new `bson_t`.
+- **Peak resident memory** is each system's process: for the Python anchors it includes the interpreter and the
+  Python-side copy of the dataset and keys the checks use, so it overstates the engines' own memory.
 - **Ratio** = Docket's median time per operation ÷ the anchor's (below 1: Docket faster). Medians of the rounds;
   the machine is shared (other builds and a fuzzer may run), so compare ratios measured in the same run.
 """
@@ -288,7 +296,7 @@ def chart(results, path):
         ax.set_yscale("log")
         ax.set_ylim(bottom=1e-8)
         ax.set_xticks(range(len(rows)))
-        ax.set_xticklabels([LABELS[w].replace(" (", "\n(").replace(", ", ",\n") for w in rows], fontsize=7)
+        ax.set_xticklabels([TICKS[w] for w in rows], fontsize=8)
         ax.set_ylabel("seconds per operation (log)")
         ax.set_title(f"N = {int(size):,} users: time per operation, median of rounds (lower is better)")
         ax.grid(axis="y", which="major", alpha=0.3)
@@ -306,6 +314,8 @@ def main():
     parser.add_argument("--mongomock-runs", type=int, default=1)
     parser.add_argument("--skip-build", action="store_true", help="use the existing release docket-bench")
     parser.add_argument("--results-dir", default=str(RESULTS))
+    parser.add_argument("--replot", action="store_true",
+                        help="only redraw comparison.png from the results.json in --results-dir")
     parser.add_argument("--anchor", help=argparse.SUPPRESS)
     parser.add_argument("--run", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--scan-ops", type=int, default=0, help=argparse.SUPPRESS)
@@ -316,6 +326,10 @@ def main():
         return
 
     ensure_venv()
+    if args.replot:
+        saved = json.loads((Path(args.results_dir) / "results.json").read_text())
+        chart(saved["results"], Path(args.results_dir) / "comparison.png")
+        return
     BUILD.mkdir(exist_ok=True)
     DATA.mkdir(exist_ok=True)
     docket_bench = build(args.skip_build)

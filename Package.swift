@@ -20,6 +20,14 @@ var targets: [Target] = [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]
     ),
+    // The workload runner of the benchmarks (Benchmarks/compare/): release-built, see README "Performance".
+    .executableTarget(
+        name: "docket-bench",
+        dependencies: [
+            "Docket", "DocketBSON", "DocketWorkloads",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]
+    ),
     // libFuzzer entry points; see README "Fuzzing". They build (and do nothing) in a plain `swift build`.
     .executableTarget(name: "FuzzBSONDecoder", dependencies: ["DocketBSON"], path: "Fuzz/FuzzBSONDecoder"),
     .executableTarget(name: "FuzzExtendedJSON", dependencies: ["DocketBSON"], path: "Fuzz/FuzzExtendedJSON"),
@@ -28,7 +36,7 @@ var targets: [Target] = [
     .executableTarget(name: "SeedScenario", dependencies: ["Docket"], path: "Examples/SeedScenario"),
     .target(name: "DocketTestSupport", dependencies: ["DocketBSON"], path: "Tests/DocketTestSupport"),
     .testTarget(name: "DocketBSONTests", dependencies: ["DocketBSON", "DocketTestSupport", "DocketWorkloads"]),
-    .testTarget(name: "DocketTests", dependencies: ["Docket", "DocketTestSupport"]),
+    .testTarget(name: "DocketTests", dependencies: ["Docket", "DocketTestSupport", "DocketWorkloads"]),
     .testTarget(name: "DocketCLITests", dependencies: ["Docket", "DocketWorkloads", "DocketTestSupport"]),
     .testTarget(
         name: "SpecTests",

@@ -58,8 +58,32 @@ extension Document {
 }
 
 extension BSONValue {
+    /// Writes this value's encoding (without the element's type byte and key) at the start of `buffer`.
+    ///
+    /// This lets a caller splice a value into encoded bytes without building a document around it:
+    ///
+    /// ```swift
+    /// let size = try value.encodedValueSize()
+    /// var bytes = [UInt8](repeating: 0, count: size)
+    /// bytes.withUnsafeMutableBytes { _ = try! value.writeEncodedValue(into: $0) }
+    /// ```
+    /// - Returns: the number of bytes written, ``encodedValueSize()``.
+    /// - Throws: ``BSONError`` (`.invalidValue`) if the value cannot be encoded (a NUL byte in a key or regex);
+    ///   nothing is written then.
+    /// - Precondition: `buffer` holds at least ``encodedValueSize()`` bytes.
+    public func writeEncodedValue(into buffer: UnsafeMutableRawBufferPointer) throws(BSONError) -> Int {
+        let size = try encodedValueSize()
+        precondition(buffer.count >= size, "writeEncodedValue: the buffer holds \(buffer.count) of \(size) bytes")
+        guard size > 0, let base = buffer.baseAddress else { return size }
+        var writer = BSONBufferWriter(base: base)
+        writer.writeValue(self)
+        precondition(writer.offset == size, "BSON size computation and writer disagree")
+        return size
+    }
+
     /// The number of bytes of this value's encoding, without the element's type byte and key.
-    func encodedValueSize() throws(BSONError) -> Int {
+    /// - Throws: ``BSONError`` (`.invalidValue`) if the value cannot be encoded (a NUL byte in a key or regex).
+    public func encodedValueSize() throws(BSONError) -> Int {
         switch self {
         case .double, .datetime, .int64, .timestamp: return 8
         case .string(let s), .javascript(let s), .symbol(let s): return 5 + s.utf8.count

@@ -14,19 +14,18 @@ import Synchronization
 /// What a collection holds, guarded by ``CollectionEngine``'s state lock.
 struct CollectionState: Sendable {
     var store = RecordStore()
-    /// `_id` value → record. Keys use `BSONValue`'s MongoDB equality and hashing (`1` and `1.0` are one key).
-    var idIndex: [BSONValue: RecordID] = [:]
+    /// `_id` value → record, with MongoDB's equality (`1` and `1.0` are one key).
+    var idIndex = IDIndex()
 
     mutating func remove(_ rid: RecordID) {
         let old = store.remove(rid)
-        if let id = old["_id"] { idIndex.removeValue(forKey: id) }
+        if let id = old["_id"] { idIndex.remove(id) }
     }
 
     /// Compacts the store when tombstones dominate, remapping the `_id` index.
     mutating func compactIfNeeded() {
         if store.needsCompaction {
-            let mapping = store.compact()
-            idIndex = idIndex.mapValues { RecordID(slot: mapping[Int($0.slot)]) }
+            idIndex.remap(store.compact())
         }
     }
 
@@ -106,6 +105,14 @@ final class CollectionEngine: Sendable {
             guard let rid = s.idIndex[id], let raw = s.store[rid] else { return nil }
             return (rid, raw)
         }
+    }
+
+    /// The target of a write whose filter is exactly `{_id: id}` with a scalar `id` (see
+    /// ``DocumentCollection/pinnedID(_:)``): the index lookup decides the match, no matcher needed.
+    func targets(id: BSONValue) -> [Target] {
+        documentsExamined.add(1, ordering: .relaxed)
+        guard let (rid, raw) = lookup(id: id) else { return [] }
+        return [Target(rid: rid, raw: raw, details: MatchDetails())]
     }
 
     /// The source a read of `matcher` should iterate: the `_id` index when the filter pins `_id`, else a snapshot.
@@ -193,12 +200,11 @@ final class CollectionEngine: Sendable {
     func publish(inserting documents: [PreparedDocument], ordered: Bool) -> [Int: WriteError] {
         var errors: [Int: WriteError] = [:]
         state.withLock { s in
-            s.idIndex.reserveCapacity(s.idIndex.count + documents.count)
+            s.idIndex.reserveCapacity(additional: documents.count)
             for (i, prepared) in documents.enumerated() {
-                // One hash probe per document: claim the key for the next slot, and restore it on a duplicate.
+                // One hash probe per document: claim the key for the next slot unless it is taken.
                 let next = RecordID(slot: UInt32(s.store.slotCount))
-                if let existing = s.idIndex.updateValue(next, forKey: prepared.id) {
-                    s.idIndex[prepared.id] = existing
+                if s.idIndex.insertIfAbsent(prepared.id, next) != nil {
                     errors[i] = duplicateKeyError(index: i, id: prepared.id)
                     if ordered { return }
                     continue

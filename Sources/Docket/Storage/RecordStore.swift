@@ -215,6 +215,43 @@ struct RecordStore: Sendable {
         return nil
     }
 
+    /// The first live document at or after `position` that satisfies `isMatch`, and the position after it.
+    ///
+    /// The scan loop of cursors: it walks each chunk's slots in place, so a document that does not match costs no
+    /// copy and no reference counting.
+    /// - Parameters:
+    ///   - examined: incremented for each live document tested.
+    /// - Returns: `nil` when no live document at or after `position` matches.
+    /// - Complexity: O(slots scanned).
+    func next(
+        from position: Int,
+        examined: inout Int,
+        where isMatch: (RawDocument) -> Bool
+    ) -> (id: RecordID, document: RawDocument, next: Int)? {
+        var slot = position
+        while slot < slotCount {
+            let chunkIndex = slot / RecordStore.chunkSize
+            let start = slot % RecordStore.chunkSize
+            let hit: (offset: Int, document: RawDocument)? = chunks[chunkIndex].slots.withUnsafeBufferPointer { slots in
+                var tested = 0
+                defer { examined += tested }
+                for offset in start..<slots.count {
+                    guard let document = slots[offset] else { continue }
+                    tested += 1
+                    if isMatch(document) { return (offset, document) }
+                }
+                return nil
+            }
+            let chunkStart = chunkIndex * RecordStore.chunkSize
+            if let hit {
+                let found = chunkStart + hit.offset
+                return (RecordID(slot: UInt32(found)), hit.document, found + 1)
+            }
+            slot = chunkStart + RecordStore.chunkSize
+        }
+        return nil
+    }
+
     /// Checks the store's structural invariants; traps on violation. For tests.
     func checkInvariants() {
         var live = 0

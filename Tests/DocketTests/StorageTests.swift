@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Testing
 
 @testable import Docket
@@ -142,5 +143,30 @@ import Testing
         #expect(index[.objectID(oid)] == RecordID(slot: 1))
         index.removeAll()
         #expect(index.count == 0 && index[.objectID(oid)] == nil)
+    }
+
+    @Test func objectIDTableAgreesWithADictionaryUnderRandomInsertsAndRemoves() {
+        SeededRandom.forEachCase(20) { rng, _ in
+            var table = ObjectIDTable()
+            var model: [ObjectID: RecordID] = [:]
+            // Few distinct ids, so inserts collide with present ones and removes hit often.
+            let pool = (0..<300).map { _ in
+                ObjectID(
+                    timestamp: UInt32(rng.int(0...3)), random: UInt64(rng.int(0...3)), counter: UInt32(rng.int(0...99)))
+            }
+            for step in 0..<2000 {
+                let id = rng.pick(pool)
+                if rng.chance(0.6) {
+                    let rid = RecordID(slot: UInt32(step))
+                    #expect(table.insertIfAbsent(id, rid) == model[id], "\(rng.replayHint)")
+                    if model[id] == nil { model[id] = rid }
+                } else {
+                    #expect(table.remove(id) == model.removeValue(forKey: id), "\(rng.replayHint)")
+                }
+                #expect(table.count == model.count)
+            }
+            table.checkInvariants()
+            for id in pool { #expect(table[id] == model[id]) }
+        }
     }
 }

@@ -31,6 +31,7 @@ struct CollectionState: Sendable {
 
     func checkInvariants() {
         store.checkInvariants()
+        idIndex.checkInvariants()
         precondition(idIndex.count == store.count, "_id index has \(idIndex.count) keys for \(store.count) documents")
         store.forEach { rid, document in
             guard let id = document["_id"] else { preconditionFailure("stored document without _id at \(rid)") }

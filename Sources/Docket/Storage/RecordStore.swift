@@ -82,6 +82,9 @@ struct RecordStore: Sendable {
         static let chunkSize = 1024
     #endif
 
+    /// How many slots ahead a scan touches documents to overlap their cache misses (see ``next(from:examined:where:)``).
+    static let lookahead = 8
+
     var chunks: [RecordChunk] = []
     /// The number of slots used so far (live documents and tombstones).
     private(set) var slotCount: Int = 0
@@ -234,8 +237,17 @@ struct RecordStore: Sendable {
             let start = slot % RecordStore.chunkSize
             let hit: (offset: Int, document: RawDocument)? = chunks[chunkIndex].slots.withUnsafeBufferPointer { slots in
                 var tested = 0
-                defer { examined += tested }
-                for offset in start..<slots.count {
+                // Scans are bound by memory latency: each document is its own allocation, and matching one starts
+                // with a cache miss on its header. Reading the length of the document `lookahead` slots ahead lets
+                // that miss overlap the matching of this one (a software prefetch). `touched` only keeps the reads
+                // alive: XORs of non-negative lengths are never `Int.min`, so the comparison never adds anything.
+                var touched = 0
+                defer { examined += tested &+ (touched == Int.min ? 1 : 0) }
+                let count = slots.count
+                for offset in start..<count {
+                    if offset &+ RecordStore.lookahead < count, let ahead = slots[offset &+ RecordStore.lookahead] {
+                        touched ^= ahead.bytes.count
+                    }
                     guard let document = slots[offset] else { continue }
                     tested += 1
                     if isMatch(document) { return (offset, document) }

@@ -171,6 +171,15 @@ import Testing
         users.cachedEngine.checkInvariants()
     }
 
+    @Test func updateByIDUpsertsWhenNothingMatches() throws {
+        let users = try users()
+        let result = try users.updateOne(
+            ["_id": "new"], ["$set": ["status": "active"]], options: UpdateOptions(upsert: true))
+        #expect(result.matchedCount == 0 && result.upsertedId == "new")
+        #expect(try users.findOne(["_id": "new"]) == ["_id": "new", "status": "active"])
+        users.cachedEngine.checkInvariants()
+    }
+
     @Test func updateByIDStillReportsTheGeneralPathsErrors() throws {
         let users = try users()
         #expect(throws: DatabaseError.self) {

@@ -108,14 +108,6 @@ final class CollectionEngine: Sendable {
         }
     }
 
-    /// The target of a write whose filter is exactly `{_id: id}` with a scalar `id` (see
-    /// ``DocumentCollection/pinnedID(_:)``): the index lookup decides the match, no matcher needed.
-    func targets(id: BSONValue) -> [Target] {
-        documentsExamined.add(1, ordering: .relaxed)
-        guard let (rid, raw) = lookup(id: id) else { return [] }
-        return [Target(rid: rid, raw: raw, details: MatchDetails())]
-    }
-
     /// The source a read of `matcher` should iterate: the `_id` index when the filter pins `_id`, else a snapshot.
     func readSource(for matcher: Matcher) -> ReadSource {
         if let id = matcher.idEquality {
@@ -183,6 +175,11 @@ final class CollectionEngine: Sendable {
         state.withLock { s in
             for (rid, raw) in updates { s.store.replace(rid, with: raw) }
         }
+    }
+
+    /// Publishes a new version of one existing document. Call inside ``write(_:)``.
+    func publish(replacing rid: RecordID, with raw: RawDocument) {
+        state.withLock { s in _ = s.store.replace(rid, with: raw) }
     }
 
     /// Removes documents atomically. Call inside ``write(_:)``.

@@ -66,12 +66,31 @@ extension DocumentCollection {
         // `{_id: <scalar>}`, the commonest update filter, needs no compiled matcher: the index lookup decides.
         let pinnedID = Self.pinnedID(filter)
         let matcher = pinnedID == nil ? try Matcher(filter) : nil
+        let fastSet: FastSet?
+        if case .update(let plan) = modification { fastSet = plan.fastSet } else { fastSet = nil }
         let engine = try writableEngine()
         return try engine.write { () throws(DatabaseError) -> UpdateOutcome in
-            let targets =
-                if let pinnedID { engine.targets(id: pinnedID) } else {
-                    engine.targets(matcher!, multi: multi, sort: sort)
+            let targets: [Target]
+            if let pinnedID {
+                engine.documentsExamined.add(1, ordering: .relaxed)
+                if let (rid, raw) = engine.lookup(id: pinnedID) {
+                    // The hot path of update-by-`_id`: one `$set` patched into the stored bytes, no arrays built.
+                    if let fastSet, returning == nil, let encoded = fastSet.apply(toEncoded: raw, arrayPosition: nil) {
+                        var outcome = UpdateOutcome()
+                        outcome.result.matchedCount = 1
+                        if case .changed(let updated) = encoded {
+                            engine.publish(replacing: rid, with: updated)
+                            outcome.result.modifiedCount = 1
+                        }
+                        return outcome
+                    }
+                    targets = [Target(rid: rid, raw: raw, details: MatchDetails())]
+                } else {
+                    targets = []
                 }
+            } else {
+                targets = engine.targets(matcher!, multi: multi, sort: sort)
+            }
             if targets.isEmpty {
                 guard upsert else { return UpdateOutcome() }
                 return try upsertDocument(filter, modification, engine: engine, returning: returning)
@@ -79,8 +98,6 @@ extension DocumentCollection {
             var outcome = UpdateOutcome()
             var updates: [(RecordID, RawDocument)] = []
             updates.reserveCapacity(targets.count)
-            let fastSet: FastSet?
-            if case .update(let plan) = modification { fastSet = plan.fastSet } else { fastSet = nil }
             for target in targets {
                 // A single `$set` of an existing path: patch the stored bytes, no decode or encode.
                 if let fastSet,

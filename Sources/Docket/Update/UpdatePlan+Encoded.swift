@@ -35,9 +35,24 @@ extension FastSet {
     ///   - arrayPosition: the array index the query matched, for a `$` component.
     /// - Complexity: O(size of the document): one walk down the path and one copy.
     func apply(toEncoded document: RawDocument, arrayPosition: Int?) -> EncodedSetOutcome? {
+        // The offsets of the enclosing containers live on the stack: one per path component.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: components.count) { containers in
+            apply(toEncoded: document, arrayPosition: arrayPosition, containers: containers)
+        }
+    }
+
+    private func apply(
+        toEncoded document: RawDocument,
+        arrayPosition: Int?,
+        containers: UnsafeMutableBufferPointer<Int>
+    ) -> EncodedSetOutcome? {
         let bytes = document.bytes
         // Locate the element and the containers that enclose it.
-        guard let target = bytes.withUnsafeBytes({ locate(in: $0, arrayPosition: arrayPosition) }) else { return nil }
+        guard
+            let target = bytes.withUnsafeBytes({
+                locate(in: $0, arrayPosition: arrayPosition, containers: containers)
+            })
+        else { return nil }
         // An unencodable value or an oversized result: the document path reports the error.
         guard let newSize = try? value.encodedValueSize() else { return nil }
         let newType = value.type.rawValue
@@ -70,7 +85,7 @@ extension FastSet {
             }
             if unchanged { return }
             // Every enclosing document and array grows by `delta`.
-            for containerOffset in target.containers {
+            for containerOffset in containers[0..<target.containerCount] {
                 let length = Int32(littleEndian: base.loadUnaligned(fromByteOffset: containerOffset, as: Int32.self))
                 base.storeBytes(of: (length + Int32(delta)).littleEndian, toByteOffset: containerOffset, as: Int32.self)
             }
@@ -80,24 +95,27 @@ extension FastSet {
         return .changed(RawDocument(uncheckedBytes: result))
     }
 
-    /// Where the path's element lies: its type byte, its value, and the offsets of the length prefixes of the
-    /// documents and arrays that enclose it (the top-level document first).
+    /// Where the path's element lies: its type byte, its value, and how many enclosing documents and arrays (the
+    /// top-level document first) `locate` recorded.
     private struct Location {
         var typeOffset: Int
         var valueOffset: Int
         var valueLength: Int
-        var containers: [Int]
+        /// The number of entries of `containers` in use.
+        var containerCount: Int
     }
 
     /// Follows the path as `FastSet.apply(to:arrayPosition:)` does on a decoded document.
-    private func locate(in buffer: UnsafeRawBufferPointer, arrayPosition: Int?) -> Location? {
+    private func locate(
+        in buffer: UnsafeRawBufferPointer,
+        arrayPosition: Int?,
+        containers: UnsafeMutableBufferPointer<Int>
+    ) -> Location? {
         guard let base = buffer.baseAddress else { return nil }
-        var containers: [Int] = []
-        containers.reserveCapacity(components.count)
         var containerOffset = 0
         var containerIsArray = false
         for (k, component) in components.enumerated() {
-            containers.append(containerOffset)
+            containers[k] = containerOffset
             var cursor = RawElementCursor(buffer: buffer, documentOffset: containerOffset)
             var found: (key: UnsafeRawBufferPointer, element: RawElement)?
             if containerIsArray {
@@ -143,7 +161,7 @@ extension FastSet {
                     typeOffset: key.baseAddress! - base - 1,
                     valueOffset: element.valueOffset,
                     valueLength: element.valueLength,
-                    containers: containers
+                    containerCount: k + 1
                 )
             }
             switch element.type {

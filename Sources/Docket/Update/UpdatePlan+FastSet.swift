@@ -44,6 +44,7 @@ struct FastSet: Sendable {
     /// needs the general parser (empty components, `$`-prefixed components, `_id`).
     init?(simplePath path: String, value: BSONValue) {
         var components: [Component] = []
+        components.reserveCapacity(4)
         var start = path.utf8.startIndex
         let utf8 = path.utf8
         var i = start

@@ -34,6 +34,14 @@ var targets: [Target] = [
     // Runnable examples, built by CI so they never rot.
     .executableTarget(name: "BSONBasics", dependencies: ["DocketBSON"], path: "Examples/BSONBasics"),
     .executableTarget(name: "SeedScenario", dependencies: ["Docket"], path: "Examples/SeedScenario"),
+    // The engine's benchmarks (issue 3 item 10): insertMany, a full-scan equality find, W4a/W4b `$set` by `_id`, and
+    // resident memory per document. They need no libbson, so they exist in every checkout.
+    .executableTarget(
+        name: "EngineBenchmarks",
+        dependencies: ["Docket", "DocketWorkloads", .product(name: "Benchmark", package: "benchmark")],
+        path: "Benchmarks/Engine",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ),
     .target(name: "DocketTestSupport", dependencies: ["DocketBSON"], path: "Tests/DocketTestSupport"),
     .testTarget(name: "DocketBSONTests", dependencies: ["DocketBSON", "DocketTestSupport", "DocketWorkloads"]),
     .testTarget(name: "DocketTests", dependencies: ["Docket", "DocketTestSupport", "DocketWorkloads"]),

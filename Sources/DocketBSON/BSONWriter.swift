@@ -7,17 +7,30 @@
 extension Document {
     /// Encodes the document as BSON.
     ///
-    /// The size is computed first, so the output is allocated once and written without capacity checks.
+    /// One pass writes into a scratch buffer (on the stack for documents up to 1 KiB) that grows on demand, with
+    /// length prefixes back-patched; the result is then copied into an array of exactly the encoded size, so the
+    /// output is allocated once and holds no spare capacity.
     /// - Throws: ``BSONError`` (`.invalidValue`) if a key, regex pattern or regex options contain a NUL byte,
     ///   which BSON cannot represent.
     public func bsonBytes() throws(BSONError) -> [UInt8] {
-        let size = try encodedSize()
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            var writer = BSONBufferWriter(base: UnsafeMutableRawPointer(buffer.baseAddress!))
-            writer.writeDocument(self)
-            precondition(writer.offset == size, "BSON size computation and writer disagree")
-            initialized = size
+        let result: Result<[UInt8], BSONError> = withUnsafeTemporaryAllocation(byteCount: 1024, alignment: 16) {
+            scratch in
+            var writer = BSONGrowingWriter(scratch: scratch)
+            defer { writer.releaseHeap() }
+            do throws(BSONError) {
+                try writer.writeDocument(self)
+            } catch {
+                return .failure(error)
+            }
+            let size = writer.offset
+            let base = writer.base
+            return .success(
+                [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+                    buffer.baseAddress!.initialize(from: base.assumingMemoryBound(to: UInt8.self), count: size)
+                    initialized = size
+                })
         }
+        return try result.get()
     }
 
     /// Appends the document's BSON encoding to `output`.
@@ -58,8 +71,32 @@ extension Document {
 }
 
 extension BSONValue {
+    /// Writes this value's encoding (without the element's type byte and key) at the start of `buffer`.
+    ///
+    /// This lets a caller splice a value into encoded bytes without building a document around it:
+    ///
+    /// ```swift
+    /// let size = try value.encodedValueSize()
+    /// var bytes = [UInt8](repeating: 0, count: size)
+    /// bytes.withUnsafeMutableBytes { _ = try! value.writeEncodedValue(into: $0) }
+    /// ```
+    /// - Returns: the number of bytes written, ``encodedValueSize()``.
+    /// - Throws: ``BSONError`` (`.invalidValue`) if the value cannot be encoded (a NUL byte in a key or regex);
+    ///   nothing is written then.
+    /// - Precondition: `buffer` holds at least ``encodedValueSize()`` bytes.
+    public func writeEncodedValue(into buffer: UnsafeMutableRawBufferPointer) throws(BSONError) -> Int {
+        let size = try encodedValueSize()
+        precondition(buffer.count >= size, "writeEncodedValue: the buffer holds \(buffer.count) of \(size) bytes")
+        guard size > 0, let base = buffer.baseAddress else { return size }
+        var writer = BSONBufferWriter(base: base)
+        writer.writeValue(self)
+        precondition(writer.offset == size, "BSON size computation and writer disagree")
+        return size
+    }
+
     /// The number of bytes of this value's encoding, without the element's type byte and key.
-    func encodedValueSize() throws(BSONError) -> Int {
+    /// - Throws: ``BSONError`` (`.invalidValue`) if the value cannot be encoded (a NUL byte in a key or regex).
+    public func encodedValueSize() throws(BSONError) -> Int {
         switch self {
         case .double, .datetime, .int64, .timestamp: return 8
         case .string(let s), .javascript(let s), .symbol(let s): return 5 + s.utf8.count
@@ -218,5 +255,210 @@ struct BSONBufferWriter {
             uint64(d.low)
             uint64(d.high)
         }
+    }
+}
+
+/// Writes BSON in one pass into memory that grows on demand; lengths are back-patched.
+///
+/// It starts in a caller-provided scratch buffer and moves to the heap (doubling) when that is too small. Keys and
+/// C strings are checked for NUL bytes while they are copied.
+struct BSONGrowingWriter {
+    private(set) var base: UnsafeMutableRawPointer
+    private var capacity: Int
+    private var onHeap = false
+    var offset = 0
+
+    init(scratch: UnsafeMutableRawBufferPointer) {
+        base = scratch.baseAddress!
+        capacity = scratch.count
+    }
+
+    /// Frees the heap buffer, if the writer moved to one.
+    mutating func releaseHeap() {
+        if onHeap { base.deallocate() }
+        onHeap = false
+    }
+
+    @inline(__always) private mutating func reserve(_ n: Int) {
+        if capacity - offset < n { grow(n) }
+    }
+
+    @inline(never) private mutating func grow(_ n: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity - offset < n { newCapacity *= 2 }
+        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+        newBase.copyMemory(from: base, byteCount: offset)
+        if onHeap { base.deallocate() }
+        base = newBase
+        capacity = newCapacity
+        onHeap = true
+    }
+
+    @inline(__always) private mutating func byte(_ b: UInt8) {
+        reserve(1)
+        base.storeBytes(of: b, toByteOffset: offset, as: UInt8.self)
+        offset += 1
+    }
+
+    @inline(__always) private mutating func int32(_ v: Int32) {
+        reserve(4)
+        base.storeBytes(of: v.littleEndian, toByteOffset: offset, as: Int32.self)
+        offset += 4
+    }
+
+    @inline(__always) private mutating func uint64(_ v: UInt64) {
+        reserve(8)
+        base.storeBytes(of: v.littleEndian, toByteOffset: offset, as: UInt64.self)
+        offset += 8
+    }
+
+    @inline(__always) private mutating func raw(_ bytes: UnsafeRawBufferPointer) {
+        reserve(bytes.count)
+        if let src = bytes.baseAddress, bytes.count > 0 {
+            (base + offset).copyMemory(from: src, byteCount: bytes.count)
+        }
+        offset += bytes.count
+    }
+
+    /// Copies `utf8` and a terminating NUL; returns `false` (having written garbage past `offset`, which the caller
+    /// abandons) if `utf8` contains a NUL byte.
+    @inline(__always) private mutating func cString(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = utf8.count
+        reserve(count + 1)
+        let out = base + offset
+        if count <= 16 {
+            // Short keys: copy and check byte by byte (cheaper than memchr + memcpy calls).
+            var nul = false
+            for i in 0..<count {
+                let b = utf8[i]
+                nul = nul || b == 0
+                out.storeBytes(of: b, toByteOffset: i, as: UInt8.self)
+            }
+            if nul { return false }
+        } else if count > 0 {
+            let src = utf8.baseAddress!
+            if memchr(src, 0, count) != nil { return false }
+            out.copyMemory(from: src, byteCount: count)
+        }
+        out.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
+        offset += count + 1
+        return true
+    }
+
+    @inline(__always) private mutating func key(_ key: String) throws(BSONError) {
+        var key = key
+        let ok = key.withUTF8 { cString($0) }
+        if !ok { throw BSONError(.invalidValue, "BSON keys cannot contain a NUL byte: \(key.debugDescription)") }
+    }
+
+    @inline(__always) private mutating func cString(_ s: String, _ what: String) throws(BSONError) {
+        var s = s
+        let ok = s.withUTF8 { cString($0) }
+        if !ok { throw BSONError(.invalidValue, "a BSON \(what) cannot contain a NUL byte") }
+    }
+
+    @inline(__always) private mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            reserve(utf8.count + 5)
+            base.storeBytes(of: Int32(utf8.count + 1).littleEndian, toByteOffset: offset, as: Int32.self)
+            if utf8.count > 0 { (base + offset + 4).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count) }
+            base.storeBytes(of: 0, toByteOffset: offset + 4 + utf8.count, as: UInt8.self)
+            offset += utf8.count + 5
+        }
+    }
+
+    @inline(__always) private mutating func patchLength(from start: Int) {
+        base.storeBytes(of: Int32(offset - start).littleEndian, toByteOffset: start, as: Int32.self)
+    }
+
+    mutating func writeDocument(_ document: Document) throws(BSONError) {
+        let start = offset
+        int32(0)
+        for i in document.fields.indices {
+            byte(document.fields[i].value.type.rawValue)
+            try key(document.fields[i].key)
+            try writeValue(document.fields[i].value)
+        }
+        byte(0)
+        patchLength(from: start)
+    }
+
+    private mutating func writeArray(_ array: [BSONValue]) throws(BSONError) {
+        let start = offset
+        int32(0)
+        for i in array.indices {
+            byte(array[i].type.rawValue)
+            writeIndexKey(i)
+            try writeValue(array[i])
+        }
+        byte(0)
+        patchLength(from: start)
+    }
+
+    @inline(__always) private mutating func writeIndexKey(_ i: Int) {
+        reserve(21)
+        if i < 10 {
+            base.storeBytes(of: UInt8(ascii: "0") &+ UInt8(i), toByteOffset: offset, as: UInt8.self)
+            offset += 1
+        } else {
+            let digits = decimalDigits(i)
+            var v = i
+            for k in stride(from: digits - 1, through: 0, by: -1) {
+                base.storeBytes(of: UInt8(ascii: "0") &+ UInt8(v % 10), toByteOffset: offset + k, as: UInt8.self)
+                v /= 10
+            }
+            offset += digits
+        }
+        base.storeBytes(of: 0, toByteOffset: offset, as: UInt8.self)
+        offset += 1
+    }
+
+    private mutating func writeValue(_ value: BSONValue) throws(BSONError) {
+        switch value {
+        case .double(let d): uint64(d.bitPattern)
+        case .string(let s), .javascript(let s), .symbol(let s): string(s)
+        case .document(let d): try writeDocument(d)
+        case .array(let a): try writeArray(a)
+        case .binary(let b):
+            if b.subtype == .binaryOld {
+                int32(Int32(b.bytes.count + 4))
+                byte(b.subtype.rawValue)
+                int32(Int32(b.bytes.count))
+            } else {
+                int32(Int32(b.bytes.count))
+                byte(b.subtype.rawValue)
+            }
+            b.bytes.withUnsafeBytes { raw($0) }
+        case .undefined, .null, .minKey, .maxKey: break
+        case .objectID(let o): objectID(o)
+        case .bool(let b): byte(b ? 1 : 0)
+        case .datetime(let d): uint64(UInt64(bitPattern: d))
+        case .regex(let r):
+            try cString(r.pattern, "regex pattern")
+            try cString(r.options, "regex options")
+        case .dbPointer(let p):
+            string(p.namespace)
+            objectID(p.id)
+        case .javascriptWithScope(let c):
+            let start = offset
+            int32(0)
+            string(c.code)
+            try writeDocument(c.scope)
+            patchLength(from: start)
+        case .int32(let i): int32(i)
+        case .timestamp(let t): uint64(t.rawValue)
+        case .int64(let i): uint64(UInt64(bitPattern: i))
+        case .decimal128(let d):
+            uint64(d.low)
+            uint64(d.high)
+        }
+    }
+
+    @inline(__always) private mutating func objectID(_ o: ObjectID) {
+        reserve(12)
+        base.storeBytes(of: o.high.bigEndian, toByteOffset: offset, as: UInt32.self)
+        base.storeBytes(of: o.low.bigEndian, toByteOffset: offset + 4, as: UInt64.self)
+        offset += 12
     }
 }

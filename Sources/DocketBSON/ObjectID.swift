@@ -45,6 +45,9 @@ public struct ObjectID: Sendable, Hashable, Comparable, CustomStringConvertible 
         low = l
     }
 
+    /// The 12 bytes as two big-endian integers (bytes 0–3, bytes 4–11), for hash tables inside the package.
+    package var words: (high: UInt32, low: UInt64) { (high, low) }
+
     @inlinable init(high: UInt32, low: UInt64) {
         self.high = high
         self.low = low

@@ -25,6 +25,12 @@ public struct RawDocument: Sendable, Hashable {
         self.bytes = bytes
     }
 
+    /// Wraps bytes the caller guarantees to be one valid BSON document (an encoder's output, or valid bytes with a
+    /// valid value spliced in), skipping validation. Within the package only: public callers validate.
+    package init(uncheckedBytes bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
     /// Encodes a document.
     /// - Throws: ``BSONError`` if the document cannot be encoded.
     public init(_ document: Document) throws(BSONError) {

@@ -14,24 +14,24 @@ import Synchronization
 /// What a collection holds, guarded by ``CollectionEngine``'s state lock.
 struct CollectionState: Sendable {
     var store = RecordStore()
-    /// `_id` value → record. Keys use `BSONValue`'s MongoDB equality and hashing (`1` and `1.0` are one key).
-    var idIndex: [BSONValue: RecordID] = [:]
+    /// `_id` value → record, with MongoDB's equality (`1` and `1.0` are one key).
+    var idIndex = IDIndex()
 
     mutating func remove(_ rid: RecordID) {
         let old = store.remove(rid)
-        if let id = old["_id"] { idIndex.removeValue(forKey: id) }
+        if let id = old["_id"] { idIndex.remove(id) }
     }
 
     /// Compacts the store when tombstones dominate, remapping the `_id` index.
     mutating func compactIfNeeded() {
         if store.needsCompaction {
-            let mapping = store.compact()
-            idIndex = idIndex.mapValues { RecordID(slot: mapping[Int($0.slot)]) }
+            idIndex.remap(store.compact())
         }
     }
 
     func checkInvariants() {
         store.checkInvariants()
+        idIndex.checkInvariants()
         precondition(idIndex.count == store.count, "_id index has \(idIndex.count) keys for \(store.count) documents")
         store.forEach { rid, document in
             guard let id = document["_id"] else { preconditionFailure("stored document without _id at \(rid)") }
@@ -177,6 +177,11 @@ final class CollectionEngine: Sendable {
         }
     }
 
+    /// Publishes a new version of one existing document. Call inside ``write(_:)``.
+    func publish(replacing rid: RecordID, with raw: RawDocument) {
+        state.withLock { s in _ = s.store.replace(rid, with: raw) }
+    }
+
     /// Removes documents atomically. Call inside ``write(_:)``.
     func publish(removing rids: [RecordID]) {
         guard !rids.isEmpty else { return }
@@ -193,12 +198,11 @@ final class CollectionEngine: Sendable {
     func publish(inserting documents: [PreparedDocument], ordered: Bool) -> [Int: WriteError] {
         var errors: [Int: WriteError] = [:]
         state.withLock { s in
-            s.idIndex.reserveCapacity(s.idIndex.count + documents.count)
+            s.idIndex.reserveCapacity(additional: documents.count)
             for (i, prepared) in documents.enumerated() {
-                // One hash probe per document: claim the key for the next slot, and restore it on a duplicate.
+                // One hash probe per document: claim the key for the next slot unless it is taken.
                 let next = RecordID(slot: UInt32(s.store.slotCount))
-                if let existing = s.idIndex.updateValue(next, forKey: prepared.id) {
-                    s.idIndex[prepared.id] = existing
+                if s.idIndex.insertIfAbsent(prepared.id, next) != nil {
                     errors[i] = duplicateKeyError(index: i, id: prepared.id)
                     if ordered { return }
                     continue

@@ -105,14 +105,20 @@ public struct Cursor: Sequence, Sendable {
                 }
                 return nil
             case .snapshot(let store):
-                let matchAll = cursor.matcher.isMatchAll
-                while let (_, raw, next) = store.next(from: position) {
-                    position = next
-                    examined += 1
-                    var details = MatchDetails()
-                    if matchAll || cursor.matcher.matches(raw, details: &details) { return (raw, details) }
+                var details = MatchDetails()
+                let matcher = cursor.matcher
+                guard
+                    let (_, raw, next) = store.next(
+                        from: position, examined: &examined,
+                        where: { raw in
+                            matcher.matches(raw, details: &details)
+                        })
+                else {
+                    position = store.slotCount
+                    return nil
                 }
-                return nil
+                position = next
+                return (raw, details)
             }
         }
 

@@ -63,10 +63,34 @@ extension DocumentCollection {
         sort: SortSpec?,
         returning: ReturnDocument?
     ) throws(DatabaseError) -> UpdateOutcome {
-        let matcher = try Matcher(filter)
+        // `{_id: <scalar>}`, the commonest update filter, needs no compiled matcher: the index lookup decides.
+        let pinnedID = Self.pinnedID(filter)
+        let matcher = pinnedID == nil ? try Matcher(filter) : nil
+        let fastSet: FastSet?
+        if case .update(let plan) = modification { fastSet = plan.fastSet } else { fastSet = nil }
         let engine = try writableEngine()
         return try engine.write { () throws(DatabaseError) -> UpdateOutcome in
-            let targets = engine.targets(matcher, multi: multi, sort: sort)
+            let targets: [Target]
+            if let pinnedID {
+                engine.documentsExamined.add(1, ordering: .relaxed)
+                if let (rid, raw) = engine.lookup(id: pinnedID) {
+                    // The hot path of update-by-`_id`: one `$set` patched into the stored bytes, no arrays built.
+                    if let fastSet, returning == nil, let encoded = fastSet.apply(toEncoded: raw, arrayPosition: nil) {
+                        var outcome = UpdateOutcome()
+                        outcome.result.matchedCount = 1
+                        if case .changed(let updated) = encoded {
+                            engine.publish(replacing: rid, with: updated)
+                            outcome.result.modifiedCount = 1
+                        }
+                        return outcome
+                    }
+                    targets = [Target(rid: rid, raw: raw, details: MatchDetails())]
+                } else {
+                    targets = []
+                }
+            } else {
+                targets = engine.targets(matcher!, multi: multi, sort: sort)
+            }
             if targets.isEmpty {
                 guard upsert else { return UpdateOutcome() }
                 return try upsertDocument(filter, modification, engine: engine, returning: returning)
@@ -75,6 +99,23 @@ extension DocumentCollection {
             var updates: [(RecordID, RawDocument)] = []
             updates.reserveCapacity(targets.count)
             for target in targets {
+                // A single `$set` of an existing path: patch the stored bytes, no decode or encode.
+                if let fastSet,
+                    let encoded = fastSet.apply(toEncoded: target.raw, arrayPosition: target.details.arrayPosition)
+                {
+                    outcome.result.matchedCount += 1
+                    var after = target.raw
+                    if case .changed(let raw) = encoded {
+                        updates.append((target.rid, raw))
+                        outcome.result.modifiedCount += 1
+                        after = raw
+                    }
+                    if let returning {
+                        outcome.returned = returning == .before ? target.raw.document : after.document
+                        outcome.details = target.details
+                    }
+                    continue
+                }
                 do throws(DatabaseError) {
                     var document = target.raw.document
                     let before = returning == .before ? document : nil
@@ -100,6 +141,23 @@ extension DocumentCollection {
             }
             engine.publish(replacing: updates)
             return outcome
+        }
+    }
+
+    /// The `_id` of a filter that is exactly `{_id: v}` where `v` is an ObjectId, a string, a 32- or 64-bit integer,
+    /// a date or a Boolean; otherwise `nil`.
+    ///
+    /// For these values the query `{_id: v}` matches exactly the stored document whose `_id` equals `v` in the `_id`
+    /// index (a stored `_id` is never an array, so MongoDB's array traversal cannot add matches), so the lookup alone
+    /// selects the target. Other filters (operators, documents, doubles with NaN, regular expressions) compile a
+    /// matcher.
+    static func pinnedID(_ filter: Document) -> BSONValue? {
+        guard filter.count == 1 else { return nil }
+        let (key, value) = filter[0]
+        guard bsonUTF8Equal(key, "_id") else { return nil }
+        switch value {
+        case .objectID, .string, .int32, .int64, .datetime, .bool: return value
+        default: return nil
         }
     }
 

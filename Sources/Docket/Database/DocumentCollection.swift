@@ -92,6 +92,7 @@ public struct DocumentCollection: Sendable {
         }
         let insertErrors = engine.write { engine.publish(inserting: prepared, ordered: ordered) }
         var result = BulkWriteResult()
+        result.insertedIds.reserveCapacity(prepared.count)
         for (j, p) in prepared.enumerated() {
             if let error = insertErrors[j] {
                 errors.append(

@@ -63,6 +63,14 @@ public struct Matcher: Sendable {
     /// ```
     public func matches(_ document: RawDocument, details: inout MatchDetails) -> Bool {
         if isMatchAll { return true }
+        if let stringEquality {
+            // A top-level string equality decides without traversing an array: no position to record.
+            let decided = document.bytes.withUnsafeBytes { stringEquality.matches($0) }
+            if let decided {
+                details.arrayPosition = nil
+                return decided
+            }
+        }
         var position: Int?
         let matched = document.bytes.withUnsafeBytes { buffer in
             root.matches(in: buffer, documentAt: 0, position: &position)

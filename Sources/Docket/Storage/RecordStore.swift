@@ -82,6 +82,9 @@ struct RecordStore: Sendable {
         static let chunkSize = 1024
     #endif
 
+    /// How many slots ahead a scan touches documents to overlap their cache misses (see ``next(from:examined:where:)``).
+    static let lookahead = 8
+
     var chunks: [RecordChunk] = []
     /// The number of slots used so far (live documents and tombstones).
     private(set) var slotCount: Int = 0
@@ -211,6 +214,52 @@ struct RecordStore: Sendable {
                 offset += 1
                 slot += 1
             }
+        }
+        return nil
+    }
+
+    /// The first live document at or after `position` that satisfies `isMatch`, and the position after it.
+    ///
+    /// The scan loop of cursors: it walks each chunk's slots in place, so a document that does not match costs no
+    /// copy and no reference counting.
+    /// - Parameters:
+    ///   - examined: incremented for each live document tested.
+    /// - Returns: `nil` when no live document at or after `position` matches.
+    /// - Complexity: O(slots scanned).
+    func next(
+        from position: Int,
+        examined: inout Int,
+        where isMatch: (RawDocument) -> Bool
+    ) -> (id: RecordID, document: RawDocument, next: Int)? {
+        var slot = position
+        while slot < slotCount {
+            let chunkIndex = slot / RecordStore.chunkSize
+            let start = slot % RecordStore.chunkSize
+            let hit: (offset: Int, document: RawDocument)? = chunks[chunkIndex].slots.withUnsafeBufferPointer { slots in
+                var tested = 0
+                // Scans are bound by memory latency: each document is its own allocation, and matching one starts
+                // with a cache miss on its header. Reading the length of the document `lookahead` slots ahead lets
+                // that miss overlap the matching of this one (a software prefetch). `touched` only keeps the reads
+                // alive: XORs of non-negative lengths are never `Int.min`, so the comparison never adds anything.
+                var touched = 0
+                defer { examined += tested &+ (touched == Int.min ? 1 : 0) }
+                let count = slots.count
+                for offset in start..<count {
+                    if offset &+ RecordStore.lookahead < count, let ahead = slots[offset &+ RecordStore.lookahead] {
+                        touched ^= ahead.bytes.count
+                    }
+                    guard let document = slots[offset] else { continue }
+                    tested += 1
+                    if isMatch(document) { return (offset, document) }
+                }
+                return nil
+            }
+            let chunkStart = chunkIndex * RecordStore.chunkSize
+            if let hit {
+                let found = chunkStart + hit.offset
+                return (RecordID(slot: UInt32(found)), hit.document, found + 1)
+            }
+            slot = chunkStart + RecordStore.chunkSize
         }
         return nil
     }

@@ -43,21 +43,23 @@ struct FastSet: Sendable {
     /// The fast form of `{$set: {<path>: <value>}}` parsed straight from the path text, or `nil` when the path
     /// needs the general parser (empty components, `$`-prefixed components, `_id`).
     init?(simplePath path: String, value: BSONValue) {
-        var names: [String] = []
+        var components: [Component] = []
+        components.reserveCapacity(4)
         var start = path.utf8.startIndex
         let utf8 = path.utf8
         var i = start
         while true {
             if i == utf8.endIndex || utf8[i] == UInt8(ascii: ".") {
                 guard i != start, utf8[start] != UInt8(ascii: "$") else { return nil }
-                names.append(String(path[start..<i]))
+                let name = String(path[start..<i])
+                guard !components.isEmpty || name != "_id" else { return nil }  // ASCII: `==` is exact here.
+                components.append(.name(name))
                 if i == utf8.endIndex { break }
                 start = utf8.index(after: i)
             }
             i = utf8.index(after: i)
         }
-        guard names[0] != "_id" else { return nil }  // ASCII: `==` is exact here.
-        components = names.map(Component.name)
+        self.components = components
         self.value = value
     }
 

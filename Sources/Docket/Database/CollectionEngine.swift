@@ -60,8 +60,8 @@ enum ReadSource: Sendable {
 final class CollectionEngine: Sendable {
     let databaseName: String
     let name: String
-    private let writeLock = Mutex<Void>(())
-    private let state = Mutex(CollectionState())
+    private let writeLock = LockedValue<Void>(())
+    private let state = LockedValue(CollectionState())
     /// Documents examined by scans and lookups since creation; for tests now, explain() later.
     let documentsExamined = Atomic<Int>(0)
     /// Whether the collection exists (was written to or created); handles can exist before it does.

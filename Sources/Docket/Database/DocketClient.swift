@@ -12,7 +12,7 @@ import Synchronization
 /// client.listDatabaseNames()   // ["app"]
 /// ```
 public final class DocketClient: Sendable {
-    private let databases = Mutex<[String: DatabaseEngine]>([:])
+    private let databases = LockedValue<[String: DatabaseEngine]>([:])
 
     /// Creates an empty in-memory client.
     public init() {}
@@ -55,7 +55,7 @@ public final class DocketClient: Sendable {
 /// The collections of one database.
 final class DatabaseEngine: Sendable {
     let name: String
-    private let collections = Mutex<[String: CollectionEngine]>([:])
+    private let collections = LockedValue<[String: CollectionEngine]>([:])
     /// Set when the database is dropped: handles holding this engine re-resolve their database.
     let isDropped = Atomic<Bool>(false)
 

@@ -60,7 +60,7 @@ enum ReadSource: Sendable {
 final class CollectionEngine: Sendable {
     let databaseName: String
     let name: String
-    private let writeLock = LockedValue<Void>(())
+    private let writeLock = Lock()
     private let state = LockedValue(CollectionState())
     /// Documents examined by scans and lookups since creation; for tests now, explain() later.
     let documentsExamined = Atomic<Int>(0)
@@ -126,7 +126,7 @@ final class CollectionEngine: Sendable {
 
     /// Runs `body` as the only writer of this collection.
     func write<T: Sendable, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        try writeLock.withLock { _ throws(E) -> T in try body() }
+        try writeLock.withLock { () throws(E) -> T in try body() }
     }
 
     /// Selects the documents a write applies to. Call inside ``write(_:)``.

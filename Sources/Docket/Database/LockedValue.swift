@@ -39,3 +39,33 @@ final class LockedValue<Value: Sendable>: @unchecked Sendable {
         return try body(&value)
     }
 }
+
+/// A `pthread_mutex_t` that guards no value of its own: it serializes a section of code (the single writer).
+///
+/// Kept separate from ``LockedValue`` because an `inout` access to a zero-sized stored value (`LockedValue<Void>`)
+/// is reported by ThreadSanitizer at the object's own address, which aliases unrelated accesses.
+final class Lock: @unchecked Sendable {
+    // @unchecked Sendable: the mutex is allocated once, never moved, only used through pthread calls, and destroyed in deinit.
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        let error = pthread_mutex_init(mutex, nil)
+        precondition(error == 0, "pthread_mutex_init failed: \(error)")
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deinitialize(count: 1)
+        mutex.deallocate()
+    }
+
+    /// Runs `body` while holding the lock.
+    @inline(__always)
+    func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+}

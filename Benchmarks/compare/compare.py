@@ -305,6 +305,36 @@ def chart(results, path):
     fig.savefig(path, dpi=110)
 
 
+README = Path(__file__).resolve().parents[2] / "README.md"
+README_BEGIN = "<!-- comparison:begin (written by Benchmarks/compare/compare.py; do not edit) -->"
+README_END = "<!-- comparison:end -->"
+
+
+def update_readme(saved):
+    """Rewrites the comparison tables in README.md (between the markers) from a results.json, so every figure
+    the README shows comes from this script."""
+    info = saved["machine"]
+    results = saved["results"]
+    sizes = sorted(results, key=int)
+    order = ["docket", "sqlite", "duckdb", "mongomock", "libbson"]
+    tables = "\n".join(markdown_table(int(size), results[size], [s for s in order if s in results[size]])
+                       for size in sizes)
+    block = (
+        f"{README_BEGIN}\n\nMeasured {info['date']} on {info['nproc']} cores ({info['cpu']}), {info['memory']} RAM; "
+        f"load average {info['loadavg_start'][0]:.1f} at the start, {info['loadavg_end'][0]:.1f} at the end. "
+        f"Medians of {saved['runs']} interleaved rounds. Ratio = Docket's time per operation ÷ the anchor's "
+        "(below 1: Docket is faster).\n\n" + tables + f"\n{README_END}"
+    )
+    text = README.read_text()
+    if README_BEGIN not in text or README_END not in text:
+        print("README.md has no comparison markers; left unchanged")
+        return
+    head, rest = text.split(README_BEGIN, 1)
+    _, tail = rest.split(README_END, 1)
+    README.write_text(head + block + tail)
+    print("updated the comparison tables in README.md")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -316,6 +346,8 @@ def main():
     parser.add_argument("--results-dir", default=str(RESULTS))
     parser.add_argument("--replot", action="store_true",
                         help="only redraw comparison.png from the results.json in --results-dir")
+    parser.add_argument("--update-readme", action="store_true",
+                        help="only rewrite README.md's comparison tables from the results.json in --results-dir")
     parser.add_argument("--anchor", help=argparse.SUPPRESS)
     parser.add_argument("--run", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--scan-ops", type=int, default=0, help=argparse.SUPPRESS)
@@ -325,6 +357,9 @@ def main():
         anchor_main(args)
         return
 
+    if args.update_readme:
+        update_readme(json.loads((Path(args.results_dir) / "results.json").read_text()))
+        return
     ensure_venv()
     if args.replot:
         saved = json.loads((Path(args.results_dir) / "results.json").read_text())
@@ -384,6 +419,8 @@ def main():
         {"machine": info, "runs": args.runs, "results": {str(k): v for k, v in results.items()},
          "rounds": {str(k): v for k, v in raw.items()}}, indent=1))
     chart({str(k): v for k, v in results.items()}, out_dir / "comparison.png")
+    if out_dir.resolve() == RESULTS.resolve():
+        update_readme(json.loads((out_dir / "results.json").read_text()))
     print(tables)
     print(f"wrote {out_dir / 'results.md'}, results.json and comparison.png")
 

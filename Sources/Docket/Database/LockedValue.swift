@@ -12,31 +12,16 @@
 /// code TSan does not instrument, so TSan reported races between two writers that the lock in fact serialized.
 /// Uncontended, both cost about the same (one atomic operation each way).
 final class LockedValue<Value: Sendable>: @unchecked Sendable {
-    // @unchecked Sendable: `value` is only read or written between `pthread_mutex_lock` and
-    // `pthread_mutex_unlock` on `mutex`, which is allocated once, never moved, and destroyed in deinit.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    // @unchecked Sendable: `value` is only read or written while `lock` is held.
+    private let lock = Lock()
     private var value: Value
 
-    init(_ value: Value) {
-        self.value = value
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        let error = pthread_mutex_init(mutex, nil)
-        precondition(error == 0, "pthread_mutex_init failed: \(error)")
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deinitialize(count: 1)
-        mutex.deallocate()
-    }
+    init(_ value: Value) { self.value = value }
 
     /// Runs `body` with exclusive access to the value.
     @inline(__always)
     func withLock<T, E: Error>(_ body: (inout Value) throws(E) -> T) throws(E) -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body(&value)
+        try lock.withLock { () throws(E) -> T in try body(&value) }
     }
 }
 

@@ -6,7 +6,7 @@ import DocketWorkloads
 struct GenerateUsers: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate-users",
-        abstract: "Write the canonical users dataset (../shared/bench/workloads.json) as .bson, .jsonl and keys.",
+        abstract: "Write the canonical users dataset of the benchmarks (W1-W7) as .bson, .jsonl and keys.",
         discussion: """
             Document i is the same for every count, so users_100000 is a prefix of users_1000000. Give at least \
             one of --bson, --jsonl or --keys.

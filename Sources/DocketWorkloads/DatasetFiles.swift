@@ -63,20 +63,9 @@ public func writeUsersBSON(
     progress: (Int) -> Void = { _ in }
 ) throws(DatasetFileError) {
     let generator = UserGenerator(seed: seed)
-    var file = try OutputFile(path: path)
-    var chunk: [UInt8] = []
-    chunk.reserveCapacity(OutputFile.chunkSize + 4096)
-    for i in 0..<count {
+    try writeDocuments(count: count, to: path, progress: progress) { i, chunk in
         generator.appendBSON(of: i, to: &chunk)
-        if chunk.count >= OutputFile.chunkSize {
-            try file.write(chunk)
-            chunk.removeAll(keepingCapacity: true)
-        }
-        if (i + 1) % 10_000 == 0 { progress(i + 1) }
     }
-    try file.write(chunk)
-    try file.close()
-    progress(count)
 }
 
 /// Writes documents `0..<count` of the dataset with `seed` to `path` as relaxed Extended JSON, one document per
@@ -95,12 +84,25 @@ public func writeUsersJSONL(
     progress: (Int) -> Void = { _ in }
 ) throws(DatasetFileError) {
     let generator = UserGenerator(seed: seed)
+    try writeDocuments(count: count, to: path, progress: progress) { i, chunk in
+        generator.document(at: i).appendExtendedJSON(to: &chunk, mode: .relaxed)
+        chunk.append(UInt8(ascii: "\n"))
+    }
+}
+
+/// Writes documents `0..<count` to `path` in chunks of about ``OutputFile/chunkSize`` bytes; `append` adds
+/// document `i`'s bytes to the current chunk.
+private func writeDocuments(
+    count: Int,
+    to path: String,
+    progress: (Int) -> Void,
+    append: (Int, inout [UInt8]) -> Void
+) throws(DatasetFileError) {
     var file = try OutputFile(path: path)
     var chunk: [UInt8] = []
     chunk.reserveCapacity(OutputFile.chunkSize + 4096)
     for i in 0..<count {
-        generator.document(at: i).appendExtendedJSON(to: &chunk, mode: .relaxed)
-        chunk.append(UInt8(ascii: "\n"))
+        append(i, &chunk)
         if chunk.count >= OutputFile.chunkSize {
             try file.write(chunk)
             chunk.removeAll(keepingCapacity: true)

@@ -86,25 +86,7 @@ extension UpdatePlan {
             context.push(child.name, inArray: true)
             defer { context.pop() }
             if index < array.count {
-                var value = array[index]
-                array[index] = .null
-                let outcome: LeafOutcome
-                do {
-                    outcome = try applyNode(child.node, to: &value, context: &context)
-                } catch {
-                    array[index] = value
-                    throw error
-                }
-                switch outcome {
-                case .unchanged:
-                    array[index] = value
-                case .changed:
-                    array[index] = value
-                    changed = true
-                case .remove:
-                    array[index] = .null
-                    changed = true
-                }
+                if try applyNode(child.node, toElement: index, of: &array, context: &context) { changed = true }
             } else {
                 guard let created = try createNode(child.node, viability: .viable, context: &context) else { continue }
                 let padding = index - array.count
@@ -120,6 +102,37 @@ extension UpdatePlan {
             }
         }
         return changed
+    }
+
+    /// Applies `node` to the element at `index`, moving it out of the array while it changes (so the array's
+    /// storage is not copied) and putting it back, or `null` when the node removes it; returns whether it changed.
+    /// On a throw the element is restored unchanged.
+    func applyNode(
+        _ node: UpdateNode,
+        toElement index: Int,
+        of array: inout [BSONValue],
+        context: inout UpdateApplyContext
+    ) throws(DatabaseError) -> Bool {
+        var value = array[index]
+        array[index] = .null
+        let outcome: LeafOutcome
+        do {
+            outcome = try applyNode(node, to: &value, context: &context)
+        } catch {
+            array[index] = value
+            throw error
+        }
+        switch outcome {
+        case .unchanged:
+            array[index] = value
+            return false
+        case .changed:
+            array[index] = value
+            return true
+        case .remove:
+            array[index] = .null
+            return true
+        }
     }
 
     /// Applies a node to an existing value.
@@ -209,25 +222,7 @@ extension UpdatePlan {
         for (index, child) in selected {
             context.push(String(index), inArray: true)
             defer { context.pop() }
-            var value = array[index]
-            array[index] = .null
-            let outcome: LeafOutcome
-            do {
-                outcome = try applyNode(child, to: &value, context: &context)
-            } catch {
-                array[index] = value
-                throw error
-            }
-            switch outcome {
-            case .unchanged:
-                array[index] = value
-            case .changed:
-                array[index] = value
-                changed = true
-            case .remove:
-                array[index] = .null
-                changed = true
-            }
+            if try applyNode(child, toElement: index, of: &array, context: &context) { changed = true }
         }
         return changed
     }

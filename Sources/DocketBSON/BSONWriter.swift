@@ -13,7 +13,26 @@ extension Document {
     /// - Throws: ``BSONError`` (`.invalidValue`) if a key, regex pattern or regex options contain a NUL byte,
     ///   which BSON cannot represent.
     public func bsonBytes() throws(BSONError) -> [UInt8] {
-        let result: Result<[UInt8], BSONError> = withUnsafeTemporaryAllocation(byteCount: 1024, alignment: 16) {
+        try withEncodedBytes { encoded in
+            [UInt8](unsafeUninitializedCapacity: encoded.count) { buffer, initialized in
+                if let source = encoded.baseAddress, encoded.count > 0 {
+                    UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: source, byteCount: encoded.count)
+                }
+                initialized = encoded.count
+            }
+        }
+    }
+
+    /// Appends the document's BSON encoding to `output`.
+    /// - Throws: ``BSONError`` as ``bsonBytes()`` does; `output` is unchanged on error.
+    public func appendBSON(to output: inout [UInt8]) throws(BSONError) {
+        try withEncodedBytes { output.append(contentsOf: $0) }
+    }
+
+    /// Encodes the document in one pass into a scratch buffer (on the stack up to 1 KiB, growing on the heap
+    /// beyond) and passes the encoded bytes to `body`, which must not keep them.
+    private func withEncodedBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) throws(BSONError) -> R {
+        let result: Result<R, BSONError> = withUnsafeTemporaryAllocation(byteCount: 1024, alignment: 16) {
             scratch in
             var writer = BSONGrowingWriter(scratch: scratch)
             defer { writer.releaseHeap() }
@@ -22,27 +41,9 @@ extension Document {
             } catch {
                 return .failure(error)
             }
-            let size = writer.offset
-            let base = writer.base
-            return .success(
-                [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-                    buffer.baseAddress!.initialize(from: base.assumingMemoryBound(to: UInt8.self), count: size)
-                    initialized = size
-                })
+            return .success(body(UnsafeRawBufferPointer(start: writer.base, count: writer.offset)))
         }
         return try result.get()
-    }
-
-    /// Appends the document's BSON encoding to `output`.
-    /// - Throws: ``BSONError`` as ``bsonBytes()`` does; `output` is unchanged on error.
-    public func appendBSON(to output: inout [UInt8]) throws(BSONError) {
-        let size = try encodedSize()
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: size))
-        output.withUnsafeMutableBytes { buffer in
-            var writer = BSONBufferWriter(base: buffer.baseAddress! + start)
-            writer.writeDocument(self)
-        }
     }
 
     /// The number of bytes of the document's BSON encoding.
@@ -88,9 +89,22 @@ extension BSONValue {
         let size = try encodedValueSize()
         precondition(buffer.count >= size, "writeEncodedValue: the buffer holds \(buffer.count) of \(size) bytes")
         guard size > 0, let base = buffer.baseAddress else { return size }
-        var writer = BSONBufferWriter(base: base)
-        writer.writeValue(self)
-        precondition(writer.offset == size, "BSON size computation and writer disagree")
+        // The writer reserves a little ahead of what it writes, so it writes into its own scratch space (on the
+        // stack for small values) and the bytes are then copied into the caller's buffer.
+        let result: Result<Void, BSONError> = withUnsafeTemporaryAllocation(byteCount: 256, alignment: 16) {
+            scratch in
+            var writer = BSONGrowingWriter(scratch: scratch)
+            defer { writer.releaseHeap() }
+            do throws(BSONError) {
+                try writer.writeValue(self)
+            } catch {
+                return .failure(error)
+            }
+            precondition(writer.offset == size, "BSON size computation and writer disagree")
+            base.copyMemory(from: writer.base, byteCount: size)
+            return .success(())
+        }
+        try result.get()
         return size
     }
 
@@ -126,136 +140,6 @@ extension BSONValue {
         n += 1
     }
     return n
-}
-
-/// Writes BSON into memory whose size was computed beforehand; lengths are back-patched.
-struct BSONBufferWriter {
-    let base: UnsafeMutableRawPointer
-    var offset = 0
-
-    init(base: UnsafeMutableRawPointer) { self.base = base }
-
-    @inline(__always) mutating func byte(_ b: UInt8) {
-        base.storeBytes(of: b, toByteOffset: offset, as: UInt8.self)
-        offset += 1
-    }
-
-    @inline(__always) mutating func int32(_ v: Int32) {
-        base.storeBytes(of: v.littleEndian, toByteOffset: offset, as: Int32.self)
-        offset += 4
-    }
-
-    @inline(__always) mutating func uint64(_ v: UInt64) {
-        base.storeBytes(of: v.littleEndian, toByteOffset: offset, as: UInt64.self)
-        offset += 8
-    }
-
-    @inline(__always) mutating func raw(_ bytes: UnsafeRawBufferPointer) {
-        if let src = bytes.baseAddress, bytes.count > 0 {
-            (base + offset).copyMemory(from: src, byteCount: bytes.count)
-        }
-        offset += bytes.count
-    }
-
-    @inline(__always) mutating func cString(_ s: String) {
-        var s = s
-        s.withUTF8 { raw(UnsafeRawBufferPointer($0)) }
-        byte(0)
-    }
-
-    @inline(__always) mutating func string(_ s: String) {
-        var s = s
-        s.withUTF8 { utf8 in
-            int32(Int32(utf8.count + 1))
-            raw(UnsafeRawBufferPointer(utf8))
-        }
-        byte(0)
-    }
-
-    mutating func writeDocument(_ document: Document) {
-        let start = offset
-        offset += 4
-        for (key, value) in document.fields {
-            byte(value.type.rawValue)
-            cString(key)
-            writeValue(value)
-        }
-        byte(0)
-        base.storeBytes(of: Int32(offset - start).littleEndian, toByteOffset: start, as: Int32.self)
-    }
-
-    mutating func writeArray(_ array: [BSONValue]) {
-        let start = offset
-        offset += 4
-        for (i, value) in array.enumerated() {
-            byte(value.type.rawValue)
-            writeIndexKey(i)
-            writeValue(value)
-        }
-        byte(0)
-        base.storeBytes(of: Int32(offset - start).littleEndian, toByteOffset: start, as: Int32.self)
-    }
-
-    @inline(__always) mutating func writeIndexKey(_ i: Int) {
-        if i < 10 {
-            byte(UInt8(ascii: "0") &+ UInt8(i))
-        } else {
-            let digits = decimalDigits(i)
-            var v = i
-            for k in stride(from: digits - 1, through: 0, by: -1) {
-                base.storeBytes(of: UInt8(ascii: "0") &+ UInt8(v % 10), toByteOffset: offset + k, as: UInt8.self)
-                v /= 10
-            }
-            offset += digits
-        }
-        byte(0)
-    }
-
-    mutating func writeValue(_ value: BSONValue) {
-        switch value {
-        case .double(let d): uint64(d.bitPattern)
-        case .string(let s), .javascript(let s), .symbol(let s): string(s)
-        case .document(let d): writeDocument(d)
-        case .array(let a): writeArray(a)
-        case .binary(let b):
-            if b.subtype == .binaryOld {
-                int32(Int32(b.bytes.count + 4))
-                byte(b.subtype.rawValue)
-                int32(Int32(b.bytes.count))
-            } else {
-                int32(Int32(b.bytes.count))
-                byte(b.subtype.rawValue)
-            }
-            b.bytes.withUnsafeBytes { raw($0) }
-        case .undefined, .null, .minKey, .maxKey: break
-        case .objectID(let o):
-            base.storeBytes(of: o.high.bigEndian, toByteOffset: offset, as: UInt32.self)
-            base.storeBytes(of: o.low.bigEndian, toByteOffset: offset + 4, as: UInt64.self)
-            offset += 12
-        case .bool(let b): byte(b ? 1 : 0)
-        case .datetime(let d): uint64(UInt64(bitPattern: d))
-        case .regex(let r):
-            cString(r.pattern)
-            cString(r.options)
-        case .dbPointer(let p):
-            string(p.namespace)
-            base.storeBytes(of: p.id.high.bigEndian, toByteOffset: offset, as: UInt32.self)
-            base.storeBytes(of: p.id.low.bigEndian, toByteOffset: offset + 4, as: UInt64.self)
-            offset += 12
-        case .javascriptWithScope(let c):
-            let start = offset
-            offset += 4
-            string(c.code)
-            writeDocument(c.scope)
-            base.storeBytes(of: Int32(offset - start).littleEndian, toByteOffset: start, as: Int32.self)
-        case .int32(let i): int32(i)
-        case .timestamp(let t): uint64(t.rawValue)
-        case .int64(let i): uint64(UInt64(bitPattern: i))
-        case .decimal128(let d):
-            uint64(d.low)
-            uint64(d.high)
-        }
-    }
 }
 
 /// Writes BSON in one pass into memory that grows on demand; lengths are back-patched.
@@ -414,7 +298,7 @@ struct BSONGrowingWriter {
         offset += 1
     }
 
-    private mutating func writeValue(_ value: BSONValue) throws(BSONError) {
+    mutating func writeValue(_ value: BSONValue) throws(BSONError) {
         switch value {
         case .double(let d): uint64(d.bitPattern)
         case .string(let s), .javascript(let s), .symbol(let s): string(s)

@@ -240,7 +240,8 @@ public struct UpdateReplay: Sendable {
 /// against each other and neither can be optimised away.
 public func visitChecksum(_ document: Document) -> UInt64 {
     var sum: UInt64 = 0
-    for (key, value) in document { sum &+= UInt64(key.utf8.count) &+ visitChecksum(value) }
+    // `forEachField` lends each key and value; `for (key, value) in document` would copy them.
+    document.forEachField { key, value in sum &+= UInt64(key.utf8.count) &+ visitChecksum(value) }
     return sum
 }
 

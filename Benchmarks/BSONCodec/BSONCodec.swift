@@ -4,11 +4,11 @@
 // `.bson` buffer (documents back to back, as `users_N.bson`), and every benchmark iteration processes all of them:
 //
 //   validate/Docket       BSONValidator.validate on each document         validate/libbson   bson_validate (UTF-8)
-//   decodeVisit/Docket    Document(bsonBuffer:) + a recursive visit       decodeVisit/libbson  recursive bson_iter visit
-//   encode/Docket         bsonBytes() of each pre-decoded Document        encode/libbson     bson_iter walk + bson_append_*
+//   decodeVisit/Docket    BSONDocument(bsonBuffer:) + a recursive visit       decodeVisit/libbson  recursive bson_iter visit
+//   encode/Docket         bsonBytes() of each pre-decoded BSONDocument        encode/libbson     bson_iter walk + bson_append_*
 //   extjsonWrite/Docket   extendedJSONString(mode: .relaxed) of each      extjsonWrite/libbson
-//                         pre-decoded Document                            bson_as_relaxed_extended_json of the bytes
-//   extjsonRead/Docket    Document(extendedJSONBuffer:) of each line      extjsonRead/libbson  bson_init_from_json
+//                         pre-decoded BSONDocument                            bson_as_relaxed_extended_json of the bytes
+//   extjsonRead/Docket    BSONDocument(extendedJSONBuffer:) of each line      extjsonRead/libbson  bson_init_from_json
 //                         of the relaxed Extended JSON (users_N.jsonl)
 //
 // Both visits compute the same checksum (see shim.h), checked once at start-up, so neither can be optimised away
@@ -26,7 +26,7 @@ let documentCount = 100_000
 struct Corpus: Sendable {
     let bytes: [UInt8]
     let offsets: [Int]
-    let documents: [Document]
+    let documents: [BSONDocument]
     /// The documents as relaxed Extended JSON, one per line, and each line's offset (without its newline).
     let json: [UInt8]
     let jsonOffsets: [Int]
@@ -101,7 +101,7 @@ func docketDecodeVisit() -> UInt64 {
     var sum: UInt64 = 0
     corpus.forEachDocument { buffer in
         do throws(BSONError) {
-            sum &+= visitChecksum(try Document(bsonBuffer: buffer))
+            sum &+= visitChecksum(try BSONDocument(bsonBuffer: buffer))
         } catch {}
     }
     return sum
@@ -159,7 +159,7 @@ func docketExtJSONRead() -> Int {
     var fields = 0
     corpus.forEachJSONLine { line in
         do throws(BSONError) {
-            fields += try Document(extendedJSONBuffer: line).count
+            fields += try BSONDocument(extendedJSONBuffer: line).count
         } catch {}
     }
     return fields

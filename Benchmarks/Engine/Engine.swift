@@ -34,7 +34,7 @@ let batchSize = 1000
 let generator = UserGenerator()
 
 /// Documents `0..<count` in W1 batches of 1000.
-func batches(count: Int) -> [[Document]] {
+func batches(count: Int) -> [[BSONDocument]] {
     stride(from: 0, to: count, by: batchSize).map { start in
         (start..<min(start + batchSize, count)).map(generator.document(at:))
     }
@@ -42,7 +42,7 @@ func batches(count: Int) -> [[Document]] {
 
 /// A fresh collection holding documents `0..<count`, loaded batch by batch (each batch is generated, inserted and
 /// freed, so the generated documents never all live at once).
-func loadedCollection(count: Int) -> DocumentCollection {
+func loadedCollection(count: Int) -> DocketCollection {
     let users = DocketClient().database("bench").collection("users")
     for start in stride(from: 0, to: count, by: batchSize) {
         let batch = (start..<min(start + batchSize, count)).map(generator.document(at:))
@@ -60,15 +60,15 @@ let users1M = loadedCollection(count: 1_000_000)
 let keys100k = WorkloadKeys(documentCount: 100_000)
 let keys1M = WorkloadKeys(documentCount: 1_000_000)
 
-func batches(_ n: Int) -> [[Document]] { n == 100_000 ? batches100k : batches1M }
-func users(_ n: Int) -> DocumentCollection { n == 100_000 ? users100k : users1M }
+func batches(_ n: Int) -> [[BSONDocument]] { n == 100_000 ? batches100k : batches1M }
+func users(_ n: Int) -> DocketCollection { n == 100_000 ? users100k : users1M }
 func keys(_ n: Int) -> WorkloadKeys { n == 100_000 ? keys100k : keys1M }
 
 /// The run number r of the W4 benchmarks (each iteration writes the next values).
 let runCounter = Atomic<Int>(0)
 
 /// The W4 run: every key of `updates`, `update_one({_id}, {$set: {field: values[(v + r) % 3]}})`.
-func runW4(_ users: DocumentCollection, _ updates: [WorkloadKeys.Update], field: String, values: [String]) -> Int {
+func runW4(_ users: DocketCollection, _ updates: [WorkloadKeys.Update], field: String, values: [String]) -> Int {
     let r = runCounter.add(1, ordering: .relaxed).newValue
     var modified = 0
     for key in updates {

@@ -21,7 +21,7 @@ struct User: Codable {
 struct BSONBasics {
     static func main() throws {
         // 1. Literal syntax builds documents; field order is kept.
-        let user: Document = [
+        let user: BSONDocument = [
             "_id": .objectID(ObjectID()),
             "email": "ada@example.com",
             "name": "Ada Lovelace",
@@ -29,9 +29,9 @@ struct BSONBasics {
             "teams": [["id": 1, "name": "Backend", "role": "admin"], ["id": 2, "name": "DevOps", "role": "member"]],
         ]
 
-        // 2. Binary BSON: encode, then decode with full validation.
+        // 2. BSONBinary BSON: encode, then decode with full validation.
         let bytes = try user.bsonBytes()
-        let decoded = try Document(bsonBytes: bytes)
+        let decoded = try BSONDocument(bsonBytes: bytes)
         print("encoded \(bytes.count) bytes; round trip identical: \(decoded.isIdentical(to: user))")
 
         // 3. Read one field from the encoded bytes without decoding the rest.
@@ -52,7 +52,7 @@ struct BSONBasics {
         var damaged = bytes
         damaged[4] = 0x42
         do {
-            _ = try Document(bsonBytes: damaged)
+            _ = try BSONDocument(bsonBytes: damaged)
         } catch {
             print("damaged input rejected: \(error)")
         }

@@ -21,7 +21,7 @@ struct SeedScenario {
         ["id": .int32(id), "name": .string(teamNames[id]!), "role": .string(role)]
     }
 
-    static func show(_ document: Document) -> String { document.extendedJSONString(mode: .relaxed) }
+    static func show(_ document: BSONDocument) -> String { document.extendedJSONString(mode: .relaxed) }
 
     static func main() throws {
         let db = DocketClient().database("seed")
@@ -31,7 +31,7 @@ struct SeedScenario {
 
     // MARK: - Embedded: one document per user, teams inside
 
-    static func embedded(_ db: Database) throws {
+    static func embedded(_ db: DocketDatabase) throws {
         print("== Embedded model: users with their teams inside ==")
         let users = db.collection("users")
         let people: [(String, String, [BSONValue])] = [
@@ -41,7 +41,7 @@ struct SeedScenario {
             ("edsger@example.com", "Edsger Dijkstra", []),
             ("barbara@example.com", "Barbara Liskov", [team(2, "admin"), team(3, "member")]),
         ]
-        let documents: [Document] = people.enumerated().map { i, person in
+        let documents: [BSONDocument] = people.enumerated().map { i, person in
             [
                 "_id": .objectID(userID(UInt32(i))),
                 "email": .string(person.0),
@@ -86,7 +86,7 @@ struct SeedScenario {
         var last: BSONValue? = nil
         var page = 1
         while true {
-            let filter: Document = last.map { ["_id": ["$gt": $0]] } ?? [:]
+            let filter: BSONDocument = last.map { ["_id": ["$gt": $0]] } ?? [:]
             let batch = try users.find(
                 filter, options: FindOptions(projection: ["email": 1], sort: ["_id": 1], limit: 2)
             ).toArray()
@@ -99,7 +99,7 @@ struct SeedScenario {
 
     // MARK: - Normalized: users, teams and memberships in three collections
 
-    static func normalized(_ db: Database) throws {
+    static func normalized(_ db: DocketDatabase) throws {
         print("\n== Normalized model: users, teams, memberships ==")
         let users = db.collection("n_users")
         let teams = db.collection("n_teams")

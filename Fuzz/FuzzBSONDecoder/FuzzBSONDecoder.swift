@@ -8,13 +8,13 @@ import DocketBSON
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let buffer = UnsafeRawBufferPointer(start: data, count: size)
-    guard let document = try? Document(bsonBuffer: buffer) else { return 0 }
+    guard let document = try? BSONDocument(bsonBuffer: buffer) else { return 0 }
     guard let bytes = try? document.bsonBytes() else {
         // Only a NUL inside a regex pattern/options could make a decoded document unencodable, and the
         // decoder never produces one.
         fatalError("a decoded document failed to encode")
     }
-    guard let again = try? Document(bsonBytes: bytes), again.isIdentical(to: document) else {
+    guard let again = try? BSONDocument(bsonBytes: bytes), again.isIdentical(to: document) else {
         fatalError("decode/encode/decode round trip changed the document")
     }
     let raw = try! RawDocument(validating: bytes)

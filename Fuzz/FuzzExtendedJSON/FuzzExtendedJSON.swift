@@ -9,9 +9,9 @@ import DocketBSON
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let buffer = UnsafeRawBufferPointer(start: data, count: size)
-    guard let document = try? Document(extendedJSONBuffer: buffer) else { return 0 }
+    guard let document = try? BSONDocument(extendedJSONBuffer: buffer) else { return 0 }
     let canonical = document.extendedJSONString(mode: .canonical)
-    guard let again = try? Document(extendedJSON: canonical), again == document,
+    guard let again = try? BSONDocument(extendedJSON: canonical), again == document,
         again.extendedJSONString(mode: .canonical) == canonical
     else {
         fatalError("canonical Extended JSON round trip changed the document: \(canonical)")

@@ -4,7 +4,7 @@
 /// input, Extended JSON errors carry the line and column.
 ///
 /// ```swift
-/// do { _ = try Document(bsonBytes: bytes) } catch let error as BSONError { print(error.byteOffset ?? -1) }
+/// do { _ = try BSONDocument(bsonBytes: bytes) } catch let error as BSONError { print(error.byteOffset ?? -1) }
 /// ```
 public struct BSONError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The category of a ``BSONError``; compare with the static members (`error.kind == .invalidUTF8`).

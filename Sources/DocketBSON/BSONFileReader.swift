@@ -50,10 +50,10 @@ public struct BSONFileReader: ~Copyable {
 
     /// Reads and decodes the next document, or returns `nil` at a clean end of file.
     /// - Throws: ``BSONError`` for an invalid or truncated document, with the file offset of the problem.
-    public mutating func next() throws(BSONError) -> Document? {
-        var document: Document?
+    public mutating func next() throws(BSONError) -> BSONDocument? {
+        var document: BSONDocument?
         _ = try readDocument { buffer, range, base, options throws(BSONError) in
-            document = try Document(
+            document = try BSONDocument(
                 bsonBuffer: UnsafeRawBufferPointer(rebasing: buffer[range]), options: options, baseOffset: base)
         }
         return document

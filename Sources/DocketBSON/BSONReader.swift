@@ -23,7 +23,7 @@ public struct BSONReaderOptions: Sendable, Hashable {
     public static let `default` = BSONReaderOptions()
 }
 
-extension Document {
+extension BSONDocument {
     /// Decodes and fully validates one BSON document that fills `bytes` exactly.
     ///
     /// Validation covers every length prefix, terminator and boolean, UTF-8 in keys and strings, the nesting
@@ -31,7 +31,7 @@ extension Document {
     /// - Throws: ``BSONError`` with the byte offset of the problem.
     public init(bsonBytes bytes: [UInt8], options: BSONReaderOptions = .default) throws(BSONError) {
         let result = bytes.withUnsafeBytes { buffer in
-            Result { () throws(BSONError) -> Document in try Document(bsonBuffer: buffer, options: options) }
+            Result { () throws(BSONError) -> BSONDocument in try BSONDocument(bsonBuffer: buffer, options: options) }
         }
         self = try result.get()
     }
@@ -214,7 +214,7 @@ extension Document {
         _ body: (inout ElementStack) throws(BSONError) -> R
     ) throws(BSONError) -> R {
         let result = withUnsafeTemporaryAllocation(
-            of: Document.Field.self,
+            of: BSONDocument.Field.self,
             capacity: ElementStack.initialFieldCapacity
         ) { fields in
             withUnsafeTemporaryAllocation(of: BSONValue.self, capacity: ElementStack.initialValueCapacity) { values in
@@ -235,7 +235,7 @@ extension Document {
         limit: Int,
         depth: Int,
         stack: inout ElementStack
-    ) throws(BSONError) -> (document: Document, end: Int) {
+    ) throws(BSONError) -> (document: BSONDocument, end: Int) {
         let end = try documentBounds(at: offset, limit: limit, depth: depth)
         let start = stack.fieldCount
         do throws(BSONError) {
@@ -249,14 +249,14 @@ extension Document {
                 let (key, valueOffset) = try readCString(at: p + 1, limit: end)
                 let (value, next) = try readValue(
                     typeByte, typeOffset: typeOffset, at: valueOffset, limit: end, depth: depth, stack: &stack)
-                stack.push(Document.Field(key: key, value: value))
+                stack.push(BSONDocument.Field(key: key, value: value))
                 p = next
             }
         } catch {
             stack.discardFields(from: start)
             throw error
         }
-        return (Document(fields: stack.popFields(from: start)), end + 1)
+        return (BSONDocument(fields: stack.popFields(from: start)), end + 1)
     }
 
     func readArray(
@@ -365,7 +365,7 @@ extension Document {
             let (namespace, afterNamespace) = try readString(at: p, limit: limit)
             try need(12, at: afterNamespace, limit: limit, "DBPointer id")
             let id = ObjectID(bytes: UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + afterNamespace, count: 12))
-            return (.dbPointer(DBPointer(namespace: namespace, id: id)), afterNamespace + 12)
+            return (.dbPointer(BSONDBPointer(namespace: namespace, id: id)), afterNamespace + 12)
         case 0x0D:
             let (s, next) = try readString(at: p, limit: limit)
             return (.javascript(s), next)
@@ -402,7 +402,7 @@ extension Document {
     func readBinary(at p: Int, limit: Int) throws(BSONError) -> (BSONValue, Int) {
         let (subtype, start, payload, end) = try binaryLayout(at: p, limit: limit)
         let bytes = [UInt8](UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + start, count: payload))
-        return (.binary(Binary(subtype: subtype, bytes: bytes)), end)
+        return (.binary(BSONBinary(subtype: subtype, bytes: bytes)), end)
     }
 
     /// Checks a binary value at `p`, before `limit`; returns the offset after it.
@@ -415,14 +415,14 @@ extension Document {
     func binaryLayout(
         at p: Int,
         limit: Int
-    ) throws(BSONError) -> (subtype: Binary.Subtype, start: Int, payload: Int, end: Int) {
+    ) throws(BSONError) -> (subtype: BSONBinary.Subtype, start: Int, payload: Int, end: Int) {
         try need(5, at: p, limit: limit, "binary header")
         let length = Int(int32(p))
         guard length >= 0 else { throw error(.invalidLength, "binary length \(length) is negative", at: p) }
         guard length <= limit - p - 5 else {
             throw error(.invalidLength, "binary length \(length) overruns its container", at: p)
         }
-        let subtype = Binary.Subtype(byte(p + 4))
+        let subtype = BSONBinary.Subtype(byte(p + 4))
         var start = p + 5
         var payload = length
         if subtype == .binaryOld {
@@ -463,7 +463,7 @@ extension Document {
         guard scopeEnd == end else {
             throw error(.invalidLength, "code with scope length \(total) disagrees with its contents", at: p)
         }
-        return (.javascriptWithScope(CodeWithScope(code: code, scope: scope)), end)
+        return (.javascriptWithScope(BSONCodeWithScope(code: code, scope: scope)), end)
     }
 }
 
@@ -479,7 +479,7 @@ struct ElementStack: ~Copyable {
     /// Values that fit in a kilobyte of stack memory (a value is 24 bytes).
     static let initialValueCapacity = 40
 
-    private var fields: UnsafeMutablePointer<Document.Field>
+    private var fields: UnsafeMutablePointer<BSONDocument.Field>
     private var fieldCapacity: Int
     private(set) var fieldCount = 0
     private var fieldsOnHeap = false
@@ -489,7 +489,7 @@ struct ElementStack: ~Copyable {
     private var valuesOnHeap = false
 
     /// Uses `fields` and `values` (uninitialised memory that outlives the stack) as the initial storage.
-    init(fields: UnsafeMutableBufferPointer<Document.Field>, values: UnsafeMutableBufferPointer<BSONValue>) {
+    init(fields: UnsafeMutableBufferPointer<BSONDocument.Field>, values: UnsafeMutableBufferPointer<BSONValue>) {
         self.fields = fields.baseAddress.unsafelyUnwrapped
         fieldCapacity = fields.count
         self.values = values.baseAddress.unsafelyUnwrapped
@@ -505,7 +505,7 @@ struct ElementStack: ~Copyable {
         valuesOnHeap = false
     }
 
-    @inline(__always) mutating func push(_ field: consuming Document.Field) {
+    @inline(__always) mutating func push(_ field: consuming BSONDocument.Field) {
         if fieldCount == fieldCapacity { growFields() }
         (fields + fieldCount).initialize(to: field)
         fieldCount &+= 1
@@ -518,14 +518,14 @@ struct ElementStack: ~Copyable {
     }
 
     /// Moves the fields pushed since `start` into a new array.
-    @inline(__always) mutating func popFields(from start: Int) -> [Document.Field] {
+    @inline(__always) mutating func popFields(from start: Int) -> [BSONDocument.Field] {
         let n = fieldCount &- start
         guard n > 0 else { return [] }
         let source = fields + start
         fieldCount = start
         // `reserveCapacity` + `append` are specialised for the element type; `Array(unsafeUninitializedCapacity:)`
         // allocates through an unspecialised entry point that looks up the array's metadata on every call.
-        var array: [Document.Field] = []
+        var array: [BSONDocument.Field] = []
         array.reserveCapacity(n)
         for i in 0..<n { array.append((source + i).move()) }
         return array
@@ -559,7 +559,7 @@ struct ElementStack: ~Copyable {
 
     @inline(never) private mutating func growFields() {
         let capacity = fieldCapacity * 2
-        let new = UnsafeMutablePointer<Document.Field>.allocate(capacity: capacity)
+        let new = UnsafeMutablePointer<BSONDocument.Field>.allocate(capacity: capacity)
         new.moveInitialize(from: fields, count: fieldCount)
         if fieldsOnHeap { fields.deallocate() }
         fields = new

@@ -6,7 +6,7 @@
 
 /// Validation of BSON bytes without building values.
 ///
-/// The validator walks a document exactly as ``Document/init(bsonBuffer:options:baseOffset:)`` does and applies
+/// The validator walks a document exactly as ``BSONDocument/init(bsonBuffer:options:baseOffset:)`` does and applies
 /// the same checks in the same order, so it accepts exactly the inputs the decoder accepts and throws the same
 /// error for the others; it only skips making `String`s, arrays and documents, and so allocates nothing.
 ///
@@ -19,7 +19,7 @@ public enum BSONValidator {
     /// Validation covers every length prefix, terminator and boolean, UTF-8 in keys and strings, the nesting
     /// depth and the size limit.
     /// - Parameter baseOffset: added to byte offsets in errors (the buffer's position in a larger input).
-    /// - Throws: ``BSONError`` with the byte offset of the problem: the error `Document(bsonBuffer:)` throws.
+    /// - Throws: ``BSONError`` with the byte offset of the problem: the error `BSONDocument(bsonBuffer:)` throws.
     public static func validate(
         _ buffer: UnsafeRawBufferPointer,
         options: BSONReaderOptions = .default,

@@ -8,7 +8,7 @@
 // predicates and index keys.
 //
 // Type brackets (MongoDB's canonical types): MinKey < undefined < null < numbers < string/symbol < object < array
-// < binData < ObjectId < bool < date < timestamp < regex < DBPointer < JavaScript < JavaScript with scope < MaxKey.
+// < binData < ObjectId < bool < date < timestamp < regex < BSONDBPointer < JavaScript < JavaScript with scope < MaxKey.
 // Within the number bracket values compare by value across int32, int64, double and decimal128; NaN equals NaN
 // and sorts below every other number; -0.0 equals 0. Strings compare byte by byte (no collation). Documents
 // compare field by field (type bracket, then field name, then value); arrays element by element; the shorter
@@ -153,11 +153,11 @@ extension BSONValue: Equatable, Hashable, Comparable {
     hasher.combine(0xFF as UInt8)
 }
 
-extension Document: Equatable, Hashable, Comparable {
+extension BSONDocument: Equatable, Hashable, Comparable {
     /// Documents are equal when ``BSONValue/compare(_:_:)`` finds them equal: same field names in the same order
     /// with equal values (`{a: 1}` equals `{a: 1.0}`).
-    public static func == (lhs: Document, rhs: Document) -> Bool { compareDocuments(lhs, rhs) == 0 }
-    public static func < (lhs: Document, rhs: Document) -> Bool { compareDocuments(lhs, rhs) < 0 }
+    public static func == (lhs: BSONDocument, rhs: BSONDocument) -> Bool { compareDocuments(lhs, rhs) == 0 }
+    public static func < (lhs: BSONDocument, rhs: BSONDocument) -> Bool { compareDocuments(lhs, rhs) < 0 }
     public func hash(into hasher: inout Hasher) {
         hasher.combine(count)
         for (k, v) in fields {
@@ -183,7 +183,7 @@ extension Document: Equatable, Hashable, Comparable {
     }
 }
 
-func compareDocuments(_ a: Document, _ b: Document) -> Int {
+func compareDocuments(_ a: BSONDocument, _ b: BSONDocument) -> Int {
     let n = min(a.count, b.count)
     for i in 0..<n {
         let (ka, va) = a.fields[i]
@@ -208,7 +208,7 @@ func compareArrays(_ a: [BSONValue], _ b: [BSONValue]) -> Int {
     return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
 }
 
-private func compareBinary(_ a: Binary, _ b: Binary) -> Int {
+private func compareBinary(_ a: BSONBinary, _ b: BSONBinary) -> Int {
     // MongoDB: the (encoded) length first, then the subtype, then the bytes.
     let la = a.bytes.count + (a.subtype == .binaryOld ? 4 : 0)
     let lb = b.bytes.count + (b.subtype == .binaryOld ? 4 : 0)

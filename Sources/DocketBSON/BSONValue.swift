@@ -14,11 +14,11 @@ public enum BSONValue: Sendable {
     /// A UTF-8 string (type 0x02).
     case string(String)
     /// An embedded document (type 0x03).
-    case document(Document)
+    case document(BSONDocument)
     /// An array (type 0x04).
     case array([BSONValue])
-    /// Binary data with a subtype (type 0x05).
-    case binary(Binary)
+    /// BSONBinary data with a subtype (type 0x05).
+    case binary(BSONBinary)
     /// The deprecated undefined value (type 0x06).
     case undefined
     /// An ObjectId (type 0x07).
@@ -31,14 +31,14 @@ public enum BSONValue: Sendable {
     case null
     /// A regular expression: pattern and options (type 0x0B).
     indirect case regex(BSONRegex)
-    /// The deprecated DBPointer (type 0x0C).
-    indirect case dbPointer(DBPointer)
+    /// The deprecated BSONDBPointer (type 0x0C).
+    indirect case dbPointer(BSONDBPointer)
     /// JavaScript code (type 0x0D).
     case javascript(String)
     /// The deprecated symbol (type 0x0E).
     case symbol(String)
     /// JavaScript code with a scope document (type 0x0F, deprecated).
-    indirect case javascriptWithScope(CodeWithScope)
+    indirect case javascriptWithScope(BSONCodeWithScope)
     /// A 32-bit integer (type 0x10).
     case int32(Int32)
     /// A MongoDB internal timestamp (type 0x11).
@@ -94,7 +94,7 @@ public enum BSONValue: Sendable {
     }
 
     /// The document payload of `.document`, or `nil`.
-    @inlinable public var documentValue: Document? {
+    @inlinable public var documentValue: BSONDocument? {
         if case .document(let d) = self { return d }
         return nil
     }
@@ -196,12 +196,12 @@ public enum BSONType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     public var description: String { alias }
 }
 
-/// Binary data with a subtype (BSON type 0x05).
+/// BSONBinary data with a subtype (BSON type 0x05).
 ///
 /// ```swift
-/// let uuid = Binary(subtype: .uuid, bytes: Array(repeating: 0, count: 16))
+/// let uuid = BSONBinary(subtype: .uuid, bytes: Array(repeating: 0, count: 16))
 /// ```
-public struct Binary: Sendable, Hashable {
+public struct BSONBinary: Sendable, Hashable {
     /// A binary subtype byte with names for the defined ones.
     public struct Subtype: RawRepresentable, Hashable, Sendable {
         public var rawValue: UInt8
@@ -265,14 +265,14 @@ public struct BSONRegex: Sendable, Hashable {
     }
 }
 
-/// A DBPointer (BSON type 0x0C, deprecated): a namespace and an ObjectId.
-public struct DBPointer: Sendable, Hashable {
+/// A BSONDBPointer (BSON type 0x0C, deprecated): a namespace and an ObjectId.
+public struct BSONDBPointer: Sendable, Hashable {
     /// The namespace (`"db.collection"`).
     public var namespace: String
     /// The id.
     public var id: ObjectID
 
-    /// Creates a DBPointer.
+    /// Creates a BSONDBPointer.
     public init(namespace: String, id: ObjectID) {
         self.namespace = namespace
         self.id = id
@@ -280,14 +280,14 @@ public struct DBPointer: Sendable, Hashable {
 }
 
 /// JavaScript code with a scope document (BSON type 0x0F, deprecated).
-public struct CodeWithScope: Sendable {
+public struct BSONCodeWithScope: Sendable {
     /// The code.
     public var code: String
     /// The scope.
-    public var scope: Document
+    public var scope: BSONDocument
 
     /// Creates code with scope.
-    public init(code: String, scope: Document) {
+    public init(code: String, scope: BSONDocument) {
         self.code = code
         self.scope = scope
     }
@@ -326,6 +326,6 @@ extension BSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(floatLiteral value: Double) { self = .double(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: BSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, BSONValue)...) { self = .document(Document(elements)) }
+    public init(dictionaryLiteral elements: (String, BSONValue)...) { self = .document(BSONDocument(elements)) }
     public init(nilLiteral: ()) { self = .null }
 }

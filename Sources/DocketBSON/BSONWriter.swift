@@ -4,7 +4,7 @@
     import Darwin
 #endif
 
-extension Document {
+extension BSONDocument {
     /// Encodes the document as BSON.
     ///
     /// One pass writes into a scratch buffer (on the stack for documents up to 1 KiB) that grows on demand, with
@@ -256,7 +256,7 @@ struct BSONGrowingWriter {
         base.storeBytes(of: Int32(offset - start).littleEndian, toByteOffset: start, as: Int32.self)
     }
 
-    mutating func writeDocument(_ document: Document) throws(BSONError) {
+    mutating func writeDocument(_ document: BSONDocument) throws(BSONError) {
         let start = offset
         int32(0)
         for i in document.fields.indices {

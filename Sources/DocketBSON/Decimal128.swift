@@ -301,7 +301,7 @@ extension Decimal128 {
     }
 }
 
-// MARK: - Binary floating-point conversions
+// MARK: - BSONBinary floating-point conversions
 
 extension Decimal128 {
     /// Creates the decimal nearest to the exact binary value of a `Double`, with up to 34 significant digits.

@@ -19,7 +19,7 @@ public struct RawDocument: Sendable, Hashable {
     public let bytes: [UInt8]
 
     /// Validates `bytes` as one complete BSON document and wraps them.
-    /// - Throws: ``BSONError`` as ``Document/init(bsonBytes:options:)`` does.
+    /// - Throws: ``BSONError`` as ``BSONDocument/init(bsonBytes:options:)`` does.
     public init(validating bytes: [UInt8], options: BSONReaderOptions = .default) throws(BSONError) {
         try BSONValidator.validate(bytes, options: options)
         self.bytes = bytes
@@ -33,14 +33,14 @@ public struct RawDocument: Sendable, Hashable {
 
     /// Encodes a document.
     /// - Throws: ``BSONError`` if the document cannot be encoded.
-    public init(_ document: Document) throws(BSONError) {
+    public init(_ document: BSONDocument) throws(BSONError) {
         bytes = try document.bsonBytes()
     }
 
     /// Decodes the whole document.
-    public var document: Document {
+    public var document: BSONDocument {
         // The bytes were validated (or produced by the encoder) when this value was made.
-        do { return try Document(bsonBytes: bytes) } catch {
+        do { return try BSONDocument(bsonBytes: bytes) } catch {
             preconditionFailure("RawDocument holds invalid BSON: \(error)")
         }
     }

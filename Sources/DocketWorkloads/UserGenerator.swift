@@ -2,7 +2,7 @@ import DocketBSON
 
 /// The canonical "users" dataset of Docket's benchmarks (`dataset.schema` of `shared/bench/workloads.json`).
 ///
-/// Document `i` depends only on the seed and `i`: it is drawn from its own SplitMix64 stream seeded with
+/// BSONDocument `i` depends only on the seed and `i`: it is drawn from its own SplitMix64 stream seeded with
 /// `SplitMix64.mix(seed &+ SplitMix64.mix(UInt64(i)))`, so generating 10 or 1 000 000 documents yields the same
 /// first 10. Fields come in the schema's order:
 ///
@@ -62,7 +62,7 @@ public struct UserGenerator: Sendable {
         )
     }
 
-    /// The plain values of document `index`, before they become a ``Document``.
+    /// The plain values of document `index`, before they become a ``BSONDocument``.
     /// - Precondition: `index >= 0`.
     public func user(at index: Int) -> User {
         precondition(index >= 0, "document indexes are non-negative")
@@ -102,14 +102,14 @@ public struct UserGenerator: Sendable {
         )
     }
 
-    /// Document `index` of the dataset, its fields in the schema's order.
+    /// BSONDocument `index` of the dataset, its fields in the schema's order.
     /// - Precondition: `index >= 0`.
-    public func document(at index: Int) -> Document {
+    public func document(at index: Int) -> BSONDocument {
         user(at: index).document
     }
 
     /// The documents `0..<count`.
-    public func documents(count: Int) -> [Document] {
+    public func documents(count: Int) -> [BSONDocument] {
         (0..<count).map(document(at:))
     }
 }
@@ -150,8 +150,8 @@ public struct User: Sendable, Hashable {
     public var theme: String
 
     /// The BSON document, fields in the schema's order.
-    public var document: Document {
-        var doc = Document(minimumCapacity: 9)
+    public var document: BSONDocument {
+        var doc = BSONDocument(minimumCapacity: 9)
         doc.append("_id", .objectID(id))
         doc.append("email", .string(email))
         doc.append("name", .string(name))

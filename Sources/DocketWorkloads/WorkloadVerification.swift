@@ -40,7 +40,7 @@ public struct WorkloadVerifier: Sendable {
 
     /// Checks a W2 answer: the document found for `key` is document `key.index` (its `_id` and `email`).
     /// - Throws: ``WorkloadVerificationError`` when nothing or another document was found.
-    public func checkLookup(_ key: WorkloadKeys.Lookup, found: Document?) throws(WorkloadVerificationError) {
+    public func checkLookup(_ key: WorkloadKeys.Lookup, found: BSONDocument?) throws(WorkloadVerificationError) {
         guard let found else {
             throw WorkloadVerificationError(workload: "W2", message: "no document for email \(key.email)")
         }
@@ -66,7 +66,7 @@ public struct WorkloadVerifier: Sendable {
     public func checkRangePage(
         _ range: WorkloadKeys.Range,
         limit: Int,
-        page: [Document]
+        page: [BSONDocument]
     ) throws(WorkloadVerificationError) -> [Int64] {
         guard page.count <= limit else {
             throw WorkloadVerificationError(workload: "W3", message: "\(page.count) documents for limit \(limit)")
@@ -121,7 +121,7 @@ public struct WorkloadVerifier: Sendable {
     public func checkRangePage(
         _ range: WorkloadKeys.Range,
         limit: Int,
-        page: [Document],
+        page: [BSONDocument],
         createdAt: [Int64]
     ) throws(WorkloadVerificationError) {
         let values = try checkRangePage(range, limit: limit, page: page)
@@ -223,7 +223,7 @@ public struct UpdateReplay: Sendable {
 
     /// Checks that `document` (document `index`, as stored after the run) holds the replayed value of ``field``.
     /// - Throws: ``WorkloadVerificationError`` otherwise.
-    public func checkDocument(_ document: Document?, index: Int) throws(WorkloadVerificationError) {
+    public func checkDocument(_ document: BSONDocument?, index: Int) throws(WorkloadVerificationError) {
         let expected = value(ofDocument: index)
         guard document?[path: field] == .string(expected) else {
             throw WorkloadVerificationError(
@@ -238,14 +238,14 @@ public struct UpdateReplay: Sendable {
 /// W6's visit checksum: for every element, its key's UTF-8 length plus a reading of its value, recursively. It is
 /// the checksum `docket_bench_visit` (Sources/CLibBSON/shim.h) computes with libbson, so both visits can be checked
 /// against each other and neither can be optimised away.
-public func visitChecksum(_ document: Document) -> UInt64 {
+public func visitChecksum(_ document: BSONDocument) -> UInt64 {
     var sum: UInt64 = 0
     // `forEachField` lends each key and value; `for (key, value) in document` would copy them.
     document.forEachField { key, value in sum &+= UInt64(key.utf8.count) &+ visitChecksum(value) }
     return sum
 }
 
-/// The checksum of one value (see ``visitChecksum(_:)-(Document)``).
+/// The checksum of one value (see ``visitChecksum(_:)-(BSONDocument)``).
 public func visitChecksum(_ value: BSONValue) -> UInt64 {
     switch value {
     case .string(let s): return UInt64(s.utf8.count)

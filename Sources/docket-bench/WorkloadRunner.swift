@@ -8,7 +8,7 @@ struct WorkloadRunner {
     let size: Int
     /// `users_N.bson`: the documents back to back.
     let bytes: [UInt8]
-    /// Document `i` spans `offsets[i]..<offsets[i + 1]` of `bytes`.
+    /// BSONDocument `i` spans `offsets[i]..<offsets[i + 1]` of `bytes`.
     let offsets: [Int]
     let keys: WorkloadKeys
     let verifier: WorkloadVerifier
@@ -92,7 +92,7 @@ struct WorkloadRunner {
         let seconds = try measure {
             try withDocumentBuffers { all, offsets in
                 for i in 0..<size {
-                    let document = try Document(
+                    let document = try BSONDocument(
                         bsonBuffer: UnsafeRawBufferPointer(rebasing: all[offsets[i]..<offsets[i + 1]]))
                     sum &+= visitChecksum(document)
                     decoded += 1
@@ -116,7 +116,7 @@ struct WorkloadRunner {
             let end = min(size, start + chunk)
             let documents = try withDocumentBuffers { all, offsets in
                 try (start..<end).map { i in
-                    try Document(bsonBuffer: UnsafeRawBufferPointer(rebasing: all[offsets[i]..<offsets[i + 1]]))
+                    try BSONDocument(bsonBuffer: UnsafeRawBufferPointer(rebasing: all[offsets[i]..<offsets[i + 1]]))
                 }
             }
             var encoded: [[UInt8]] = []
@@ -145,15 +145,16 @@ struct WorkloadRunner {
 
     /// Decodes the file's documents and inserts them with `insertMany` in batches of 1000 (timed together: the
     /// anchors also start from the file's contents).
-    func runInsert(into users: DocumentCollection) throws -> Measurement {
+    func runInsert(into users: DocketCollection) throws -> Measurement {
         var inserted = 0
         let seconds = try measure {
             try withDocumentBuffers { all, offsets in
-                var batch: [Document] = []
+                var batch: [BSONDocument] = []
                 batch.reserveCapacity(WorkloadRunner.batchSize)
                 for i in 0..<size {
                     batch.append(
-                        try Document(bsonBuffer: UnsafeRawBufferPointer(rebasing: all[offsets[i]..<offsets[i + 1]])))
+                        try BSONDocument(bsonBuffer: UnsafeRawBufferPointer(rebasing: all[offsets[i]..<offsets[i + 1]]))
+                    )
                     if batch.count == WorkloadRunner.batchSize || i == size - 1 {
                         inserted += try users.insertMany(batch).insertedCount
                         batch.removeAll(keepingCapacity: true)
@@ -173,7 +174,7 @@ struct WorkloadRunner {
 
     // MARK: - W2 / W3 as scans
 
-    func runLookups(_ users: DocumentCollection) throws -> Measurement {
+    func runLookups(_ users: DocketCollection) throws -> Measurement {
         let lookups = keys.w2.prefix(scanOps)
         let seconds = try measure {
             for key in lookups {
@@ -190,11 +191,11 @@ struct WorkloadRunner {
         return .measured(operations: lookups.count, seconds: seconds, details: [:])
     }
 
-    func runRangeQueries(_ users: DocumentCollection) throws -> Measurement {
+    func runRangeQueries(_ users: DocketCollection) throws -> Measurement {
         let ranges = Array(keys.w3.prefix(scanOps))
         let limit = WorkloadKeys.w3Limit
         let options = FindOptions(sort: ["created_at": -1], limit: limit)
-        var pages: [[Document]] = []
+        var pages: [[BSONDocument]] = []
         pages.reserveCapacity(ranges.count)
         var returned = 0
         let seconds = try measure {
@@ -218,7 +219,7 @@ struct WorkloadRunner {
 
     // MARK: - W4
 
-    func runUpdates(_ users: DocumentCollection, replay: UpdateReplay, _ runIndex: Int) throws -> Measurement {
+    func runUpdates(_ users: DocketCollection, replay: UpdateReplay, _ runIndex: Int) throws -> Measurement {
         var replay = replay
         var matchedOne = 0
         var modified = 0

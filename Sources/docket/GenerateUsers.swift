@@ -8,7 +8,7 @@ struct GenerateUsers: ParsableCommand {
         commandName: "generate-users",
         abstract: "Write the canonical users dataset of the benchmarks (W1-W7) as .bson, .jsonl and keys.",
         discussion: """
-            Document i is the same for every count, so users_100000 is a prefix of users_1000000. Give at least \
+            BSONDocument i is the same for every count, so users_100000 is a prefix of users_1000000. Give at least \
             one of --bson, --jsonl or --keys.
             """
     )

@@ -49,7 +49,7 @@ extension BSONOracle {
                 default: break
                 }
             }
-            func visitFields(_ d: Document, depth: Int) {
+            func visitFields(_ d: BSONDocument, depth: Int) {
                 if Set(d.keys).count != d.count { duplicateKeys += 1 }
                 d.forEach { visit($0.value, depth: depth) }
             }
@@ -85,7 +85,7 @@ extension BSONOracle {
             try SeededRandom.forEachCase(Self.documentCount) { rng, _ in
                 let document = rng.randomDocument(maxDepth: Self.maxDepth)
                 let theirs = try #require(LibBSON.encode(document), "libbson could not build \(document)")
-                let decoded = try Document(bsonBytes: theirs)
+                let decoded = try BSONDocument(bsonBytes: theirs)
                 if !decoded.isIdentical(to: document) {
                     different += 1
                     if different <= 5 {

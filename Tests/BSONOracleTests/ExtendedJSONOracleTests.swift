@@ -15,7 +15,7 @@ extension BSONOracle {
                 let json = try #require(LibBSON.extendedJSON(try document.bsonBytes(), canonical: true))
                 let expected = document
                 do {
-                    let parsed = try Document(extendedJSON: json)
+                    let parsed = try BSONDocument(extendedJSON: json)
                     if !parsed.isIdentical(to: expected) {
                         failures += 1
                         if failures <= 5 {
@@ -46,7 +46,7 @@ extension BSONOracle {
                 let json = try #require(LibBSON.extendedJSON(try document.bsonBytes(), canonical: false))
                 let expected = document
                 do {
-                    let parsed = try Document(extendedJSON: json)
+                    let parsed = try BSONDocument(extendedJSON: json)
                     if !Self.relaxedEquivalent(parsed, expected) {
                         failures += 1
                         if failures <= 5 {
@@ -66,18 +66,19 @@ extension BSONOracle {
         }
 
         @Test func bsonOracleLibBSONPrintsDatesAfter9999AsISOStrings() throws {
-            let document: Document = ["d": .datetime(Self.firstMillisecondOfYear10000)]
+            let document: BSONDocument = ["d": .datetime(Self.firstMillisecondOfYear10000)]
             let relaxed = try #require(LibBSON.extendedJSON(try document.bsonBytes(), canonical: false))
             #expect(relaxed.contains("\"10000-01-01T00:00:00Z\""), "\(relaxed)")
-            #expect(throws: BSONError.self) { try Document(extendedJSON: relaxed) }
+            #expect(throws: BSONError.self) { try BSONDocument(extendedJSON: relaxed) }
             // Docket's own relaxed writer follows the specification, and reads its output back.
             let ours = document.extendedJSONString(mode: .relaxed)
-            #expect(try Document(extendedJSON: ours).isIdentical(to: document), "\(ours)")
+            #expect(try BSONDocument(extendedJSON: ours).isIdentical(to: document), "\(ours)")
         }
 
         /// The document with every date at or after year 10000 moved into 1970...9999 (keeping its millisecond).
-        static func movingDatesAfter9999(in document: Document, count: inout Int) -> Document {
-            Document(elements: document.map { (key: $0.key, value: movingDatesAfter9999(in: $0.value, count: &count)) })
+        static func movingDatesAfter9999(in document: BSONDocument, count: inout Int) -> BSONDocument {
+            BSONDocument(
+                elements: document.map { (key: $0.key, value: movingDatesAfter9999(in: $0.value, count: &count)) })
         }
 
         static func movingDatesAfter9999(in value: BSONValue, count: inout Int) -> BSONValue {
@@ -89,7 +90,7 @@ extension BSONOracle {
             case .array(let a): return .array(a.map { movingDatesAfter9999(in: $0, count: &count) })
             case .javascriptWithScope(let c):
                 return .javascriptWithScope(
-                    CodeWithScope(code: c.code, scope: movingDatesAfter9999(in: c.scope, count: &count))
+                    BSONCodeWithScope(code: c.code, scope: movingDatesAfter9999(in: c.scope, count: &count))
                 )
             default: return value
             }
@@ -99,7 +100,7 @@ extension BSONOracle {
         /// they compare by value, whichever integer type comes back). Doubles keep their exact value and type
         /// (libbson prints 20 significant digits and a `.0` on integral values); NaN is any NaN. Everything else
         /// must be identical.
-        static func relaxedEquivalent(_ a: Document, _ b: Document) -> Bool {
+        static func relaxedEquivalent(_ a: BSONDocument, _ b: BSONDocument) -> Bool {
             a.count == b.count
                 && zip(a, b).allSatisfy {
                     $0.key.utf8.elementsEqual($1.key.utf8) && relaxedEquivalent($0.value, $1.value)

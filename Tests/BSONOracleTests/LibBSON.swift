@@ -13,7 +13,7 @@ enum LibBSON {
     static let validateFlags = Int32(BSON_VALIDATE_UTF8.rawValue | BSON_VALIDATE_UTF8_ALLOW_NULL.rawValue)
 
     /// The document built with libbson's `bson_append_*` API, walking the value tree; `nil` if an append failed.
-    static func encode(_ document: Document) -> [UInt8]? {
+    static func encode(_ document: BSONDocument) -> [UInt8]? {
         guard let b = bson_new() else { return nil }
         defer { bson_destroy(b) }
         guard appendFields(document, to: b), let data = bson_get_data(b) else { return nil }
@@ -41,7 +41,7 @@ enum LibBSON {
         return String(cString: json)
     }
 
-    private static func appendFields(_ document: Document, to b: OpaquePointer) -> Bool {
+    private static func appendFields(_ document: BSONDocument, to b: OpaquePointer) -> Bool {
         document.allSatisfy { append($0.key, $0.value, to: b) }
     }
 

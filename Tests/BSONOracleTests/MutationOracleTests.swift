@@ -14,7 +14,7 @@ extension BSONOracle {
         /// evidence from libbson itself, never assumed.
         enum KnownDisagreement: String, CaseIterable, CustomStringConvertible {
             /// Docket rejects invalid UTF-8 in every text: keys, strings, JavaScript code (also with scope), symbols,
-            /// regex patterns and options, DBPointer namespaces. libbson 1.23.1's `bson_validate` checks UTF-8 only in
+            /// regex patterns and options, BSONDBPointer namespaces. libbson 1.23.1's `bson_validate` checks UTF-8 only in
             /// keys and string values; it misses invalid string values in practice (`bson_iter_visit_all` stops on them
             /// without calling the corrupt visitor, so the error is dropped) and stops validating the rest of a document
             /// after a code-with-scope element (its visitor returns `true` on success). Counted only when Docket's error is
@@ -29,7 +29,7 @@ extension BSONOracle {
             /// stops at the length prefix); the BSON specification requires the terminator and Docket checks it.
             /// Counted only when libbson's iteration reaches such a document.
             case unterminatedEmbeddedDocumentAcceptedByLibBSON
-            /// libbson 1.23.1 does not check that the string of a code-with-scope or DBPointer (and so on) ends with the NUL
+            /// libbson 1.23.1 does not check that the string of a code-with-scope or BSONDBPointer (and so on) ends with the NUL
             /// byte its length promises; Docket checks every length-prefixed string. Counted only when libbson's own
             /// accessor returns a string not followed by NUL.
             case unterminatedStringAcceptedByLibBSON
@@ -61,8 +61,8 @@ extension BSONOracle {
                 case .acceptedByBoth:
                     counts["accepted", default: 0] += 1
                     // Whatever was accepted must survive Docket's own round trip unchanged.
-                    let decoded = try Document(bsonBytes: mutated)
-                    if !(try Document(bsonBytes: decoded.bsonBytes())).isIdentical(to: decoded) {
+                    let decoded = try BSONDocument(bsonBytes: mutated)
+                    if !(try BSONDocument(bsonBytes: decoded.bsonBytes())).isIdentical(to: decoded) {
                         roundTripFailures += 1
                         Issue.record("accepted document does not round-trip: \(decoded); \(rng.replayHint)")
                     }
@@ -102,7 +102,7 @@ extension BSONOracle {
             let overlong: [UInt8] = [15, 0, 0, 0, 0x02, 0x61, 0, 3, 0, 0, 0, 0xC0, 0x80, 0, 0]
             #expect(Self.judge(overlong) == .known(.overlongNULAcceptedByLibBSON))
             // 101 nested documents: beyond Docket's depth limit.
-            var deep: Document = ["x": 1]
+            var deep: BSONDocument = ["x": 1]
             for _ in 0..<101 { deep = ["d": .document(deep)] }
             #expect(Self.judge(try deep.bsonBytes()) == .known(.depthLimit))
             // {a: []} whose array ends with E0 instead of NUL.
@@ -128,7 +128,7 @@ extension BSONOracle {
         static func judge(_ bytes: [UInt8]) -> Outcome {
             let docketError: BSONError?
             do {
-                _ = try Document(bsonBytes: bytes)
+                _ = try BSONDocument(bsonBytes: bytes)
                 docketError = nil
             } catch {
                 docketError = error

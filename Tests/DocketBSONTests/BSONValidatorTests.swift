@@ -4,23 +4,23 @@ import Testing
 
 @Suite struct BSONValidatorTests {
     /// A document with a field of every BSON type, nested.
-    static let everyType: Document = [
+    static let everyType: BSONDocument = [
         "double": .double(1.5),
         "string": .string("héllo\u{0}wörld"),
         "document": ["a": .int32(1), "b": ["c": .null]],
         "array": [.int32(1), .string("two"), [.bool(true)], ["k": .minKey]],
-        "binary": .binary(Binary(subtype: .generic, bytes: [1, 2, 3])),
-        "binaryOld": .binary(Binary(subtype: .binaryOld, bytes: [4, 5])),
+        "binary": .binary(BSONBinary(subtype: .generic, bytes: [1, 2, 3])),
+        "binaryOld": .binary(BSONBinary(subtype: .binaryOld, bytes: [4, 5])),
         "undefined": .undefined,
         "objectID": .objectID(ObjectID(timestamp: 1, random: 2, counter: 3)),
         "bool": .bool(false),
         "datetime": .datetime(-5),
         "null": .null,
         "regex": .regex(BSONRegex(pattern: "^a.*b$", options: "im")),
-        "dbPointer": .dbPointer(DBPointer(namespace: "db.c", id: ObjectID(timestamp: 4, random: 5, counter: 6))),
+        "dbPointer": .dbPointer(BSONDBPointer(namespace: "db.c", id: ObjectID(timestamp: 4, random: 5, counter: 6))),
         "javascript": .javascript("x => x"),
         "symbol": .symbol("sym"),
-        "code": .javascriptWithScope(CodeWithScope(code: "f()", scope: ["x": .int64(9)])),
+        "code": .javascriptWithScope(BSONCodeWithScope(code: "f()", scope: ["x": .int64(9)])),
         "int32": .int32(-7),
         "timestamp": .timestamp(BSONTimestamp(timestamp: 8, increment: 9)),
         "int64": .int64(1 << 40),
@@ -32,7 +32,7 @@ import Testing
     /// The decoder's verdict on `bytes`.
     static func decodeError(_ bytes: [UInt8], _ options: BSONReaderOptions = .default) -> BSONError? {
         do {
-            _ = try Document(bsonBytes: bytes, options: options)
+            _ = try BSONDocument(bsonBytes: bytes, options: options)
             return nil
         } catch {
             return error
@@ -51,7 +51,7 @@ import Testing
     @Test func acceptsValidDocuments() throws {
         try BSONValidator.validate(try Self.everyType.bsonBytes())
         for i in 0..<200 { try BSONValidator.validate(try UserGenerator().document(at: i).bsonBytes()) }
-        try BSONValidator.validate(try Document().bsonBytes())
+        try BSONValidator.validate(try BSONDocument().bsonBytes())
     }
 
     @Test func rejectsTrailingBytesAndOffsetsErrors() throws {
@@ -72,7 +72,7 @@ import Testing
     @Test func enforcesTheDepthAndSizeLimits() throws {
         var nested: BSONValue = .int32(1)
         for _ in 0..<5 { nested = ["d": nested] }
-        let bytes = try Document(elements: [(key: "x", value: nested)]).bsonBytes()
+        let bytes = try BSONDocument(elements: [(key: "x", value: nested)]).bsonBytes()
         let shallow = BSONReaderOptions(maxDepth: 3)
         #expect(Self.validateError(bytes, shallow)?.kind == .depthLimitExceeded)
         #expect(Self.validateError(bytes, shallow) == Self.decodeError(bytes, shallow))

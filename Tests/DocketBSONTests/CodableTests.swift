@@ -57,7 +57,7 @@ private func makeUser(nickname: String? = nil, age: Int? = nil) -> User {
 }
 
 private func expectIdentical(
-    _ actual: Document, _ expected: Document, sourceLocation: SourceLocation = #_sourceLocation
+    _ actual: BSONDocument, _ expected: BSONDocument, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(
         actual.isIdentical(to: expected), "\(actual) is not identical to \(expected)", sourceLocation: sourceLocation)
@@ -86,7 +86,7 @@ extension CodableTests {
     @Test
     func userEncodesToTheExpectedDocument() throws {
         let document = try BSONEncoder().encode(makeUser())
-        let expected: Document = [
+        let expected: BSONDocument = [
             "_id": .objectID(fixedID),
             "email": "ada@example.com",
             "name": "Ada",
@@ -148,7 +148,7 @@ extension CodableTests {
     func datesKeepMillisecondPrecision() throws {
         struct Stamp: Codable, Equatable { var at: Date }
         for ms: Int64 in [0, 1, -1, 1_700_000_000_123, -62_135_596_800_000, 253_402_300_799_999] {
-            let document: Document = ["at": .datetime(ms)]
+            let document: BSONDocument = ["at": .datetime(ms)]
             let stamp = try BSONDecoder().decode(Stamp.self, from: document)
             expectIdentical(try BSONEncoder().encode(stamp), document)
         }
@@ -180,10 +180,10 @@ private struct AllTypes: Codable, Equatable {
     var objectID: ObjectID
     var decimal: Decimal128
     var timestamp: BSONTimestamp
-    var binary: Binary
+    var binary: BSONBinary
     var regex: BSONRegex
     var value: BSONValue
-    var document: Document
+    var document: BSONDocument
     var ints: [Int]
     var matrix: [[Int32]]
     var dictionary: [String: Int32]
@@ -200,7 +200,7 @@ private func makeAllTypes() -> AllTypes {
         uint32: 4_000_000_000, uint64: 1 << 62, float: 1.5, double: 0.1, bool: true, string: "héllo",
         date: Date(timeIntervalSince1970: 86_400), uuid: uuid, data: Data([1, 2, 3]), objectID: fixedID,
         decimal: Decimal128(high: 0x3040_0000_0000_0000, low: 42), timestamp: BSONTimestamp(timestamp: 9, increment: 3),
-        binary: Binary(subtype: .userDefined, bytes: [9, 9]), regex: BSONRegex(pattern: "^a", options: "i"),
+        binary: BSONBinary(subtype: .userDefined, bytes: [9, 9]), regex: BSONRegex(pattern: "^a", options: "i"),
         value: ["x": [1, "two", .minKey]], document: ["a": 1, "b": ["c": .null]], ints: [3, 1, 2],
         matrix: [[1], [], [2, 3]], dictionary: ["one": 1], byNumber: [7: "seven"], optionals: ["a", nil],
         nested: Settings(notifications: false, theme: "light")
@@ -218,18 +218,18 @@ extension CodableTests {
             ("uint32", .int64(4_000_000_000)), ("uint64", .int64(1 << 62)), ("float", .double(1.5)),
             ("double", .double(0.1)), ("bool", .bool(true)), ("string", .string("héllo")),
             ("date", .datetime(86_400_000)),
-            ("uuid", .binary(Binary(subtype: .uuid, bytes: withUnsafeBytes(of: uuid.uuid) { [UInt8]($0) }))),
-            ("data", .binary(Binary(subtype: .generic, bytes: [1, 2, 3]))), ("objectID", .objectID(fixedID)),
+            ("uuid", .binary(BSONBinary(subtype: .uuid, bytes: withUnsafeBytes(of: uuid.uuid) { [UInt8]($0) }))),
+            ("data", .binary(BSONBinary(subtype: .generic, bytes: [1, 2, 3]))), ("objectID", .objectID(fixedID)),
             ("decimal", .decimal128(Decimal128(high: 0x3040_0000_0000_0000, low: 42))),
             ("timestamp", .timestamp(BSONTimestamp(timestamp: 9, increment: 3))),
-            ("binary", .binary(Binary(subtype: .userDefined, bytes: [9, 9]))),
+            ("binary", .binary(BSONBinary(subtype: .userDefined, bytes: [9, 9]))),
             ("regex", .regex(BSONRegex(pattern: "^a", options: "i"))),
             ("value", ["x": [1, "two", .minKey]]), ("document", ["a": 1, "b": ["c": .null]]),
             ("ints", [.int64(3), .int64(1), .int64(2)]), ("matrix", [[.int32(1)], [], [.int32(2), .int32(3)]]),
             ("dictionary", ["one": .int32(1)]), ("byNumber", ["7": "seven"]), ("optionals", ["a", .null]),
             ("nested", ["notifications": false, "theme": "light"]),
         ]
-        expectIdentical(document, Document(expected))
+        expectIdentical(document, BSONDocument(expected))
         #expect(try BSONDecoder().decode(AllTypes.self, from: document) == value)
         #expect(try BSONDecoder().decode(AllTypes.self, fromBSONBytes: document.bsonBytes()) == value)
     }
@@ -255,9 +255,9 @@ extension CodableTests {
         #expect(try BSONEncoder().encodeValue(Int32(4)).isIdentical(to: .int32(4)))
         #expect(try BSONDecoder().decode([Role].self, fromValue: ["owner", "member"]) == [.owner, .member])
         #expect(try BSONDecoder().decode(Int8.self, fromValue: .int64(-3)) == -3)
-        let doc: Document = ["a": 1]
+        let doc: BSONDocument = ["a": 1]
         expectIdentical(try BSONEncoder().encode(doc), doc)
-        expectIdentical(try BSONDecoder().decode(Document.self, from: doc), doc)
+        expectIdentical(try BSONDecoder().decode(BSONDocument.self, from: doc), doc)
     }
 }
 
@@ -283,7 +283,7 @@ extension CodableTests {
         }
         let drawing = Drawing(shapes: [.circle(radius: 2), .rectangle(width: 3, height: 4), .point], level: .high)
         let document = try BSONEncoder().encode(drawing)
-        let expected: Document = [
+        let expected: BSONDocument = [
             "shapes": [
                 ["circle": ["radius": 2.0]],
                 ["rectangle": ["width": .int32(3), "height": .int32(4)]],
@@ -437,10 +437,10 @@ extension CodableTests {
         #expect(throws: DecodingError.self) {
             try decoder.decode(
                 Holder<UUID>.self,
-                from: ["v": .binary(Binary(subtype: .generic, bytes: Array(repeating: 0, count: 16)))])
+                from: ["v": .binary(BSONBinary(subtype: .generic, bytes: Array(repeating: 0, count: 16)))])
         }
         do {
-            _ = try decoder.decode(Holder<UUID>.self, from: ["v": .binary(Binary(subtype: .uuid, bytes: [1, 2]))])
+            _ = try decoder.decode(Holder<UUID>.self, from: ["v": .binary(BSONBinary(subtype: .uuid, bytes: [1, 2]))])
             Issue.record("expected an error")
         } catch DecodingError.dataCorrupted(let context) {
             #expect(context.debugDescription == "Expected 16 bytes of UUID but found 2 at v")
@@ -630,9 +630,9 @@ extension CodableTests {
             f10: 10, f11: 11, f12: 12, f13: 13, f14: 14, f15: 15, f16: 16, f17: 17, f18: 18, f19: 19
         )
         let document = try BSONEncoder().encode(wide)
-        let reversed = Document(elements: document.reversed())
+        let reversed = BSONDocument(elements: document.reversed())
         var rng = SystemRandomNumberGenerator()
-        let shuffled = Document(elements: document.shuffled(using: &rng))
+        let shuffled = BSONDocument(elements: document.shuffled(using: &rng))
         for candidate in [document, reversed, shuffled] {
             #expect(try BSONDecoder().decode(Wide.self, from: candidate) == wide)
         }
@@ -765,9 +765,9 @@ extension CodableTests {
         let values: [BSONValue] = [
             .double(2.5), .double(.infinity), "s", ["b": [.int32(1), .int64(1 << 40), ["c": .objectID(fixedID)]]],
             .array([true, .null]), ["$notAWrapper": 1],
-            .binary(Binary(subtype: .uuid, bytes: Array(0..<16))), .undefined, .objectID(fixedID), .datetime(-5),
-            .regex(BSONRegex(pattern: "a.b", options: "im")), .dbPointer(DBPointer(namespace: "db.c", id: fixedID)),
-            .javascript("f()"), .symbol("sym"), .javascriptWithScope(CodeWithScope(code: "g()", scope: ["x": 1])),
+            .binary(BSONBinary(subtype: .uuid, bytes: Array(0..<16))), .undefined, .objectID(fixedID), .datetime(-5),
+            .regex(BSONRegex(pattern: "a.b", options: "im")), .dbPointer(BSONDBPointer(namespace: "db.c", id: fixedID)),
+            .javascript("f()"), .symbol("sym"), .javascriptWithScope(BSONCodeWithScope(code: "g()", scope: ["x": 1])),
             .timestamp(BSONTimestamp(timestamp: 1, increment: 2)), .minKey, .maxKey,
         ]
         for value in values {
@@ -784,12 +784,12 @@ extension CodableTests {
         struct Bag: Codable, Equatable {
             var timestamp: BSONTimestamp
             var regex: BSONRegex
-            var binary: Binary
-            var document: Document
+            var binary: BSONBinary
+            var document: BSONDocument
         }
         let bag = Bag(
             timestamp: BSONTimestamp(timestamp: 5, increment: 6), regex: BSONRegex(pattern: "x", options: "s"),
-            binary: Binary(subtype: .md5, bytes: [1, 2, 3]), document: ["k": .objectID(fixedID)]
+            binary: BSONBinary(subtype: .md5, bytes: [1, 2, 3]), document: ["k": .objectID(fixedID)]
         )
         let decoded = try JSONDecoder().decode(Bag.self, from: JSONEncoder().encode(bag))
         #expect(decoded.timestamp == bag.timestamp && decoded.regex == bag.regex && decoded.binary == bag.binary)

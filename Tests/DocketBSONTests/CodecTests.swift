@@ -2,23 +2,23 @@ import DocketBSON
 import Testing
 
 @Suite struct CodecTests {
-    static let everyType: Document = [
+    static let everyType: BSONDocument = [
         "double": .double(-1.25),
         "string": "héllo \u{1F600}",
         "doc": ["a": 1],
         "array": [1, "two", [3]],
-        "bin": .binary(Binary(subtype: .uuid, bytes: Array(0..<16))),
-        "old": .binary(Binary(subtype: .binaryOld, bytes: [1, 2, 3])),
+        "bin": .binary(BSONBinary(subtype: .uuid, bytes: Array(0..<16))),
+        "old": .binary(BSONBinary(subtype: .binaryOld, bytes: [1, 2, 3])),
         "undefined": .undefined,
         "oid": .objectID(ObjectID(timestamp: 1, random: 2, counter: 3)),
         "bool": true,
         "date": .datetime(-62_135_596_800_000),
         "null": nil,
         "regex": .regex(BSONRegex(pattern: "^a.*b$", options: "mi")),
-        "ptr": .dbPointer(DBPointer(namespace: "db.c", id: ObjectID(timestamp: 9, random: 9, counter: 9))),
+        "ptr": .dbPointer(BSONDBPointer(namespace: "db.c", id: ObjectID(timestamp: 9, random: 9, counter: 9))),
         "code": .javascript("function() {}"),
         "symbol": .symbol("sym"),
-        "cws": .javascriptWithScope(CodeWithScope(code: "x", scope: ["x": 1])),
+        "cws": .javascriptWithScope(BSONCodeWithScope(code: "x", scope: ["x": 1])),
         "int32": .int32(.min),
         "ts": .timestamp(BSONTimestamp(timestamp: 123, increment: 456)),
         "int64": .int64(.max),
@@ -37,8 +37,8 @@ import Testing
                 while text.utf8.count < length { text += seed }
                 let value = String(decoding: text.utf8.prefix(length), as: UTF8.self)
                 guard value.utf8.count == length else { continue }  // a cut multi-byte character
-                let document: Document = [value: .string(value), "tail": .javascript(value)]
-                let decoded = try Document(bsonBytes: try document.bsonBytes())
+                let document: BSONDocument = [value: .string(value), "tail": .javascript(value)]
+                let decoded = try BSONDocument(bsonBytes: try document.bsonBytes())
                 try #require(decoded.count == 2)
                 #expect(decoded.keys[0].utf8.elementsEqual(value.utf8))
                 #expect(decoded.keys[0] == value)
@@ -57,19 +57,19 @@ import Testing
 
     /// Documents and arrays with more elements than the decoder's initial scratch space, nested, decode identically.
     @Test func largeAndNestedContainersRoundTrip() throws {
-        var inner = Document()
+        var inner = BSONDocument()
         for i in 0..<100 { inner.append("k\(i)", .array((0..<(i % 7 == 0 ? 300 : 3)).map { .int32(Int32($0)) })) }
-        var outer = Document()
+        var outer = BSONDocument()
         for i in 0..<60 { outer.append("field number \(i)", i % 10 == 0 ? .document(inner) : .string("v\(i)")) }
         outer.append("list", .array((0..<50).map { .document(["i": .int32(Int32($0)), "s": "x"]) }))
-        let decoded = try Document(bsonBytes: try outer.bsonBytes())
+        let decoded = try BSONDocument(bsonBytes: try outer.bsonBytes())
         #expect(decoded.isIdentical(to: outer))
     }
 
     /// A container that fails after its children decoded fine reports the same error as the validator, however many
     /// elements were already decoded.
     @Test func errorsAfterManyDecodedElementsMatchTheValidator() throws {
-        var document = Document()
+        var document = BSONDocument()
         for i in 0..<50 {
             document.append(
                 "d\(i)", .document(["a": .array([1, "two", ["three": 3]]), "b": "text that is long enough"]))
@@ -77,9 +77,9 @@ import Testing
         document.append("flag", true)
         var bytes = try document.bsonBytes()
         bytes[bytes.count - 2] = 2  // the last boolean
-        #expect(throws: BSONError.self) { try Document(bsonBytes: bytes) }
+        #expect(throws: BSONError.self) { try BSONDocument(bsonBytes: bytes) }
         var decodeError: BSONError?
-        do { _ = try Document(bsonBytes: bytes) } catch { decodeError = error }
+        do { _ = try BSONDocument(bsonBytes: bytes) } catch { decodeError = error }
         let validation = bytes.withUnsafeBytes { buffer in
             Result { () throws(BSONError) in try BSONValidator.validate(buffer) }
         }
@@ -92,29 +92,29 @@ import Testing
     @Test func everyTypeRoundTripsIdentically() throws {
         let bytes = try Self.everyType.bsonBytes()
         #expect(bytes.count == (try Self.everyType.encodedSize()))
-        let decoded = try Document(bsonBytes: bytes)
+        let decoded = try BSONDocument(bsonBytes: bytes)
         #expect(decoded.isIdentical(to: Self.everyType))
         #expect(try decoded.bsonBytes() == bytes)
     }
 
     @Test func knownEncoding() throws {
-        let bytes = try (["a": 1, "b": "x"] as Document).bsonBytes()
+        let bytes = try (["a": 1, "b": "x"] as BSONDocument).bsonBytes()
         #expect(bytes == [21, 0, 0, 0, 0x10, 0x61, 0, 1, 0, 0, 0, 0x02, 0x62, 0, 2, 0, 0, 0, 0x78, 0, 0])
     }
 
     @Test func arrayKeysAreWrittenAsDecimalIndexes() throws {
-        let doc: Document = ["a": .array((0..<12).map { .int32(Int32($0)) })]
+        let doc: BSONDocument = ["a": .array((0..<12).map { .int32(Int32($0)) })]
         let bytes = try doc.bsonBytes()
         let text = String(decoding: bytes.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self)
         #expect(text.hasPrefix("01234567891011"))
-        let decoded = try Document(bsonBytes: bytes)
+        let decoded = try BSONDocument(bsonBytes: bytes)
         #expect(decoded.isIdentical(to: doc))
     }
 
     @Test func keysWithNulCannotBeEncoded() {
-        let doc: Document = ["a\u{0}b": 1]
+        let doc: BSONDocument = ["a\u{0}b": 1]
         #expect(throws: BSONError.self) { try doc.bsonBytes() }
-        let regex: Document = ["r": .regex(BSONRegex(pattern: "a\u{0}", options: ""))]
+        let regex: BSONDocument = ["r": .regex(BSONRegex(pattern: "a\u{0}", options: ""))]
         #expect(throws: BSONError.self) { try regex.bsonBytes() }
     }
 
@@ -174,7 +174,7 @@ import Testing
     @Test(arguments: malformed)
     func malformedInputThrowsWithKindAndOffset(_ c: Malformed) {
         do {
-            _ = try Document(bsonBytes: c.bytes)
+            _ = try BSONDocument(bsonBytes: c.bytes)
             Issue.record("\(c.name) was accepted")
         } catch {
             #expect(error.kind == c.kind, "\(c.name): \(error)")
@@ -183,22 +183,22 @@ import Testing
     }
 
     @Test func depthLimitIsEnforcedWithoutRecursingForever() throws {
-        func nested(_ depth: Int) -> Document {
-            var doc: Document = ["leaf": 1]
+        func nested(_ depth: Int) -> BSONDocument {
+            var doc: BSONDocument = ["leaf": 1]
             for _ in 0..<depth { doc = ["d": .document(doc)] }
             return doc
         }
         let ok = try nested(100).bsonBytes()
-        #expect(throws: Never.self) { try Document(bsonBytes: ok) }
+        #expect(throws: Never.self) { try BSONDocument(bsonBytes: ok) }
         let deep = try nested(101).bsonBytes()
-        #expect { try Document(bsonBytes: deep) } throws: { ($0 as? BSONError)?.kind == .depthLimitExceeded }
-        #expect(throws: Never.self) { try Document(bsonBytes: deep, options: BSONReaderOptions(maxDepth: 200)) }
+        #expect { try BSONDocument(bsonBytes: deep) } throws: { ($0 as? BSONError)?.kind == .depthLimitExceeded }
+        #expect(throws: Never.self) { try BSONDocument(bsonBytes: deep, options: BSONReaderOptions(maxDepth: 200)) }
     }
 
     @Test func sizeLimitIsEnforced() throws {
-        let doc: Document = ["s": .string(String(repeating: "x", count: 2000))]
+        let doc: BSONDocument = ["s": .string(String(repeating: "x", count: 2000))]
         let bytes = try doc.bsonBytes()
-        #expect { try Document(bsonBytes: bytes, options: BSONReaderOptions(maxDocumentSize: 1000)) } throws: {
+        #expect { try BSONDocument(bsonBytes: bytes, options: BSONReaderOptions(maxDocumentSize: 1000)) } throws: {
             ($0 as? BSONError)?.kind == .sizeLimitExceeded
         }
     }
@@ -206,7 +206,7 @@ import Testing
     @Test func everyTruncationIsRejected() throws {
         let bytes = try Self.everyType.bsonBytes()
         for n in 0..<bytes.count {
-            #expect(throws: BSONError.self) { try Document(bsonBytes: Array(bytes.prefix(n))) }
+            #expect(throws: BSONError.self) { try BSONDocument(bsonBytes: Array(bytes.prefix(n))) }
         }
     }
 }

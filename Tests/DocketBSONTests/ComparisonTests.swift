@@ -68,8 +68,8 @@ struct ComparisonTests {
             guard a == b else { return }
             equalPairs += 1
             law.check(a.hashValue == b.hashValue, "\(a) == \(b) but hashes differ; \(rng.replayHint)")
-            let da: Document = ["k": a]
-            let db: Document = ["k": b]
+            let da: BSONDocument = ["k": a]
+            let db: BSONDocument = ["k": b]
             law.check(da.hashValue == db.hashValue, "{k: \(a)} and {k: \(b)} hash differently; \(rng.replayHint)")
         }
         // The generator is biased so that equal pairs are common; make sure the law was really exercised.
@@ -99,15 +99,15 @@ struct ComparisonTests {
         .string("a"),
         .document(["a": 1]),
         .array([1]),
-        .binary(Binary(bytes: [1])),
+        .binary(BSONBinary(bytes: [1])),
         .objectID(ObjectID(bytes: [UInt8](repeating: 0, count: 12))),
         .bool(false),
         .datetime(0),
         .timestamp(BSONTimestamp(timestamp: 0, increment: 0)),
         .regex(BSONRegex(pattern: "a")),
-        .dbPointer(DBPointer(namespace: "a.b", id: ObjectID(bytes: [UInt8](repeating: 0, count: 12)))),
+        .dbPointer(BSONDBPointer(namespace: "a.b", id: ObjectID(bytes: [UInt8](repeating: 0, count: 12)))),
         .javascript("a"),
-        .javascriptWithScope(CodeWithScope(code: "a", scope: [:])),
+        .javascriptWithScope(BSONCodeWithScope(code: "a", scope: [:])),
         .maxKey,
     ]
 
@@ -128,9 +128,9 @@ struct ComparisonTests {
         (.string("zzz"), .document([:])),
         (.symbol("zzz"), .document([:])),
         (.document(["z": .maxKey]), .array([])),
-        (.array([.maxKey]), .binary(Binary(bytes: []))),
+        (.array([.maxKey]), .binary(BSONBinary(bytes: []))),
         (
-            .binary(Binary(bytes: [UInt8](repeating: 0xFF, count: 100))),
+            .binary(BSONBinary(bytes: [UInt8](repeating: 0xFF, count: 100))),
             .objectID(ObjectID(bytes: [UInt8](repeating: 0, count: 12)))
         ),
         (.objectID(ObjectID(bytes: [UInt8](repeating: 0xFF, count: 12))), .bool(false)),
@@ -141,7 +141,7 @@ struct ComparisonTests {
         (.null, .double(.nan)),
         (.undefined, .null),
         (.minKey, .undefined),
-        (.javascriptWithScope(CodeWithScope(code: "zzz", scope: ["z": 1])), .maxKey),
+        (.javascriptWithScope(BSONCodeWithScope(code: "zzz", scope: ["z": 1])), .maxKey),
     ])
     func bracketDecidesBeforePayload(lower: BSONValue, higher: BSONValue) {
         #expect(BSONValue.compare(lower, higher) < 0)
@@ -245,7 +245,7 @@ struct ComparisonTests {
 
     @Test func binaryComparesLengthThenSubtypeThenBytes() {
         func bin(_ subtype: UInt8, _ bytes: [UInt8]) -> BSONValue {
-            .binary(Binary(subtype: Binary.Subtype(subtype), bytes: bytes))
+            .binary(BSONBinary(subtype: BSONBinary.Subtype(subtype), bytes: bytes))
         }
         #expect(bin(0xFF, [0xFF]) < bin(0, [0, 0]))  // shorter first, whatever the subtype and bytes
         #expect(bin(0, [9]) < bin(1, [0]))  // same length: subtype

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct DocumentTests {
     @Test func literalSyntaxBuildsNestedDocuments() {
-        let doc: Document = [
+        let doc: BSONDocument = [
             "name": "Ada", "teams": [["id": 1, "role": "admin"]], "score": 1.5, "ok": true, "none": nil,
         ]
         #expect(doc.keys == ["name", "teams", "score", "ok", "none"])
@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func dottedPathNavigation() {
-        let doc: Document = ["a": ["b": [10, ["c": "x"]]]]
+        let doc: BSONDocument = ["a": ["b": [10, ["c": "x"]]]]
         #expect(doc[path: "a.b.1.c"]?.stringValue == "x")
         #expect(doc[path: "a.b.0"] == .int32(10))
         #expect(doc[path: "a.b.2"] == nil)
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func subscriptSetReplacesInPlaceAppendsOrRemoves() {
-        var doc: Document = ["a": 1, "b": 2]
+        var doc: BSONDocument = ["a": 1, "b": 2]
         doc["a"] = "one"
         doc["c"] = 3
         #expect(doc.keys == ["a", "b", "c"])
@@ -41,30 +41,30 @@ import Testing
     }
 
     @Test func duplicateKeysArePreservedAndLookupReturnsTheFirst() throws {
-        var doc = Document()
+        var doc = BSONDocument()
         doc.append("k", 1)
         doc.append("k", 2)
         #expect(doc.count == 2)
         #expect(doc["k"] == 1)
-        let decoded = try Document(bsonBytes: doc.bsonBytes())
+        let decoded = try BSONDocument(bsonBytes: doc.bsonBytes())
         #expect(decoded.isIdentical(to: doc))
     }
 
     @Test func keysCompareByBytesNotCanonicalEquivalence() {
         let composed = "\u{E9}"
         let decomposed = "e\u{301}"
-        let doc: Document = [composed: 1]
+        let doc: BSONDocument = [composed: 1]
         #expect(doc[composed] == 1)
         #expect(doc[decomposed] == nil)
     }
 
     @Test func equalityIsByValueButIdentityIsExact() {
-        let a: Document = ["x": .int32(1)]
-        let b: Document = ["x": .double(1)]
+        let a: BSONDocument = ["x": .int32(1)]
+        let b: BSONDocument = ["x": .double(1)]
         #expect(a == b)
         #expect(!a.isIdentical(to: b))
         #expect(a.hashValue == b.hashValue)
-        let reordered: Document = ["y": 1, "x": 1]
+        let reordered: BSONDocument = ["y": 1, "x": 1]
         #expect(reordered != ["x": 1, "y": 1])
     }
 
@@ -72,14 +72,14 @@ import Testing
         #expect(BSONRegex(pattern: "a", options: "mix").options == "imx")
         // Unsorted options in the input (the corpus' "flags not alphabetized") are read as sorted.
         let degenerate: [UInt8] = [16, 0, 0, 0, 0x0B, 0x61, 0, 0x61, 0x62, 0x63, 0, 0x6D, 0x69, 0x78, 0, 0]
-        let decoded = try Document(bsonBytes: degenerate)
+        let decoded = try BSONDocument(bsonBytes: degenerate)
         #expect(decoded["a"]?.isIdentical(to: .regex(BSONRegex(pattern: "abc", options: "imx"))) == true)
         #expect(try decoded.bsonBytes() == [16, 0, 0, 0, 0x0B, 0x61, 0, 0x61, 0x62, 0x63, 0, 0x69, 0x6D, 0x78, 0, 0])
     }
 
     @Test func valueLayoutStaysWithinBudget() {
         #expect(MemoryLayout<BSONValue>.stride <= 24)
-        #expect(MemoryLayout<Document>.size == 8)
+        #expect(MemoryLayout<BSONDocument>.size == 8)
     }
 }
 
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func forEachFieldVisitsFieldsInOrderWithDuplicates() {
-        let document = Document(fields: [
+        let document = BSONDocument(fields: [
             .init(key: "a", value: 1), .init(key: "b", value: "two"), .init(key: "a", value: [3]),
         ])
         var seen: [(String, BSONValue)] = []
@@ -123,15 +123,15 @@ import Testing
         #expect(seen.map(\.1) == [1, "two", [3]])
         #expect(
             document.isIdentical(
-                to: Document(elements: [(key: "a", value: 1), (key: "b", value: "two"), (key: "a", value: [3])])))
+                to: BSONDocument(elements: [(key: "a", value: 1), (key: "b", value: "two"), (key: "a", value: [3])])))
         var count = 0
-        Document().forEachField { _, _ in count += 1 }
+        BSONDocument().forEachField { _, _ in count += 1 }
         #expect(count == 0)
     }
 
     @Test func forEachFieldRethrows() {
         struct Stop: Error {}
-        let document: Document = ["a": 1, "b": 2]
+        let document: BSONDocument = ["a": 1, "b": 2]
         var visited = 0
         #expect(throws: Stop.self) {
             try document.forEachField { _, _ in
@@ -143,11 +143,11 @@ import Testing
     }
 
     @Test func collectionViewStillYieldsTuples() {
-        var document: Document = ["a": 1, "b": 2]
+        var document: BSONDocument = ["a": 1, "b": 2]
         document[1] = (key: "c", value: 3)
         #expect(document.map(\.key) == ["a", "c"])
         let removed = document.remove(at: 0)
         #expect(removed.key == "a" && removed.value == 1)
-        #expect(MemoryLayout<Document.Field>.stride <= 40)
+        #expect(MemoryLayout<BSONDocument.Field>.stride <= 40)
     }
 }

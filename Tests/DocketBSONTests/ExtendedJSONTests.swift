@@ -22,7 +22,7 @@ private let everyType: [(name: String, value: BSONValue, canonical: String, rela
     ("document", ["a": 1], #"{"a":{"$numberInt":"1"}}"#, #"{"a":1}"#),
     ("array", [1, "x"], #"[{"$numberInt":"1"},"x"]"#, #"[1,"x"]"#),
     (
-        "binary", .binary(Binary(subtype: .userDefined, bytes: Array("123".utf8))),
+        "binary", .binary(BSONBinary(subtype: .userDefined, bytes: Array("123".utf8))),
         #"{"$binary":{"base64":"MTIz","subType":"80"}}"#, #"{"$binary":{"base64":"MTIz","subType":"80"}}"#
     ),
     ("undefined", .undefined, #"{"$undefined":true}"#, #"{"$undefined":true}"#),
@@ -39,14 +39,14 @@ private let everyType: [(name: String, value: BSONValue, canonical: String, rela
         #"{"$regularExpression":{"pattern":"a/b","options":"ix"}}"#
     ),
     (
-        "dbPointer", .dbPointer(DBPointer(namespace: "db.c", id: sampleID)),
+        "dbPointer", .dbPointer(BSONDBPointer(namespace: "db.c", id: sampleID)),
         #"{"$dbPointer":{"$ref":"db.c","$id":{"$oid":"57e193d7a9cc81b4027498b5"}}}"#,
         #"{"$dbPointer":{"$ref":"db.c","$id":{"$oid":"57e193d7a9cc81b4027498b5"}}}"#
     ),
     ("javascript", .javascript("f()"), #"{"$code":"f()"}"#, #"{"$code":"f()"}"#),
     ("symbol", .symbol("sym"), #"{"$symbol":"sym"}"#, #"{"$symbol":"sym"}"#),
     (
-        "javascriptWithScope", .javascriptWithScope(CodeWithScope(code: "f()", scope: ["x": 1])),
+        "javascriptWithScope", .javascriptWithScope(BSONCodeWithScope(code: "f()", scope: ["x": 1])),
         #"{"$code":"f()","$scope":{"x":{"$numberInt":"1"}}}"#, #"{"$code":"f()","$scope":{"x":1}}"#
     ),
     ("int32", .int32(-7), #"{"$numberInt":"-7"}"#, "-7"),
@@ -75,8 +75,8 @@ struct ExtendedJSONTests {
         for entry in everyType {
             let parsed = try BSONValue(extendedJSON: entry.canonical)
             if case .javascriptWithScope = entry.value {
-                // CodeWithScope is not Hashable; compare through the document form.
-                let doc = try Document(extendedJSON: #"{"v":"# + entry.canonical + "}")
+                // BSONCodeWithScope is not Hashable; compare through the document form.
+                let doc = try BSONDocument(extendedJSON: #"{"v":"# + entry.canonical + "}")
                 #expect(doc["v"].map { $0.isIdentical(to: entry.value) } == true)
             } else {
                 #expect(parsed.isIdentical(to: entry.value), "\(entry.name): \(parsed)")
@@ -85,7 +85,7 @@ struct ExtendedJSONTests {
     }
 
     @Test func writesCompactRelaxedDocumentsWithoutSpaces() throws {
-        let doc: Document = ["_id": .objectID(sampleID), "n": 1, "name": "Ada", "tags": ["a", "b"], "e": [:]]
+        let doc: BSONDocument = ["_id": .objectID(sampleID), "n": 1, "name": "Ada", "tags": ["a", "b"], "e": [:]]
         #expect(
             doc.extendedJSONString()
                 == #"{"_id":{"$oid":"57e193d7a9cc81b4027498b5"},"n":1,"name":"Ada","tags":["a","b"],"e":{}}"#
@@ -93,7 +93,7 @@ struct ExtendedJSONTests {
     }
 
     @Test func writesPrettyOutputWithTwoSpaceIndentationAndInlineWrappers() throws {
-        let doc: Document = ["_id": .objectID(sampleID), "sub": ["x": .int64(5), "list": [1, []]], "empty": [:]]
+        let doc: BSONDocument = ["_id": .objectID(sampleID), "sub": ["x": .int64(5), "list": [1, []]], "empty": [:]]
         let expected = """
             {
               "_id": {"$oid": "57e193d7a9cc81b4027498b5"},
@@ -108,12 +108,12 @@ struct ExtendedJSONTests {
             }
             """
         #expect(doc.extendedJSONString(mode: .canonical, pretty: true) == expected)
-        #expect(try Document(extendedJSON: expected).isIdentical(to: doc))
+        #expect(try BSONDocument(extendedJSON: expected).isIdentical(to: doc))
     }
 
     @Test func keepsFieldOrderAndDuplicateKeys() throws {
         let text = #"{"b":1,"a":2,"b":3}"#
-        let doc = try Document(extendedJSON: text)
+        let doc = try BSONDocument(extendedJSON: text)
         #expect(doc.keys == ["b", "a", "b"])
         #expect(doc.extendedJSONString() == text)
     }
@@ -124,7 +124,7 @@ struct ExtendedJSONTests {
         #expect(written == "\"q\\\"b\\\\s/\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f\u{7F}é☆😀\"")
         let back = try BSONValue(extendedJSON: written)
         #expect(back.isIdentical(to: .string(s)))
-        let doc: Document = ["k\"\n": "v"]
+        let doc: BSONDocument = ["k\"\n": "v"]
         #expect(doc.extendedJSONString() == #"{"k\"\n":"v"}"#)
     }
 
@@ -231,7 +231,7 @@ struct ExtendedJSONTests {
 
     @Test func appendsToAnExistingBuffer() throws {
         var buffer = Array("x\n".utf8)
-        let doc: Document = ["a": 1]
+        let doc: BSONDocument = ["a": 1]
         doc.appendExtendedJSON(to: &buffer)
         doc.appendExtendedJSON(to: &buffer, mode: .canonical)
         #expect(String(decoding: buffer, as: UTF8.self) == #"x\#n{"a":1}{"a":{"$numberInt":"1"}}"#)
@@ -288,24 +288,24 @@ struct ExtendedJSONTests {
 
     @Test func rejectsInvalidUTF8InBytes() {
         let bytes: [UInt8] = Array(#"{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
-        #expect(throws: BSONError.self) { try Document(extendedJSONBytes: bytes) }
+        #expect(throws: BSONError.self) { try BSONDocument(extendedJSONBytes: bytes) }
     }
 
     @Test func rejectsNULInKeysAndRegexesButNotInStrings() throws {
-        #expect(throws: BSONError.self) { try Document(extendedJSON: #"{"a\u0000":1}"#) }
-        #expect(throws: BSONError.self) { try Document(extendedJSON: #"{"x":{"a\u0000":1}}"#) }
+        #expect(throws: BSONError.self) { try BSONDocument(extendedJSON: #"{"a\u0000":1}"#) }
+        #expect(throws: BSONError.self) { try BSONDocument(extendedJSON: #"{"x":{"a\u0000":1}}"#) }
         #expect(throws: BSONError.self) {
-            try Document(extendedJSON: #"{"x":{"$regularExpression":{"pattern":"a\u0000","options":""}}}"#)
+            try BSONDocument(extendedJSON: #"{"x":{"$regularExpression":{"pattern":"a\u0000","options":""}}}"#)
         }
-        #expect(throws: BSONError.self) { try Document(extendedJSON: #"{"x":{"$regex":"a","$options":"\u0000"}}"#) }
-        let doc = try Document(extendedJSON: #"{"a":"x\u0000y"}"#)
+        #expect(throws: BSONError.self) { try BSONDocument(extendedJSON: #"{"x":{"$regex":"a","$options":"\u0000"}}"#) }
+        let doc = try BSONDocument(extendedJSON: #"{"a":"x\u0000y"}"#)
         #expect(doc["a"]?.isIdentical(to: .string("x\u{0}y")) == true)
     }
 
     // MARK: Reader: type wrappers
 
     @Test func keepsTheOutermostObjectAsADocument() throws {
-        let doc = try Document(extendedJSON: #"{"$oid":"57e193d7a9cc81b4027498b5"}"#)
+        let doc = try BSONDocument(extendedJSON: #"{"$oid":"57e193d7a9cc81b4027498b5"}"#)
         #expect(doc["$oid"]?.isIdentical(to: .string("57e193d7a9cc81b4027498b5")) == true)
         let value = try BSONValue(extendedJSON: #"{"$oid":"57e193d7a9cc81b4027498b5"}"#)
         #expect(value.isIdentical(to: .objectID(sampleID)))
@@ -313,7 +313,7 @@ struct ExtendedJSONTests {
 
     @Test func acceptsWrapperKeysInAnyOrder() throws {
         let binary = try BSONValue(extendedJSON: #"{"$binary":{"subType":"4","base64":"AAAAAAAAAAAAAAAAAAAAAA=="}}"#)
-        #expect(binary.isIdentical(to: .binary(Binary(subtype: .uuid, bytes: Array(repeating: 0, count: 16)))))
+        #expect(binary.isIdentical(to: .binary(BSONBinary(subtype: .uuid, bytes: Array(repeating: 0, count: 16)))))
         let code = try BSONValue(extendedJSON: #"{"$scope":{},"$code":"f"}"#)
         #expect(code.extendedJSONString(mode: .canonical) == #"{"$code":"f","$scope":{}}"#)
         let ts = try BSONValue(extendedJSON: #"{"$timestamp":{"i":2,"t":1}}"#)
@@ -322,7 +322,7 @@ struct ExtendedJSONTests {
 
     @Test func parsesUUIDsAsBinarySubtype4() throws {
         let expected = BSONValue.binary(
-            Binary(
+            BSONBinary(
                 subtype: .uuid,
                 bytes: [0x73, 0xff, 0xd2, 0x64, 0x44, 0xb3, 0x4c, 0x69, 0x90, 0xe8, 0xe7, 0xd1, 0xdf, 0xc0, 0x35, 0xd4])
         )
@@ -336,7 +336,7 @@ struct ExtendedJSONTests {
 
     @Test func parsesLegacyBinaryAndRegexForms() throws {
         let binary = try BSONValue(extendedJSON: #"{"$binary":"//8=","$type":"80"}"#)
-        #expect(binary.isIdentical(to: .binary(Binary(subtype: .userDefined, bytes: [0xFF, 0xFF]))))
+        #expect(binary.isIdentical(to: .binary(BSONBinary(subtype: .userDefined, bytes: [0xFF, 0xFF]))))
         let regex = try BSONValue(extendedJSON: #"{"$options":"mi","$regex":"^a"}"#)
         #expect(regex.isIdentical(to: .regex(BSONRegex(pattern: "^a", options: "mi"))))
         #expect(regex.extendedJSONString() == #"{"$regularExpression":{"pattern":"^a","options":"im"}}"#)
@@ -350,7 +350,7 @@ struct ExtendedJSONTests {
     }
 
     @Test func keepsQueryOperatorsAndDBRefsAsDocuments() throws {
-        let filter = try Document(
+        let filter = try BSONDocument(
             extendedJSON: #"{"name":{"$regex":{"$regularExpression":{"pattern":"^A","options":""}},"$options":"i"},"#
                 + #""zip":{"$type":"string"},"n":{"$type":2},"s":{"$regex":"^x"}}"#
         )
@@ -359,7 +359,8 @@ struct ExtendedJSONTests {
         #expect(filter[path: "zip.$type"]?.isIdentical(to: .string("string")) == true)
         #expect(filter[path: "n.$type"]?.isIdentical(to: .int32(2)) == true)
         #expect(filter[path: "s.$regex"]?.isIdentical(to: .string("^x")) == true)
-        let ref = try Document(extendedJSON: #"{"r":{"$ref":"c","$id":{"$oid":"57e193d7a9cc81b4027498b5"},"$db":"d"}}"#)
+        let ref = try BSONDocument(
+            extendedJSON: #"{"r":{"$ref":"c","$id":{"$oid":"57e193d7a9cc81b4027498b5"},"$db":"d"}}"#)
         #expect(ref[path: "r.$id"]?.isIdentical(to: .objectID(sampleID)) == true)
         #expect(ref[path: "r.$db"]?.isIdentical(to: .string("d")) == true)
     }
@@ -382,7 +383,7 @@ struct ExtendedJSONTests {
     ])
     func rejectsMalformedTypeWrappers(text: String) {
         #expect(throws: BSONError.self) { try BSONValue(extendedJSON: text) }
-        #expect(throws: BSONError.self) { try Document(extendedJSON: #"{"v":"# + text + "}") }
+        #expect(throws: BSONError.self) { try BSONDocument(extendedJSON: #"{"v":"# + text + "}") }
     }
 
     // MARK: Reader: errors and limits
@@ -399,7 +400,7 @@ struct ExtendedJSONTests {
         ]
         for (text, line, column) in cases {
             do {
-                _ = try Document(extendedJSON: text)
+                _ = try BSONDocument(extendedJSON: text)
                 Issue.record("\(text.debugDescription) parsed")
             } catch {
                 #expect(error.kind == .invalidExtendedJSON)
@@ -411,23 +412,23 @@ struct ExtendedJSONTests {
     @Test func limitsNestingDepthWithoutOverflowingTheStack() throws {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         do {
-            _ = try Document(extendedJSON: #"{"a":"# + deep + "}")
+            _ = try BSONDocument(extendedJSON: #"{"a":"# + deep + "}")
             Issue.record("100000 levels parsed")
         } catch {
             #expect(error.kind == .depthLimitExceeded)
             #expect(error.line == 1 && error.column == 205)
         }
         let objects = String(repeating: #"{"a":"#, count: 50_000) + String(repeating: "}", count: 50_000)
-        #expect(throws: BSONError.self) { try Document(extendedJSON: objects) }
+        #expect(throws: BSONError.self) { try BSONDocument(extendedJSON: objects) }
 
         // Exactly the limit is accepted; one more level is not.
         let atLimit = String(repeating: #"{"a":"#, count: 199) + "{}" + String(repeating: "}", count: 199)
-        #expect(try Document(extendedJSON: atLimit).count == 1)
+        #expect(try BSONDocument(extendedJSON: atLimit).count == 1)
         let overLimit = String(repeating: #"{"a":"#, count: 200) + "{}" + String(repeating: "}", count: 200)
-        #expect(throws: BSONError.self) { try Document(extendedJSON: overLimit) }
+        #expect(throws: BSONError.self) { try BSONDocument(extendedJSON: overLimit) }
         let small = ExtendedJSONParsingOptions(maxDepth: 3)
-        #expect(try Document(extendedJSON: #"{"a":{"b":[1]}}"#, options: small).count == 1)
-        #expect(throws: BSONError.self) { try Document(extendedJSON: #"{"a":{"b":[[1]]}}"#, options: small) }
+        #expect(try BSONDocument(extendedJSON: #"{"a":{"b":[1]}}"#, options: small).count == 1)
+        #expect(throws: BSONError.self) { try BSONDocument(extendedJSON: #"{"a":{"b":[[1]]}}"#, options: small) }
     }
 
     @Test(arguments: [
@@ -435,21 +436,21 @@ struct ExtendedJSONTests {
         "{\"a\":1 \"b\":2}", "{\"a\":[1,]}", "{\"a\":tRue}", "{\"a\":nul}", "{\"a\":1}{}",
     ])
     func rejectsMalformedJSON(text: String) {
-        #expect(throws: BSONError.self) { try Document(extendedJSON: text) }
+        #expect(throws: BSONError.self) { try BSONDocument(extendedJSON: text) }
     }
 
     @Test func readsJSONLinesFromBytes() throws {
         let lines = #"{"a":1}"# + "\n" + #"  {"b":{"$numberLong":"2"}}  "# + "\r\n"
-        var documents: [Document] = []
+        var documents: [BSONDocument] = []
         for line in lines.utf8.split(separator: UInt8(ascii: "\n")) {
-            documents.append(try Document(extendedJSONBytes: line))
+            documents.append(try BSONDocument(extendedJSONBytes: line))
         }
         #expect(documents.count == 2)
         #expect(documents[1]["b"]?.isIdentical(to: .int64(2)) == true)
         let buffer = Array(#"{"c":true}"#.utf8)
-        let fromRaw = try buffer.withUnsafeBytes { raw in try Document(extendedJSONBuffer: raw) }
+        let fromRaw = try buffer.withUnsafeBytes { raw in try BSONDocument(extendedJSONBuffer: raw) }
         #expect(fromRaw["c"]?.isIdentical(to: .bool(true)) == true)
-        #expect(try Document(extendedJSONBytes: Array(#"{"c":true}"#.utf8).lazy.map { $0 })["c"] != nil)
+        #expect(try BSONDocument(extendedJSONBytes: Array(#"{"c":true}"#.utf8).lazy.map { $0 })["c"] != nil)
     }
 
     // MARK: Round trips
@@ -461,13 +462,13 @@ struct ExtendedJSONTests {
             let doc = randomDocument(depth: 0, using: &rng)
             for pretty in [false, true] {
                 let text = doc.extendedJSONString(mode: .canonical, pretty: pretty)
-                let back = try Document(extendedJSON: text)
+                let back = try BSONDocument(extendedJSON: text)
                 #expect(back.isIdentical(to: doc), "seed \(seed), iteration \(iteration): \(text)")
                 let bsonOriginal = try doc.bsonBytes()
                 #expect(try back.bsonBytes() == bsonOriginal)
             }
             // Relaxed output re-parses to the same document up to the relaxed conversions.
-            let relaxed = try Document(extendedJSON: doc.extendedJSONString(mode: .relaxed))
+            let relaxed = try BSONDocument(extendedJSON: doc.extendedJSONString(mode: .relaxed))
             #expect(relaxed.extendedJSONString(mode: .relaxed) == doc.extendedJSONString(mode: .relaxed))
         }
     }
@@ -487,8 +488,8 @@ private func randomValue(depth: Int, using rng: inout SplitMix64) -> BSONValue {
     case 1: return .string(randomString(using: &rng))
     case 2:
         return .binary(
-            Binary(
-                subtype: Binary.Subtype(UInt8.random(in: 0...255, using: &rng)),
+            BSONBinary(
+                subtype: BSONBinary.Subtype(UInt8.random(in: 0...255, using: &rng)),
                 bytes: (0..<Int.random(in: 0...7, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }))
     case 3: return .undefined
     case 4:
@@ -502,7 +503,7 @@ private func randomValue(depth: Int, using rng: inout SplitMix64) -> BSONValue {
     case 8:
         return .regex(
             BSONRegex(pattern: randomString(using: &rng), options: ["", "i", "imsx"].randomElement(using: &rng)!))
-    case 9: return .dbPointer(DBPointer(namespace: randomString(using: &rng), id: sampleID))
+    case 9: return .dbPointer(BSONDBPointer(namespace: randomString(using: &rng), id: sampleID))
     case 10: return .javascript(randomString(using: &rng))
     case 11: return .symbol(randomString(using: &rng))
     case 12: return .int32(Int32(truncatingIfNeeded: rng.next()))
@@ -522,14 +523,15 @@ private func randomValue(depth: Int, using rng: inout SplitMix64) -> BSONValue {
     default:
         if Bool.random(using: &rng) {
             return .javascriptWithScope(
-                CodeWithScope(code: randomString(using: &rng), scope: randomDocument(depth: depth + 1, using: &rng)))
+                BSONCodeWithScope(code: randomString(using: &rng), scope: randomDocument(depth: depth + 1, using: &rng))
+            )
         }
         return .array((0..<Int.random(in: 0...4, using: &rng)).map { _ in randomValue(depth: depth + 1, using: &rng) })
     }
 }
 
-private func randomDocument(depth: Int, using rng: inout SplitMix64) -> Document {
-    var doc = Document()
+private func randomDocument(depth: Int, using rng: inout SplitMix64) -> BSONDocument {
+    var doc = BSONDocument()
     for _ in 0..<Int.random(in: 0...6, using: &rng) {
         // Keys avoid `$` prefixes: a document such as {"$oid": …} is read back as a type wrapper, as the
         // specification warns.

@@ -2,7 +2,7 @@ import DocketBSON
 import Testing
 
 @Suite struct RawDocumentTests {
-    static let user: Document = [
+    static let user: BSONDocument = [
         "_id": .objectID(ObjectID(timestamp: 1, random: 2, counter: 3)),
         "email": "ada@example.com",
         "teams": [["id": 7, "role": "admin"], ["id": 9, "role": "viewer"]],
@@ -63,7 +63,7 @@ import Testing
 
 @Suite struct BSONFileReaderTests {
     @Test func readsDocumentsBackToBackAndReportsTheOffsetOfDamage() throws {
-        let docs: [Document] = (0..<1000).map {
+        let docs: [BSONDocument] = (0..<1000).map {
             ["i": .int32(Int32($0)), "pad": .string(String(repeating: "x", count: $0 % 300))]
         }
         var file: [UInt8] = []
@@ -75,7 +75,7 @@ import Testing
         let path = try TemporaryFile.write(file)
         defer { TemporaryFile.remove(path) }
         var reader = try BSONFileReader(path: path)
-        var read: [Document] = []
+        var read: [BSONDocument] = []
         while let d = try reader.next() { read.append(d) }
         #expect(read.count == docs.count)
         #expect(zip(read, docs).allSatisfy { $0.isIdentical(to: $1) })
@@ -115,7 +115,7 @@ import Testing
 @Suite struct BSONFileReaderBytesTests {
     @Test func nextBytesReturnsEachValidatedDocumentAndStopsAtDamage() throws {
         var file: [UInt8] = []
-        let docs: [Document] = (0..<10).map { ["i": .int32(Int32($0))] }
+        let docs: [BSONDocument] = (0..<10).map { ["i": .int32(Int32($0))] }
         for d in docs { try d.appendBSON(to: &file) }
         let size = file.count / docs.count
         file[size * 7 + 4] = 0x77
@@ -127,6 +127,6 @@ import Testing
             ($0 as? BSONError)?.byteOffset == size * 7 + 4
         }
         #expect(read.count == 7)
-        #expect(try read.map { try Document(bsonBytes: $0) } == Array(docs.prefix(7)))
+        #expect(try read.map { try BSONDocument(bsonBytes: $0) } == Array(docs.prefix(7)))
     }
 }

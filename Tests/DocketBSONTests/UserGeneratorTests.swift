@@ -198,7 +198,7 @@ import Testing
         var index = 0
         while offset < written.count {
             let length = Int(written[offset]) | Int(written[offset + 1]) << 8 | Int(written[offset + 2]) << 16
-            let doc = try Document(bsonBytes: Array(written[offset..<offset + length]))
+            let doc = try BSONDocument(bsonBytes: Array(written[offset..<offset + length]))
             if index % 997 == 0 { #expect(doc.isIdentical(to: generator.document(at: index))) }
             offset += length
             index += 1
@@ -212,7 +212,7 @@ import Testing
         let lines = try String(contentsOfFile: jsonlPath, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 25_000)
         for i in stride(from: 0, to: 25_000, by: 613) {
-            let doc = try Document(extendedJSON: String(lines[i]))
+            let doc = try BSONDocument(extendedJSON: String(lines[i]))
             #expect(doc.isIdentical(to: generator.document(at: i)), "line \(i): \(lines[i])")
         }
         #expect(lines[0].hasPrefix("{\"_id\":{\"$oid\":\"\(generator.objectID(at: 0).hex)\"},\"email\":"))

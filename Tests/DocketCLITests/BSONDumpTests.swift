@@ -1,6 +1,7 @@
-import Docket
 import Foundation
 import Testing
+
+@testable import Docket
 
 /// Runs the built `docket` executable end to end.
 enum DocketExecutable {
@@ -44,7 +45,7 @@ enum DocketExecutable {
 }
 
 @Suite struct BSONDumpTests {
-    static let documents: [Document] = (0..<50).map { i in
+    static let documents: [BSONDocument] = (0..<50).map { i in
         [
             "_id": .int32(Int32(i)),
             "name": .string("user \(i)"),
@@ -79,7 +80,7 @@ enum DocketExecutable {
         #expect(
             lines[1] == #"{"_id":1,"name":"user 1","big":1099511627776,"when":{"$date":"2023-11-14T22:13:20.001Z"}}"#)
         for (line, document) in zip(lines, Self.documents) {
-            #expect(try Document(extendedJSON: String(line)) == document)
+            #expect(try BSONDocument(extendedJSON: String(line)) == document)
         }
         #expect(result.stderr.contains("50 objects found"))
     }
@@ -90,7 +91,7 @@ enum DocketExecutable {
         let canonical = try DocketExecutable.run(["bsondump", "--canonical", path])
         let first = try #require(canonical.stdout.split(separator: "\n").first)
         #expect(first.contains(#""_id":{"$numberInt":"0"}"#))
-        #expect(try Document(extendedJSON: String(first)).isIdentical(to: Self.documents[0]))
+        #expect(try BSONDocument(extendedJSON: String(first)).isIdentical(to: Self.documents[0]))
         let pretty = try DocketExecutable.run(["bsondump", "--pretty", path])
         #expect(pretty.status == 0)
         #expect(pretty.stdout.split(separator: "\n").count > Self.documents.count)

@@ -1,7 +1,8 @@
-import Docket
 import DocketWorkloads
 import Foundation
 import Testing
+
+@testable import Docket
 
 @Suite struct GenerateUsersTests {
     @Test func writesTheCanonicalDatasetThatBSONDumpReadsBack() throws {

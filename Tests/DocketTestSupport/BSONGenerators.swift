@@ -8,7 +8,7 @@ import DocketBSON
 // Decimal128 bit patterns and special values, and MinKey/MaxKey/undefined. Documents sometimes nest about 50
 // levels deep and sometimes repeat a key. Keys never contain NUL.
 //
-// Text that libbson's builders take as C strings (JavaScript code, DBPointer namespaces, regex patterns) never
+// Text that libbson's builders take as C strings (JavaScript code, BSONDBPointer namespaces, regex patterns) never
 // contains NUL, so every generated document can also be built through libbson's API; string and symbol values do.
 
 /// Strings chosen to exercise UTF-8 and ordering edge cases.
@@ -45,7 +45,7 @@ extension SeededRandom {
             case 4...7: return .array(randomArray(depth: depth - 1))
             default:
                 return .javascriptWithScope(
-                    CodeWithScope(code: randomString(allowingNUL: false), scope: randomFields(depth: depth - 1))
+                    BSONCodeWithScope(code: randomString(allowingNUL: false), scope: randomFields(depth: depth - 1))
                 )
             }
         }
@@ -64,7 +64,7 @@ extension SeededRandom {
         case 6: return .datetime(randomDatetime())
         case 7: return .null
         case 8: return .regex(randomRegex())
-        case 9: return .dbPointer(DBPointer(namespace: randomString(allowingNUL: false), id: randomObjectID()))
+        case 9: return .dbPointer(BSONDBPointer(namespace: randomString(allowingNUL: false), id: randomObjectID()))
         case 10: return .javascript(randomString(allowingNUL: false))
         case 11: return .symbol(randomString(allowingNUL: true))
         case 12: return .int32(randomInt32())
@@ -85,7 +85,7 @@ extension SeededRandom {
     /// nested a random number of levels up to `maxDepth` (use 50 or so for deep nesting); otherwise its values nest
     /// at most `min(maxDepth, 3)` levels, which keeps documents small. Keys never contain NUL; about 5% of fields
     /// repeat an earlier key of their document.
-    public mutating func randomDocument(maxDepth: Int) -> Document {
+    public mutating func randomDocument(maxDepth: Int) -> BSONDocument {
         if maxDepth >= 2 && chance(0.03) {
             return deepDocument(levels: int(2...maxDepth))
         }
@@ -197,7 +197,7 @@ extension SeededRandom {
 
     /// Random binary data of any subtype; UUID (4) and MD5 (5) payloads are 16 bytes, old binary (2) keeps its
     /// payload without the inner length prefix.
-    public mutating func randomBinary() -> Binary {
+    public mutating func randomBinary() -> BSONBinary {
         let subtype = pick([
             0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x80, 0xFF, UInt8(truncatingIfNeeded: next()),
         ])
@@ -207,7 +207,7 @@ extension SeededRandom {
         case 0x03: count = chance(0.8) ? 16 : int(0...20)
         default: count = chance(0.05) ? int(200...600) : int(0...24)
         }
-        return Binary(subtype: Binary.Subtype(subtype), bytes: bytes(count))
+        return BSONBinary(subtype: BSONBinary.Subtype(subtype), bytes: bytes(count))
     }
 
     /// A random regular expression; options are distinct letters of `ilmsux` in random order.
@@ -249,8 +249,8 @@ extension SeededRandom {
     }
 
     /// The fields of a random document nested at most `depth` more levels (no deep chain at this level).
-    public mutating func randomFields(depth: Int) -> Document {
-        var document = Document()
+    public mutating func randomFields(depth: Int) -> BSONDocument {
+        var document = BSONDocument()
         let count = chance(0.1) ? int(0...20) : int(0...6)
         for _ in 0..<count {
             let key = !document.isEmpty && chance(0.05) ? pick(document.keys) : randomKey()
@@ -265,7 +265,7 @@ extension SeededRandom {
 
     /// A document nesting `levels` containers deep: documents, arrays and code-with-scope scopes in random mix,
     /// each level with a few scalar siblings.
-    private mutating func deepDocument(levels: Int) -> Document {
+    private mutating func deepDocument(levels: Int) -> BSONDocument {
         var inner: BSONValue = .document(randomFields(depth: 0))
         for _ in 1..<levels {
             switch int(0...9) {
@@ -282,7 +282,7 @@ extension SeededRandom {
                     inner = .document([randomKey(): inner])
                     continue
                 }
-                inner = .javascriptWithScope(CodeWithScope(code: randomString(allowingNUL: false), scope: scope))
+                inner = .javascriptWithScope(BSONCodeWithScope(code: randomString(allowingNUL: false), scope: scope))
             }
         }
         if case .document(let d) = inner { return d }
@@ -332,7 +332,7 @@ extension SeededRandom {
             if chance(0.5) {
                 return .array((0..<int(0...3)).map { _ in randomOrderingValue(depth: depth - 1) })
             }
-            var d = Document()
+            var d = BSONDocument()
             for _ in 0..<int(0...3) { d.append(pick(["a", "b", "B"]), randomOrderingValue(depth: depth - 1)) }
             return .document(d)
         default: return randomValue(depth: 0)
@@ -375,13 +375,13 @@ extension SeededRandom {
                 (0, []), (0, [1]), (0, [2]), (1, [1]), (0x80, [1]), (2, [1]), (2, []), (0, [1, 2]), (5, [0]),
             ]
             let b = pick(pool)
-            return .binary(Binary(subtype: Binary.Subtype(b.0), bytes: b.1))
+            return .binary(BSONBinary(subtype: BSONBinary.Subtype(b.0), bytes: b.1))
         case 8: return .regex(BSONRegex(pattern: pick(["a", "b", "a."]), options: pick(["", "i", "im"])))
         case 9: return .javascript(pick(["a", "b", ""]))
         case 10:
-            let scope: Document = chance(0.5) ? [:] : ["x": .int32(Int32(int(0...1)))]
-            return .javascriptWithScope(CodeWithScope(code: pick(["a", "b"]), scope: scope))
-        case 11: return .dbPointer(DBPointer(namespace: pick(["a.b", "a.c", "ab.c"]), id: pick(ids)))
+            let scope: BSONDocument = chance(0.5) ? [:] : ["x": .int32(Int32(int(0...1)))]
+            return .javascriptWithScope(BSONCodeWithScope(code: pick(["a", "b"]), scope: scope))
+        case 11: return .dbPointer(BSONDBPointer(namespace: pick(["a.b", "a.c", "ab.c"]), id: pick(ids)))
         case 12: return .string(pick(["a", "b"]))
         default: return .bool(true)
         }
@@ -410,7 +410,7 @@ extension SeededRandom {
         case .string(let s): return chance(0.5) ? .symbol(s) : value
         case .symbol(let s): return chance(0.5) ? .string(s) : value
         case .document(let d):
-            return .document(Document(elements: d.map { (key: $0.key, value: equalVariant(of: $0.value)) }))
+            return .document(BSONDocument(elements: d.map { (key: $0.key, value: equalVariant(of: $0.value)) }))
         case .array(let a): return .array(a.map { equalVariant(of: $0) })
         default: return value
         }

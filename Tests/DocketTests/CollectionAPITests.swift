@@ -27,9 +27,9 @@ import Testing
             #expect(error.code.code == 48)
         }
         try db.collection("b").insertOne([:])
-        #expect(throws: DatabaseError.self) { try db.createCollection("b") }
-        #expect(throws: DatabaseError.self) { try db.createCollection("") }
-        #expect(throws: DatabaseError.self) { try db.createCollection("a$b") }
+        #expect(throws: DocketError.self) { try db.createCollection("b") }
+        #expect(throws: DocketError.self) { try db.createCollection("") }
+        #expect(throws: DocketError.self) { try db.createCollection("a$b") }
     }
 
     @Test func dropEmptiesTheCollectionAndOldHandlesRecreateIt() throws {

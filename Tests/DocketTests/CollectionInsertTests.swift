@@ -3,7 +3,7 @@ import Testing
 @testable import Docket
 
 /// A fresh collection `test.c` in a new client.
-func makeCollection(_ name: String = "c") -> DocumentCollection {
+func makeCollection(_ name: String = "c") -> DocketCollection {
     DocketClient().database("test").collection(name)
 }
 
@@ -11,13 +11,13 @@ func makeCollection(_ name: String = "c") -> DocumentCollection {
     @Test func generatesAnObjectIDFirstWhenAbsent() throws {
         let c = makeCollection()
         let result = try c.insertOne(["name": "Ada"])
-        guard case .objectID = result.insertedId else {
-            Issue.record("expected an ObjectId, got \(result.insertedId)")
+        guard case .objectID = result.insertedID else {
+            Issue.record("expected an ObjectId, got \(result.insertedID)")
             return
         }
         let stored = try #require(try c.findOne())
         #expect(stored.keys == ["_id", "name"])
-        #expect(stored["_id"]!.isIdentical(to: result.insertedId))
+        #expect(stored["_id"]!.isIdentical(to: result.insertedID))
         c.engine.checkInvariants()
     }
 
@@ -54,7 +54,7 @@ func makeCollection(_ name: String = "c") -> DocumentCollection {
     func duplicateKeyMessageFormatsValues(id: BSONValue, expected: String) throws {
         let c = makeCollection()
         try c.insertOne(["_id": id])
-        #expect(throws: DatabaseError.self) { try c.insertOne(["_id": id]) }
+        #expect(throws: DocketError.self) { try c.insertOne(["_id": id]) }
         do { try c.insertOne(["_id": id]) } catch {
             #expect(error.message.hasSuffix("dup key: \(expected)"))
         }
@@ -79,7 +79,7 @@ func makeCollection(_ name: String = "c") -> DocumentCollection {
             let failure = try #require(error.writeFailure)
             #expect(failure.writeErrors.map(\.index) == [2])
             #expect(failure.result.insertedCount == 2)
-            #expect(failure.result.insertedIds == [0: 1, 1: 2])
+            #expect(failure.result.insertedIDs == [0: 1, 1: 2])
         }
         #expect(try c.find().toArray().map { $0["_id"]! } == [1, 2])
     }
@@ -94,7 +94,7 @@ func makeCollection(_ name: String = "c") -> DocumentCollection {
             let failure = try #require(error.writeFailure)
             #expect(failure.writeErrors.map(\.index) == [1, 2, 4])
             #expect(failure.writeErrors.map(\.code.code) == [11000, 53, 11000])
-            #expect(failure.result.insertedIds == [0: 1, 3: 3])
+            #expect(failure.result.insertedIDs == [0: 1, 3: 3])
         }
         #expect(try c.countDocuments() == 3)
         c.engine.checkInvariants()
@@ -104,9 +104,9 @@ func makeCollection(_ name: String = "c") -> DocumentCollection {
         let c = makeCollection()
         let result = try c.insertMany([["_id": "a"], ["x": 1], ["_id": 3]])
         #expect(result.insertedCount == 3)
-        #expect(result.insertedIds[0] == "a")
-        #expect(result.insertedIds[2] == 3)
-        if case .objectID = result.insertedIds[1]! {} else { Issue.record("expected a generated ObjectId") }
+        #expect(result.insertedIDs[0] == "a")
+        #expect(result.insertedIDs[2] == 3)
+        if case .objectID = result.insertedIDs[1]! {} else { Issue.record("expected a generated ObjectId") }
     }
 
     @Test(arguments: [
@@ -158,6 +158,6 @@ func makeCollection(_ name: String = "c") -> DocumentCollection {
     }
 
     @Test func emptyInsertManyIsRejected() {
-        #expect(throws: DatabaseError.self) { try makeCollection().insertMany([]) }
+        #expect(throws: DocketError.self) { try makeCollection().insertMany([]) }
     }
 }

@@ -3,7 +3,7 @@ import Testing
 @testable import Docket
 
 @Suite struct CollectionReadTests {
-    private func seeded(_ n: Int = 10) throws -> DocumentCollection {
+    private func seeded(_ n: Int = 10) throws -> DocketCollection {
         let c = makeCollection()
         try c.insertMany(
             (0..<n).map { ["_id": .int32(Int32($0)), "g": .int32(Int32($0 % 3)), "name": .string("n\($0)")] })
@@ -21,7 +21,7 @@ import Testing
         #expect(try c.find([:], options: FindOptions(skip: 2, limit: 3)).toArray().map { $0["_id"]! } == [2, 3, 4])
         #expect(try c.find([:], options: FindOptions(limit: -2)).toArray().count == 2)
         #expect(try c.find([:], options: FindOptions(skip: 20)).toArray().isEmpty)
-        #expect(throws: DatabaseError.self) { try c.find([:], options: FindOptions(skip: -1)) }
+        #expect(throws: DocketError.self) { try c.find([:], options: FindOptions(skip: -1)) }
     }
 
     @Test func sortIsStableAndAppliesSkipLimit() throws {

@@ -3,7 +3,7 @@ import Testing
 @testable import Docket
 
 @Suite struct CollectionUpdateTests {
-    private func seeded() throws -> DocumentCollection {
+    private func seeded() throws -> DocketCollection {
         let c = makeCollection()
         try c.insertMany([["_id": 1, "x": 11, "g": 1], ["_id": 2, "x": 22, "g": 1], ["_id": 3, "x": 33, "g": 2]])
         return c
@@ -29,8 +29,8 @@ import Testing
         let result = try c.updateMany([:], ["$set": ["y": 5]])
         #expect(result.matchedCount == 3)
         #expect(result.modifiedCount == 2)
-        #expect(result.upsertedId == nil)
-        #expect(throws: DatabaseError.self) {
+        #expect(result.upsertedID == nil)
+        #expect(throws: DocketError.self) {
             try c.updateMany([:], ["$set": ["y": 1]], options: UpdateOptions(sort: ["x": 1]))
         }
     }
@@ -51,7 +51,7 @@ import Testing
             { _ = try c.replaceOne(["_id": 1], ["$set": ["x": 22]]) },
             { _ = try c.findOneAndUpdate(["_id": 1], ["x": 1]) },
         ] as [() throws -> Void] {
-            #expect(throws: DatabaseError.self) { try body() }
+            #expect(throws: DocketError.self) { try body() }
         }
         #expect(try c.findOne(["_id": 1])?["x"] == 11)
     }
@@ -76,11 +76,11 @@ import Testing
         let result = try c.updateOne(["_id": 9, "g": 4], ["$set": ["x": 99]], options: UpdateOptions(upsert: true))
         #expect(result.matchedCount == 0)
         #expect(result.upsertedCount == 1)
-        #expect(result.upsertedId == 9)
+        #expect(result.upsertedID == 9)
         #expect(try c.findOne(["_id": 9])!.isIdentical(to: ["_id": 9, "g": 4, "x": 99]))
         // Without _id in the filter, an ObjectId is generated and placed first.
         let generated = try c.updateOne(["g": 5], ["$set": ["x": 1]], options: UpdateOptions(upsert: true))
-        guard case .objectID = generated.upsertedId else {
+        guard case .objectID = generated.upsertedID else {
             Issue.record("expected an ObjectId")
             return
         }
@@ -91,7 +91,7 @@ import Testing
     @Test func replaceUpsertTakesTheFilterID() throws {
         let c = makeCollection()
         let result = try c.replaceOne(["_id": 4], ["x": 1], options: ReplaceOptions(upsert: true))
-        #expect(result.upsertedId == 4)
+        #expect(result.upsertedID == 4)
         #expect(try c.findOne()!.isIdentical(to: ["_id": 4, "x": 1]))
     }
 
@@ -186,17 +186,17 @@ import Testing
             .updateOne(filter: ["_id": 10], update: ["$set": ["x": 1]], options: UpdateOptions(upsert: true)),
         ])
         #expect(result.insertedCount == 1)
-        #expect(result.insertedIds == [0: 4])
+        #expect(result.insertedIDs == [0: 4])
         #expect(result.matchedCount == 3)
         #expect(result.modifiedCount == 3)
         #expect(result.deletedCount == 3)
         #expect(result.upsertedCount == 2)
-        #expect(result.upsertedIds == [3: 9, 6: 10])
+        #expect(result.upsertedIDs == [3: 9, 6: 10])
         #expect(try c.find().toArray().map { $0["_id"]! } == [1, 9, 10])
     }
 
     @Test func orderedBulkWriteStopsAndUnorderedContinues() throws {
-        let models: [WriteModel] = [
+        let models: [DocketCollection.WriteModel] = [
             .insertOne(["_id": 1]), .insertOne(["_id": 1]), .insertOne(["_id": 2]),
             .updateOne(filter: ["_id": 2], update: ["$inc": ["n": 1]]),
         ]
@@ -227,7 +227,7 @@ import Testing
 
     @Test func bulkWriteValidatesModelsBeforeRunningAny() throws {
         let c = makeCollection()
-        #expect(throws: DatabaseError.self) {
+        #expect(throws: DocketError.self) {
             try c.bulkWrite([.insertOne(["_id": 1]), .replaceOne(filter: ["_id": 1], replacement: ["$set": ["x": 1]])])
         }
         #expect(try c.countDocuments() == 0)

@@ -49,7 +49,7 @@ import Testing
     @Test(arguments: [UInt64(0xD0C6E7), 42])
     func readersNeverSeeAPartialWrite(seed: UInt64) throws {
         let c = makeCollection("stress")
-        var documents: [Document] = []
+        var documents: [BSONDocument] = []
         for g in 0..<Self.groups {
             for k in 0..<Self.perGroup {
                 documents.append([
@@ -91,7 +91,7 @@ import Testing
                 case 1:  // transfer writer: single-document atomic moves between a and b
                     defer { writersRunning.subtract(1, ordering: .releasing) }
                     for i in 0..<150 {
-                        func transfer() -> WriteModel {
+                        func transfer() -> DocketCollection.WriteModel {
                             let amount = Int64(rng.below(50)) - 25
                             return .updateOne(
                                 filter: ["_id": .string("pair\(rng.below(Self.pairs))")],

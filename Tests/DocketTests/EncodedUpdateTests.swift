@@ -34,7 +34,7 @@ import Testing
 
     /// A random path into `document`: mostly one that exists, sometimes one that ends in a missing name, an index
     /// past the end or a non-canonical index, or runs into a scalar.
-    private func randomPath(in document: Document, rng: inout SeededRandom) -> [String] {
+    private func randomPath(in document: BSONDocument, rng: inout SeededRandom) -> [String] {
         var path: [String] = []
         var current = BSONValue.document(document)
         while true {
@@ -141,7 +141,7 @@ import Testing
 
     // MARK: Through the collection
 
-    private func users() throws -> DocumentCollection {
+    private func users() throws -> DocketCollection {
         let users = DocketClient().database("test").collection("users")
         try users.insertMany([
             ["_id": .int64(1), "status": "active", "teams": [["id": 7, "role": "admin"]]],
@@ -175,17 +175,17 @@ import Testing
         let users = try users()
         let result = try users.updateOne(
             ["_id": "new"], ["$set": ["status": "active"]], options: UpdateOptions(upsert: true))
-        #expect(result.matchedCount == 0 && result.upsertedId == "new")
+        #expect(result.matchedCount == 0 && result.upsertedID == "new")
         #expect(try users.findOne(["_id": "new"]) == ["_id": "new", "status": "active"])
         users.cachedEngine.checkInvariants()
     }
 
     @Test func updateByIDStillReportsTheGeneralPathsErrors() throws {
         let users = try users()
-        #expect(throws: DatabaseError.self) {
+        #expect(throws: DocketError.self) {
             try users.updateOne(["_id": "two"], ["$set": ["status.deeper": 1, "status": 2]])
         }
-        #expect(throws: DatabaseError.self) {
+        #expect(throws: DocketError.self) {
             try users.updateOne(["_id": .int64(1)], ["$set": ["status.deeper": 1]])
         }
         #expect(try users.findOne(["_id": 1])?["status"] == "active")

@@ -1,15 +1,16 @@
-import Docket
 import DocketBSON
 import Testing
+
+@testable import Docket
 
 /// Malformed filters are rejected with MongoDB's codes and messages.
 @Suite struct FilterErrorTests {
     struct ErrorCase: Sendable, CustomTestStringConvertible {
-        let filter: Document
+        let filter: BSONDocument
         let code: Int
         let message: String?
         let line: Int
-        init(_ filter: Document, _ code: Int, _ message: String? = nil, line: Int = #line) {
+        init(_ filter: BSONDocument, _ code: Int, _ message: String? = nil, line: Int = #line) {
             self.filter = filter
             self.code = code
             self.message = message
@@ -109,7 +110,7 @@ import Testing
 
     @Test func acceptsAnyExistsValueAndDBRefs() throws {
         _ = try Matcher(["a": ["$exists": ["x": 1]]])
-        let dbref: Document = ["r": ["$ref": "users", "$id": 1]]
+        let dbref: BSONDocument = ["r": ["$ref": "users", "$id": 1]]
         #expect(try Matcher(dbref).matches(dbref))
         #expect(try Matcher(["r.$id": 1]).matches(dbref))
     }

@@ -1,9 +1,10 @@
-import Docket
 import DocketBSON
 import Testing
 
+@testable import Docket
+
 @Suite struct MatcherArrayTests {
-    static let user: Document = [
+    static let user: BSONDocument = [
         "_id": 1,
         "teams": [["id": 7, "role": "viewer"], ["id": 9, "role": "admin", "tags": ["x", "y"]]],
         "matrix": [[1, 2], [3, 4]],
@@ -113,7 +114,7 @@ import Testing
     @Test(arguments: size)
     func sizeCountsTheArrayItself(_ row: MatchCase) throws { try row.check() }
 
-    static let positions: [(Document, Int?)] = [
+    static let positions: [(BSONDocument, Int?)] = [
         (["teams.role": "admin"], 1),
         (["teams.role": "viewer"], 0),
         (["teams": ["$elemMatch": ["id": 9]]], 1),
@@ -126,7 +127,7 @@ import Testing
     ]
 
     @Test(arguments: positions)
-    func recordsTheArrayPositionForThePositionalOperator(_ filter: Document, _ expected: Int?) throws {
+    func recordsTheArrayPositionForThePositionalOperator(_ filter: BSONDocument, _ expected: Int?) throws {
         let matcher = try Matcher(filter)
         var details = MatchDetails()
         #expect(matcher.matches(try RawDocument(Self.user), details: &details))
@@ -134,8 +135,8 @@ import Testing
     }
 }
 
-extension Document {
-    func renamed(_ from: String, _ to: String) -> Document {
-        Document(elements: map { (key: $0.key == from ? to : $0.key, value: $0.value) })
+extension BSONDocument {
+    func renamed(_ from: String, _ to: String) -> BSONDocument {
+        BSONDocument(elements: map { (key: $0.key == from ? to : $0.key, value: $0.value) })
     }
 }

@@ -1,7 +1,8 @@
-import Docket
 import DocketBSON
 import Foundation
 import Testing
+
+@testable import Docket
 
 @Suite struct MatcherComparisonTests {
     static let equality: [MatchCase] = [

@@ -1,6 +1,7 @@
-import Docket
 import DocketBSON
 import Testing
+
+@testable import Docket
 
 @Suite struct MatcherElementTests {
     static let exists: [MatchCase] = [
@@ -46,7 +47,7 @@ import Testing
         MatchCase(["a": ["$type": "minKey"]], ["a": .minKey], true),
         MatchCase(["a": ["$type": -1]], ["a": .minKey], true),
         MatchCase(["a": ["$type": 127]], ["a": .maxKey], true),
-        MatchCase(["a": ["$type": "binData"]], ["a": .binary(Binary(bytes: [1]))], true),
+        MatchCase(["a": ["$type": "binData"]], ["a": .binary(BSONBinary(bytes: [1]))], true),
         MatchCase(["a": ["$type": "regex"]], ["a": .regex(BSONRegex(pattern: "x"))], true),
         MatchCase(["a": ["$type": "timestamp"]], ["a": .timestamp(BSONTimestamp(timestamp: 1, increment: 1))], true),
         MatchCase(["a.b": ["$type": "int"]], ["a": [["b": "x"], ["b": 3]]], true),
@@ -146,10 +147,11 @@ import Testing
         MatchCase(["a": ["$bitsAllSet": 1]], ["a": 3.5], false),
         MatchCase(["a": ["$bitsAllSet": 1]], ["a": "3"], false),
         MatchCase(
-            ["a": ["$bitsAllSet": .binary(Binary(bytes: [0x01, 0x80]))]], ["a": .binary(Binary(bytes: [0x03, 0x80]))],
+            ["a": ["$bitsAllSet": .binary(BSONBinary(bytes: [0x01, 0x80]))]],
+            ["a": .binary(BSONBinary(bytes: [0x03, 0x80]))],
             true),
-        MatchCase(["a": ["$bitsAllSet": [15]]], ["a": .binary(Binary(bytes: [0x03, 0x80]))], true),
-        MatchCase(["a": ["$bitsAllSet": [16]]], ["a": .binary(Binary(bytes: [0x03, 0x80]))], false),
+        MatchCase(["a": ["$bitsAllSet": [15]]], ["a": .binary(BSONBinary(bytes: [0x03, 0x80]))], true),
+        MatchCase(["a": ["$bitsAllSet": [16]]], ["a": .binary(BSONBinary(bytes: [0x03, 0x80]))], false),
         MatchCase(["a": ["$bitsAllSet": [16]]], ["a": 65536], true),
         MatchCase(["a": ["$bitsAllSet": []]], ["a": 0], true),
         MatchCase(["a": ["$bitsAnySet": []]], ["a": 0], false),

@@ -1,6 +1,7 @@
-import Docket
 import DocketBSON
 import Testing
+
+@testable import Docket
 
 /// Seeded random documents and filters: the matcher on encoded bytes agrees with the in-memory entry point and
 /// with a small reference model of MongoDB's semantics written over `BSONValue`s.
@@ -41,13 +42,13 @@ import Testing
             let count = Int.random(in: 0...3, using: &rng)
             return .array((0..<count).map { _ in value(&rng, depth: depth + 1) })
         }
-        var doc = Document()
+        var doc = BSONDocument()
         for key in ["b", "c", "0"] where Bool.random(using: &rng) { doc[key] = value(&rng, depth: depth + 1) }
         return .document(doc)
     }
 
-    static func document(_ rng: inout SeededGenerator) -> Document {
-        var doc = Document()
+    static func document(_ rng: inout SeededGenerator) -> BSONDocument {
+        var doc = BSONDocument()
         for key in ["a", "b", "c"] where Int.random(in: 0..<4, using: &rng) > 0 { doc[key] = value(&rng, depth: 0) }
         return doc
     }
@@ -74,7 +75,7 @@ import Testing
         }
     }
 
-    static func filter(_ rng: inout SeededGenerator, depth: Int) -> Document {
+    static func filter(_ rng: inout SeededGenerator, depth: Int) -> BSONDocument {
         if depth < 2 && Int.random(in: 0..<5, using: &rng) == 0 {
             let op = ["$and", "$or", "$nor"].randomElement(using: &rng)!
             let count = Int.random(in: 1...3, using: &rng)
@@ -107,7 +108,7 @@ import Testing
 
 /// A direct, slow model of MongoDB's semantics for the operators the generator uses.
 enum ReferenceModel {
-    static func matches(_ filter: Document, _ doc: Document) -> Bool {
+    static func matches(_ filter: BSONDocument, _ doc: BSONDocument) -> Bool {
         filter.allSatisfy { key, value in
             switch key {
             case "$and": return value.arrayValue!.allSatisfy { matches($0.documentValue!, doc) }
@@ -171,11 +172,11 @@ enum ReferenceModel {
     /// Whether `predicate` holds for some candidate element of the path (MongoDB's element iterator).
     static func any(
         _ parts: [String],
-        _ doc: Document,
+        _ doc: BSONDocument,
         _ traverseLeaf: Bool,
         _ predicate: (BSONValue?) -> Bool
     ) -> Bool {
-        func walk(_ doc: Document, _ start: Int) -> Bool {
+        func walk(_ doc: BSONDocument, _ start: Int) -> Bool {
             var current = doc
             var index = start
             var element: BSONValue?

@@ -1,15 +1,16 @@
-import Docket
 import DocketBSON
 import Testing
 
+@testable import Docket
+
 /// One row of a matcher table: a filter, a document and whether it matches.
 struct MatchCase: Sendable, CustomTestStringConvertible {
-    let filter: Document
-    let document: Document
+    let filter: BSONDocument
+    let document: BSONDocument
     let expected: Bool
     let line: Int
 
-    init(_ filter: Document, _ document: Document, _ expected: Bool, line: Int = #line) {
+    init(_ filter: BSONDocument, _ document: BSONDocument, _ expected: Bool, line: Int = #line) {
         self.filter = filter
         self.document = document
         self.expected = expected
@@ -28,7 +29,7 @@ struct MatchCase: Sendable, CustomTestStringConvertible {
 }
 
 /// Expects `filter` to be rejected with `code` and, when given, exactly `message`.
-func expectFilterError(_ filter: Document, code: Int, message: String? = nil, line: Int = #line) {
+func expectFilterError(_ filter: BSONDocument, code: Int, message: String? = nil, line: Int = #line) {
     do {
         _ = try Matcher(filter)
         Issue.record("line \(line): expected error \(code) for \(filter)")

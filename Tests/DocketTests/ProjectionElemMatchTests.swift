@@ -1,5 +1,6 @@
-import Docket
 import Testing
+
+@testable import Docket
 
 /// `$elemMatch` projection cases, after MongoDB's jstests/core/elemmatch_projection.js and the manual. Outputs are
 /// compared without `_id` unless the case keeps it.
@@ -122,7 +123,7 @@ import Testing
     ]
 
     @Test(arguments: errorCases) func rejects(_ c: ProjectionErrorCase) {
-        let error = #expect(throws: DatabaseError.self) { try Projection(c.projection) }
+        let error = #expect(throws: DocketError.self) { try Projection(c.projection) }
         #expect(error?.code.code == c.code)
         #expect(error?.message == c.message)
     }

@@ -1,48 +1,49 @@
-import Docket
 import Testing
+
+@testable import Docket
 
 /// One projection case: a document, a projection, the expected result (expected documents are compared with
 /// `isIdentical`, so field order and numeric types count).
 struct ProjectionCase: CustomTestStringConvertible, Sendable {
     var name: String
-    var document: Document
-    var projection: Document
-    var expected: Document
+    var document: BSONDocument
+    var projection: BSONDocument
+    var expected: BSONDocument
     var arrayPosition: Int? = nil
     var testDescription: String { name }
 }
 
 /// One projection the parser must reject.
 struct ProjectionErrorCase: CustomTestStringConvertible, Sendable {
-    var projection: Document
+    var projection: BSONDocument
     var code: Int
     var message: String
     var testDescription: String { ProjectionFormattingForTests.describe(projection) }
 }
 
 enum ProjectionFormattingForTests {
-    static func describe(_ document: Document) -> String {
+    static func describe(_ document: BSONDocument) -> String {
         "{" + document.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
     }
 }
 
-private let inventory: Document = [
+private let inventory: BSONDocument = [
     "_id": 1, "item": "journal", "status": "A", "size": ["h": 14, "w": 21, "uom": "cm"],
     "instock": [["warehouse": "A", "qty": 5], ["warehouse": "C", "qty": 15]],
 ]
 
-private let socks: Document = [
+private let socks: BSONDocument = [
     "_id": 1, "item": "socks", "qty": 100,
     "details": ["colors": ["blue", "red"], "sizes": ["S", "M", "L"]],
 ]
 
-private let user: Document = [
+private let user: BSONDocument = [
     "_id": 7, "name": "Ada",
     "teams": [["id": 1, "role": "admin"], "loose", ["id": 2], [["role": "nested"]]],
     "settings": ["theme": "dark", "lang": "en"],
 ]
 
-private let numbers: Document = ["_id": 1, "a": [1, 2, 3, 4, 5], "s": "text"]
+private let numbers: BSONDocument = ["_id": 1, "a": [1, 2, 3, 4, 5], "s": "text"]
 
 @Suite struct ProjectionTests {
     // MARK: Inclusion and exclusion
@@ -293,11 +294,11 @@ private let numbers: Document = ["_id": 1, "a": [1, 2, 3, 4, 5], "s": "text"]
             (["grades": ["$gte": 85]], [80, 85, 90], [85]),
             (["grades": 90], [80, 85, 90], [90]),
             (["grades": ["$elemMatch": ["$lt": 85]]], [80, 85, 90], [80]),
-        ] as [(Document, [BSONValue], [BSONValue])])
-    func positionalUsesTheMatchersArrayPosition(_ filter: Document, _ grades: [BSONValue], _ expected: [BSONValue])
+        ] as [(BSONDocument, [BSONValue], [BSONValue])])
+    func positionalUsesTheMatchersArrayPosition(_ filter: BSONDocument, _ grades: [BSONValue], _ expected: [BSONValue])
         throws
     {
-        let document: Document = ["_id": 1, "semester": 1, "grades": .array(grades)]
+        let document: BSONDocument = ["_id": 1, "semester": 1, "grades": .array(grades)]
         var details = MatchDetails()
         #expect(try Matcher(filter).matches(document, details: &details))
         let output = try Projection(["grades.$": 1], filter: filter).apply(to: document, details: details)
@@ -305,8 +306,8 @@ private let numbers: Document = ["_id": 1, "a": [1, 2, 3, 4, 5], "s": "text"]
     }
 
     @Test func positionalOnEmbeddedTeamsUsesTheMatchersArrayPosition() throws {
-        let filter: Document = ["teams.role": "admin"]
-        let document: Document = [
+        let filter: BSONDocument = ["teams.role": "admin"]
+        let document: BSONDocument = [
             "_id": 1, "email": "a@x", "teams": [["id": 1, "role": "viewer"], ["id": 2, "role": "admin"]],
         ]
         var details = MatchDetails()
@@ -317,7 +318,7 @@ private let numbers: Document = ["_id": 1, "a": [1, 2, 3, 4, 5], "s": "text"]
 
     @Test func positionalWithoutRecordedPositionThrows51246() throws {
         let projection = try Projection(["grades.$": 1])
-        let error = #expect(throws: DatabaseError.self) {
+        let error = #expect(throws: DocketError.self) {
             try projection.apply(to: ["_id": 1, "grades": [1, 2]], details: MatchDetails())
         }
         #expect(error?.code.code == 51246)
@@ -328,7 +329,7 @@ private let numbers: Document = ["_id": 1, "a": [1, 2, 3, 4, 5], "s": "text"]
         let projection = try Projection(["grades.$": 1])
         var details = MatchDetails()
         details.arrayPosition = 5
-        let error = #expect(throws: DatabaseError.self) {
+        let error = #expect(throws: DocketError.self) {
             try projection.apply(to: ["_id": 1, "grades": [1, 2]], details: details)
         }
         #expect(error?.code.code == 51247)
@@ -338,7 +339,7 @@ private let numbers: Document = ["_id": 1, "a": [1, 2, 3, 4, 5], "s": "text"]
         _ = try Projection(["a.$": 1], filter: ["a": 1])
         _ = try Projection(["a.$": 1], filter: ["a.b": ["$gt": 1]])
         _ = try Projection(["a.$": 1], filter: ["$and": [["x": 1], ["$or": [["a": 2]]]]])
-        let error = #expect(throws: DatabaseError.self) { try Projection(["a.$": 1], filter: ["b": 1]) }
+        let error = #expect(throws: DocketError.self) { try Projection(["a.$": 1], filter: ["b": 1]) }
         #expect(error?.code.code == 31277)
         #expect(error?.message == "Positional projection 'a.$' does not match the query document.")
     }
@@ -353,8 +354,8 @@ private let numbers: Document = ["_id": 1, "a": [1, 2, 3, 4, 5], "s": "text"]
         #expect(out.isIdentical(to: inventory))
     }
 
-    @Test(arguments: [["a": 1], ["_id": 0], ["a": 0], ["a": ["$slice": 1]]] as [Document])
-    func nonEmptyProjectionIsNotIdentity(_ spec: Document) throws {
+    @Test(arguments: [["a": 1], ["_id": 0], ["a": 0], ["a": ["$slice": 1]]] as [BSONDocument])
+    func nonEmptyProjectionIsNotIdentity(_ spec: BSONDocument) throws {
         #expect(try !Projection(spec).isIdentity)
     }
 
@@ -447,14 +448,14 @@ private let numbers: Document = ["_id": 1, "a": [1, 2, 3, 4, 5], "s": "text"]
     ]
 
     @Test(arguments: errorCases) func rejects(_ c: ProjectionErrorCase) {
-        let error = #expect(throws: DatabaseError.self) { try Projection(c.projection) }
+        let error = #expect(throws: DocketError.self) { try Projection(c.projection) }
         #expect(error?.code.code == c.code)
         #expect(error?.message == c.message)
     }
 
     @Test func duplicateKeysCollide() {
-        let spec = Document(elements: [(key: "a", value: 1), (key: "a", value: 1)])
-        let error = #expect(throws: DatabaseError.self) { try Projection(spec) }
+        let spec = BSONDocument(elements: [(key: "a", value: 1), (key: "a", value: 1)])
+        let error = #expect(throws: DocketError.self) { try Projection(spec) }
         #expect(error?.code.code == 31250)
     }
 

@@ -15,7 +15,7 @@ import Testing
     }
 
     /// The example's five users with embedded teams, `_id`s ascending in insertion order.
-    private func embeddedUsers() throws -> DocumentCollection {
+    private func embeddedUsers() throws -> DocketCollection {
         let users = DocketClient().database("seed").collection("users")
         let people: [(String, String, [BSONValue])] = [
             ("ada@example.com", "Ada Lovelace", [Self.team(1, "Backend", "admin"), Self.team(2, "DevOps", "member")]),
@@ -41,7 +41,7 @@ import Testing
         return users
     }
 
-    private func emails(_ documents: [Document]) -> [String] { documents.compactMap { $0["email"]?.stringValue } }
+    private func emails(_ documents: [BSONDocument]) -> [String] { documents.compactMap { $0["email"]?.stringValue } }
 
     @Test func findsByEmailAndByEmbeddedTeam() throws {
         let users = try embeddedUsers()
@@ -74,7 +74,7 @@ import Testing
         ).toArray()
         #expect(emails(admins) == ["barbara@example.com", "grace@example.com"])
         // Without an array condition in the filter, the positional operator has nothing to refer to.
-        #expect(throws: DatabaseError.self) {
+        #expect(throws: DocketError.self) {
             try users.updateOne(["email": "grace@example.com"], ["$set": ["teams.$.role": "viewer"]])
         }
     }
@@ -84,7 +84,7 @@ import Testing
         var pages: [[String]] = []
         var last: BSONValue? = nil
         while true {
-            let filter: Document = last.map { ["_id": ["$gt": $0]] } ?? [:]
+            let filter: BSONDocument = last.map { ["_id": ["$gt": $0]] } ?? [:]
             let page = try users.find(filter, options: FindOptions(sort: ["_id": 1], limit: 2)).toArray()
             guard let end = page.last?["_id"] else { break }
             pages.append(emails(page))
@@ -127,7 +127,7 @@ import Testing
                 ]
             })
         // A membership is unique per (user, team): its _id is the pair.
-        #expect(throws: DatabaseError.self) {
+        #expect(throws: DocketError.self) {
             try memberships.insertOne(["_id": ["user_id": 1, "team_id": 1], "role": "viewer"])
         }
 

@@ -1,25 +1,26 @@
-import Docket
 import Testing
+
+@testable import Docket
 
 /// A sort case: documents (each with a distinct `_id`), a sort specification, and the expected `_id` order.
 struct SortCase: CustomTestStringConvertible, Sendable {
     var name: String
-    var documents: [Document]
-    var sort: Document
+    var documents: [BSONDocument]
+    var sort: BSONDocument
     var expectedIDs: [Int]
     var testDescription: String { name }
 }
 
 struct SortErrorCase: CustomTestStringConvertible, Sendable {
-    var sort: Document
+    var sort: BSONDocument
     var code: Int
     var message: String
     var testDescription: String { message }
 }
 
-private func docs(_ values: [BSONValue?], field: String = "a") -> [Document] {
+private func docs(_ values: [BSONValue?], field: String = "a") -> [BSONDocument] {
     values.enumerated().map { index, value in
-        var document: Document = ["_id": .int32(Int32(index))]
+        var document: BSONDocument = ["_id": .int32(Int32(index))]
         if let value { document[field] = value }
         return document
     }
@@ -185,22 +186,22 @@ private struct SplitMix64: RandomNumberGenerator {
     ]
 
     @Test(arguments: errorCases) func rejects(_ c: SortErrorCase) {
-        let error = #expect(throws: DatabaseError.self) { try SortSpec(c.sort) }
+        let error = #expect(throws: DocketError.self) { try SortSpec(c.sort) }
         #expect(error?.code.code == c.code)
         #expect(error?.message == c.message)
     }
 
     @Test func duplicateKeysAreRejected() {
-        let spec = Document(elements: [(key: "a", value: 1), (key: "a", value: -1)])
-        let error = #expect(throws: DatabaseError.self) { try SortSpec(spec) }
+        let spec = BSONDocument(elements: [(key: "a", value: 1), (key: "a", value: -1)])
+        let error = #expect(throws: DocketError.self) { try SortSpec(spec) }
         #expect(error?.code.code == 7_472_500)
         #expect(error?.message == "$sort key must not contain duplicate keys (duplicate: 'a')")
     }
 
     @Test func compareAgreesWithPrecomputedKeys() throws {
         let spec = try SortSpec(["a": 1, "b.c": -1])
-        let a: Document = ["a": [3, 1], "b": ["c": 2]]
-        let b: Document = ["a": 1, "b": [["c": 5], ["c": 1]]]
+        let a: BSONDocument = ["a": [3, 1], "b": ["c": 2]]
+        let b: BSONDocument = ["a": 1, "b": [["c": 5], ["c": 1]]]
         #expect(spec.sortKey(for: a).count == 2)
         #expect(spec.compare(a, b) == SortSpec.compareKeys(spec.sortKey(for: a), spec.sortKey(for: b), spec: spec))
         #expect(spec.compare(a, b) > 0)  // a: 1 == 1; b.c: 2 vs max 5, descending: b first
@@ -210,12 +211,12 @@ private struct SplitMix64: RandomNumberGenerator {
 
     @Test func topKMatchesStableSortPrefix() throws {
         var rng = SplitMix64(state: 0xD0C_7E7)
-        let specs: [Document] = [["a": 1], ["a": -1], ["a": 1, "b": -1], ["b.c": 1], [:]]
+        let specs: [BSONDocument] = [["a": 1], ["a": -1], ["a": 1, "b": -1], ["b.c": 1], [:]]
         for round in 0..<40 {
             let count = Int.random(in: 0..<60, using: &rng)
-            var documents: [Document] = []
+            var documents: [BSONDocument] = []
             for i in 0..<count {
-                var document: Document = ["_id": .int32(Int32(i))]
+                var document: BSONDocument = ["_id": .int32(Int32(i))]
                 switch Int.random(in: 0..<6, using: &rng) {
                 case 0: break
                 case 1: document["a"] = .null

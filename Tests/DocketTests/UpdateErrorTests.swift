@@ -1,5 +1,6 @@
-import Docket
 import Testing
+
+@testable import Docket
 
 @Suite struct UpdateErrorTests {
     static let cases: [UpdateErrorCase] = [
@@ -248,8 +249,8 @@ import Testing
     }
 
     @Test func failingMultiOperatorUpdateLeavesTheDocumentUnchanged() throws {
-        let original: Document = ["_id": 1, "a": 1, "b": "x", "c": ["d": [1, 2]]]
-        let failing: [Document] = [
+        let original: BSONDocument = ["_id": 1, "a": 1, "b": "x", "c": ["d": [1, 2]]]
+        let failing: [BSONDocument] = [
             ["$set": ["a": 2, "c.d.0": 9], "$inc": ["b": 1]],
             ["$inc": ["c.d.$[]": 1, "a": 1], "$push": ["b": 1]],
             ["$set": ["z": 1], "$rename": ["a": "c.d.5"]],
@@ -259,18 +260,18 @@ import Testing
         for update in failing {
             let plan = try UpdatePlan(update)
             var doc = original
-            #expect(throws: DatabaseError.self) { try plan.apply(to: &doc, arrayPosition: nil, isInsert: false) }
+            #expect(throws: DocketError.self) { try plan.apply(to: &doc, arrayPosition: nil, isInsert: false) }
             #expect(doc.isIdentical(to: original), "changed by \(show(update)): \(show(doc))")
         }
         // A failure on the second element of a $[] update.
         let plan = try UpdatePlan(["$inc": ["a.$[]": 1]])
-        var doc: Document = ["_id": 1, "a": [1, "x"]]
-        #expect(throws: DatabaseError.self) { try plan.apply(to: &doc, arrayPosition: nil, isInsert: false) }
+        var doc: BSONDocument = ["_id": 1, "a": [1, "x"]]
+        #expect(throws: DocketError.self) { try plan.apply(to: &doc, arrayPosition: nil, isInsert: false) }
         #expect(doc.isIdentical(to: ["_id": 1, "a": [1, "x"]]))
     }
 
     @Test func failingSingleOperatorUpdateInPlaceLeavesTheDocumentUnchanged() throws {
-        let cases: [(Document, Document)] = [
+        let cases: [(BSONDocument, BSONDocument)] = [
             (["_id": 1, "a": ["b": 1]], ["$set": ["a.b.c": 1]]),
             (["_id": 1, "a": ["b": "x"]], ["$inc": ["a.b": 1]]),
             (["_id": 1, "a": [["b": "x"]]], ["$push": ["a.0.b": 1]]),
@@ -279,7 +280,7 @@ import Testing
         for (original, update) in cases {
             var doc = original
             let plan = try UpdatePlan(update)
-            #expect(throws: DatabaseError.self) { try plan.apply(to: &doc, arrayPosition: nil, isInsert: false) }
+            #expect(throws: DocketError.self) { try plan.apply(to: &doc, arrayPosition: nil, isInsert: false) }
             #expect(doc.isIdentical(to: original))
         }
     }

@@ -1,15 +1,16 @@
-import Docket
 import Testing
+
+@testable import Docket
 
 /// One update applied to one document, with the expected result.
 struct UpdateCase: Sendable, CustomTestStringConvertible {
     var name: String
-    var document: Document
-    var update: Document
-    var arrayFilters: [Document] = []
+    var document: BSONDocument
+    var update: BSONDocument
+    var arrayFilters: [BSONDocument] = []
     var arrayPosition: Int? = nil
     var isInsert = false
-    var expected: Document
+    var expected: BSONDocument
     var modified = true
 
     var testDescription: String { name }
@@ -18,9 +19,9 @@ struct UpdateCase: Sendable, CustomTestStringConvertible {
 /// One update that must fail with MongoDB's code and message.
 struct UpdateErrorCase: Sendable, CustomTestStringConvertible {
     var name: String
-    var document: Document = ["_id": 1]
-    var update: Document
-    var arrayFilters: [Document] = []
+    var document: BSONDocument = ["_id": 1]
+    var update: BSONDocument
+    var arrayFilters: [BSONDocument] = []
     var arrayPosition: Int? = nil
     var code: Int
     var message: String
@@ -30,12 +31,12 @@ struct UpdateErrorCase: Sendable, CustomTestStringConvertible {
 
 /// Compiles and applies an update, returning the error if any step throws.
 func runUpdate(
-    _ document: Document,
-    _ update: Document,
-    arrayFilters: [Document] = [],
+    _ document: BSONDocument,
+    _ update: BSONDocument,
+    arrayFilters: [BSONDocument] = [],
     arrayPosition: Int? = nil,
     isInsert: Bool = false
-) -> Result<(Document, Bool), DatabaseError> {
+) -> Result<(BSONDocument, Bool), DocketError> {
     do {
         let plan = try UpdatePlan(update, arrayFilters: arrayFilters)
         var doc = document
@@ -47,7 +48,7 @@ func runUpdate(
 }
 
 /// MongoDB's text form of a document, for readable failures.
-func show(_ document: Document) -> String {
+func show(_ document: BSONDocument) -> String {
     func value(_ v: BSONValue) -> String {
         switch v {
         case .document(let d): return show(d)
@@ -450,7 +451,7 @@ func show(_ document: Document) -> String {
     }
 
     @Test func replacementKeepsIDAndDetectsNoOps() throws {
-        var doc: Document = ["_id": 1, "a": 1]
+        var doc: BSONDocument = ["_id": 1, "a": 1]
         #expect(try UpdatePlan.replace(&doc, with: ["b": 2]))
         #expect(doc.isIdentical(to: ["_id": 1, "b": 2]))
         #expect(try UpdatePlan.replace(&doc, with: ["_id": 1, "b": 2]) == false)
@@ -460,13 +461,13 @@ func show(_ document: Document) -> String {
         let plan = try UpdatePlan(["x": 1])
         #expect(plan.isReplacement)
         #expect(try UpdatePlan([:]).isReplacement)
-        var other: Document = ["_id": 2, "y": 1]
+        var other: BSONDocument = ["_id": 2, "y": 1]
         #expect(try plan.apply(to: &other, arrayPosition: nil, isInsert: false))
         #expect(other.isIdentical(to: ["_id": 2, "x": 1]))
     }
 
     @Test func replacementFillsZeroTimestamps() throws {
-        var doc: Document = ["_id": 1]
+        var doc: BSONDocument = ["_id": 1]
         try UpdatePlan.replace(&doc, with: ["t": .timestamp(BSONTimestamp(timestamp: 0, increment: 0))])
         guard case .timestamp(let t)? = doc["t"] else {
             Issue.record("no timestamp")
@@ -503,8 +504,8 @@ func show(_ document: Document) -> String {
         }
     }
 
-    static func document(_ g: inout Generator, depth: Int) -> Document {
-        var d = Document()
+    static func document(_ g: inout Generator, depth: Int) -> BSONDocument {
+        var d = BSONDocument()
         for name in names.prefix(4) where g.below(2) == 0 { d.append(name, value(&g, depth: depth)) }
         return d
     }

@@ -1,11 +1,12 @@
-import Docket
 import Testing
+
+@testable import Docket
 
 @Suite struct UpdateUpsertTests {
     struct SeedCase: Sendable, CustomTestStringConvertible {
         var name: String
-        var filter: Document
-        var expected: Document
+        var filter: BSONDocument
+        var expected: BSONDocument
         var testDescription: String { name }
     }
 
@@ -44,13 +45,16 @@ import Testing
 
     @Test func conflictingEqualitiesAreRejected() {
         for (filter, message) in [
-            (["a": 1, "$and": [["a": 2]]] as Document, "cannot infer query fields to set, path 'a' is matched twice"),
+            (
+                ["a": 1, "$and": [["a": 2]]] as BSONDocument,
+                "cannot infer query fields to set, path 'a' is matched twice"
+            ),
             (["a": ["b": 1], "a.b": 1], "cannot infer query fields to set, both paths 'a.b' and 'a' are matched"),
         ] {
             #expect {
                 try UpdatePlan.upsertSeed(from: filter)
             } throws: { error in
-                let e = error as? DatabaseError
+                let e = error as? DocketError
                 return e?.code.code == 54 && e?.message == message
             }
         }
@@ -59,7 +63,7 @@ import Testing
     @Test func replacementSeedsOnlyID() throws {
         let seed = try UpdatePlan.upsertSeed(from: ["a": 1, "_id": 3], isReplacement: true)
         #expect(seed.isIdentical(to: ["_id": 3]))
-        #expect(throws: DatabaseError.self) { try UpdatePlan.upsertSeed(from: ["_id.x": 1], isReplacement: true) }
+        #expect(throws: DocketError.self) { try UpdatePlan.upsertSeed(from: ["_id.x": 1], isReplacement: true) }
     }
 
     @Test func upsertInsertAppliesSetOnInsertAndKeepsSeededID() throws {
@@ -70,8 +74,8 @@ import Testing
 
         var seeded = try UpdatePlan.upsertSeed(from: ["_id": 1])
         let changeID = try UpdatePlan(["$set": ["_id": 2]])
-        #expect(throws: DatabaseError.self) { try changeID.apply(to: &seeded, arrayPosition: nil, isInsert: true) }
-        #expect(throws: DatabaseError.self) {
+        #expect(throws: DocketError.self) { try changeID.apply(to: &seeded, arrayPosition: nil, isInsert: true) }
+        #expect(throws: DocketError.self) {
             var d = try UpdatePlan.upsertSeed(from: ["a": 1])
             _ = try UpdatePlan(["$set": ["a.$": 1]]).apply(to: &d, arrayPosition: nil, isInsert: true)
         }

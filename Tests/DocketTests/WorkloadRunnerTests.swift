@@ -9,7 +9,7 @@ import Testing
 @Suite struct WorkloadRunnerTests {
     static let size = 2000
 
-    private func loaded() throws -> (DocumentCollection, WorkloadKeys, WorkloadVerifier) {
+    private func loaded() throws -> (DocketCollection, WorkloadKeys, WorkloadVerifier) {
         let users = makeCollection()
         try users.insertMany(UserGenerator().documents(count: WorkloadRunnerTests.size))
         return (
@@ -132,7 +132,7 @@ import Testing
         #expect(offsets.last == bytes.count)
         var sum: UInt64 = 0
         for i in 0..<100 {
-            let document = try Document(bsonBytes: Array(bytes[offsets[i]..<offsets[i + 1]]))
+            let document = try BSONDocument(bsonBytes: Array(bytes[offsets[i]..<offsets[i + 1]]))
             #expect(try document.bsonBytes() == Array(bytes[offsets[i]..<offsets[i + 1]]))
             #expect(document == UserGenerator().document(at: i))
             sum &+= visitChecksum(document)

@@ -186,29 +186,29 @@ private func hexString(_ bytes: [UInt8]) -> String {
 private struct ValidRunner {
     var problems: [String] = []
 
-    mutating func decode(_ hex: String, _ what: String) -> Document? {
+    mutating func decode(_ hex: String, _ what: String) -> BSONDocument? {
         guard let bytes = hexBytes(hex) else {
             problems.append("\(what): not hex")
             return nil
         }
         do {
-            return try Document(bsonBytes: bytes)
+            return try BSONDocument(bsonBytes: bytes)
         } catch {
             problems.append("\(what): BSON decoding failed: \(error)")
             return nil
         }
     }
 
-    mutating func parse(_ text: String, _ what: String) -> Document? {
+    mutating func parse(_ text: String, _ what: String) -> BSONDocument? {
         do {
-            return try Document(extendedJSON: text)
+            return try BSONDocument(extendedJSON: text)
         } catch {
             problems.append("\(what): Extended JSON parsing failed: \(error)")
             return nil
         }
     }
 
-    mutating func expectBSON(_ document: Document, equals hex: String, _ what: String) {
+    mutating func expectBSON(_ document: BSONDocument, equals hex: String, _ what: String) {
         do {
             let encoded = try document.bsonBytes()
             guard let expected = hexBytes(hex) else { return }
@@ -305,7 +305,7 @@ private func runValid(_ c: ValidCase) -> [String] {
 private func runDecodeError(_ c: DecodeErrorCase) -> [String] {
     guard let bytes = hexBytes(c.bson) else { return ["bson is not hex"] }
     do {
-        let document = try Document(bsonBytes: bytes)
+        let document = try BSONDocument(bsonBytes: bytes)
         return ["decoding succeeded but must fail: \(document.extendedJSONString(mode: .canonical))"]
     } catch {
         return []
@@ -321,13 +321,13 @@ private func runParseError(_ c: ParseErrorCase, bsonType: String) -> [String] {
             problems.append("Decimal128(parsing:) accepted \(c.string.debugDescription) as \(value)")
         }
         var wrapper: [UInt8] = []
-        Document(elements: [(key: "d", value: .string(c.string))]).appendExtendedJSON(to: &wrapper)
+        BSONDocument(elements: [(key: "d", value: .string(c.string))]).appendExtendedJSON(to: &wrapper)
         let text =
             String(decoding: wrapper, as: UTF8.self).replacingOccurrences(
                 of: #"{"d":"#,
                 with: #"{"d":{"$numberDecimal":"#
             ) + "}"
-        if let document = try? Document(extendedJSON: text) {
+        if let document = try? BSONDocument(extendedJSON: text) {
             problems.append("$numberDecimal accepted: \(text) → \(document.extendedJSONString(mode: .canonical))")
         }
         return problems
@@ -335,7 +335,7 @@ private func runParseError(_ c: ParseErrorCase, bsonType: String) -> [String] {
     // Types 0x00 and 0x05: the string is an Extended JSON document that must fail to parse as Extended JSON but
     // must parse as plain JSON (so the failure comes from Extended JSON rules, not a syntax error).
     do {
-        let document = try Document(extendedJSON: c.string)
+        let document = try BSONDocument(extendedJSON: c.string)
         problems.append(
             "Extended JSON parsing succeeded but must fail: \(document.extendedJSONString(mode: .canonical))")
     } catch let error {

@@ -4,7 +4,7 @@ import Foundation
 // The subset of MongoDB's Unified Test Format (source/unified-test-format/unified-test-format.md in
 // mongodb/specifications) that the vendored CRUD files use, as Decodable structs.
 //
-// The files are read with `Document(extendedJSON:)` and then decoded with `BSONDecoder`, not with Foundation's
+// The files are read with `BSONDocument(extendedJSON:)` and then decoded with `BSONDecoder`, not with Foundation's
 // JSONDecoder: JSONDecoder does not keep the order of object members (its keyed containers list keys in hash
 // order), and BSON documents are ordered — a sort specification `{a: 1, b: -1}` or an inserted document would
 // come out scrambled. Reading through the Extended JSON parser also turns `$numberLong`, `$oid` and the other
@@ -29,7 +29,7 @@ struct RunOnRequirement: Decodable, Sendable {
     let auth: Bool?
     let authMechanism: String?
     let csfle: Bool?
-    let serverParameters: Document?
+    let serverParameters: BSONDocument?
 }
 
 /// One `createEntities` entry: a single-key object `{kind: {id, …}}`.
@@ -38,10 +38,10 @@ struct EntityDescription: Decodable, Sendable {
     let kind: String
     let id: String
     /// The entity's description (`databaseName`, `collectionName`, the parent's id, options).
-    let body: Document
+    let body: BSONDocument
 
     init(from decoder: any Decoder) throws {
-        let document = try Document(from: decoder)
+        let document = try BSONDocument(from: decoder)
         guard document.count == 1, let (kind, value) = document.first, let body = value.documentValue else {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "an entity is {kind: {…}}"))
@@ -60,7 +60,7 @@ struct EntityDescription: Decodable, Sendable {
 struct CollectionData: Decodable, Sendable {
     let collectionName: String
     let databaseName: String
-    let documents: [Document]
+    let documents: [BSONDocument]
 }
 
 /// One test of a file.
@@ -70,7 +70,7 @@ struct UnifiedTest: Decodable, Sendable {
     let skipReason: String?
     let operations: [UnifiedOperation]
     /// Command-monitoring expectations: not checked (an in-process engine sends no commands).
-    let expectEvents: [Document]?
+    let expectEvents: [BSONDocument]?
     let outcome: [CollectionData]?
 }
 
@@ -78,7 +78,7 @@ struct UnifiedTest: Decodable, Sendable {
 struct UnifiedOperation: Decodable, Sendable {
     let name: String
     let object: String
-    let arguments: Document
+    let arguments: BSONDocument
     /// The expected result; `.null` is a real expectation (findOneAnd* matching nothing), distinct from absence.
     let expectResult: BSONValue?
     let expectError: ExpectedError?
@@ -93,7 +93,7 @@ struct UnifiedOperation: Decodable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         object = try c.decode(String.self, forKey: .object)
-        arguments = try c.decodeIfPresent(Document.self, forKey: .arguments) ?? Document()
+        arguments = try c.decodeIfPresent(BSONDocument.self, forKey: .arguments) ?? BSONDocument()
         // `decodeIfPresent` would turn an explicit `null` into "absent".
         // Nor may this be a `cond ? value : nil` expression: BSONValue is ExpressibleByNilLiteral, so that `nil`
         // would become `.null`.
@@ -118,7 +118,7 @@ struct ExpectedError: Decodable, Sendable {
     let errorCodeName: String?
     let errorLabelsContain: [String]?
     let errorLabelsOmit: [String]?
-    let errorResponse: Document?
+    let errorResponse: BSONDocument?
     let expectResult: BSONValue?
 }
 
@@ -138,7 +138,7 @@ enum UnifiedTestLoader {
 
     /// Parses one file's text: Extended JSON into an ordered document, then the document into the structs.
     static func parse(_ text: String) throws -> UnifiedTestFile {
-        let document = try Document(extendedJSON: text)
+        let document = try BSONDocument(extendedJSON: text)
         let file = try BSONDecoder().decode(UnifiedTestFile.self, from: document)
         let major = file.schemaVersion.split(separator: ".").first.flatMap { Int($0) }
         guard major == 1 else {

@@ -56,7 +56,8 @@ struct UnifiedMatcher {
         return nil
     }
 
-    private func matchDocument(_ expected: Document, _ actual: Document, isRoot: Bool, path: String) -> String? {
+    private func matchDocument(_ expected: BSONDocument, _ actual: BSONDocument, isRoot: Bool, path: String) -> String?
+    {
         for (key, value) in expected {
             let childPath = "\(path).\(key)"
             let found = actual[key]
@@ -121,7 +122,7 @@ struct UnifiedMatcher {
                 return
                     "\(path): $$matchAsDocument needs a string holding JSON, found \(actual.map(describe) ?? "nothing")"
             }
-            guard let document = try? Document(extendedJSON: text) else {
+            guard let document = try? BSONDocument(extendedJSON: text) else {
                 return "\(path): $$matchAsDocument: not a JSON document: \(text)"
             }
             return match(operand, .document(document), isRoot: false, path: path)

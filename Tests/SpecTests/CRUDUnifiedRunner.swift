@@ -1,5 +1,6 @@
-import Docket
 import DocketBSON
+
+@testable import Docket
 
 // Runs one unified-format CRUD test against the Docket library: entities, initial data, operations with their
 // `expectResult`/`expectError`, and the final `outcome`. Each test gets a fresh `DocketClient` (a fresh server);
@@ -41,7 +42,7 @@ private struct ActualError: Error {
     var code: Int?
     var codeName: String?
     var message: String
-    var response: Document?
+    var response: BSONDocument?
     var partialResult: BSONValue?
 
     /// Docket's driver-side argument checks: the errors a MongoDB driver raises before sending a command.
@@ -50,12 +51,14 @@ private struct ActualError: Error {
         "Replacement document must not contain atomic operators",
     ]
 
-    init(_ error: DatabaseError) {
+    init(_ error: DocketError) {
         isClientError = error.writeFailure == nil && Self.clientSideMessages.contains(error.message)
         code = error.code.code
         codeName = error.code.name
         message = error.message
-        var response: Document = ["ok": 0, "errmsg": .string(error.message), "code": .int32(Int32(error.code.code))]
+        var response: BSONDocument = [
+            "ok": 0, "errmsg": .string(error.message), "code": .int32(Int32(error.code.code)),
+        ]
         response.append("codeName", .string(error.code.name))
         if let failure = error.writeFailure {
             if let first = failure.writeErrors.first {
@@ -71,8 +74,8 @@ private struct ActualError: Error {
 /// The entities of a running test.
 private enum Entity {
     case client(DocketClient)
-    case database(Database)
-    case collection(DocumentCollection)
+    case database(DocketDatabase)
+    case collection(DocketCollection)
     case value(BSONValue)
 }
 
@@ -123,7 +126,7 @@ private struct UnifiedTestRun {
         let outcome: Result<BSONValue?, ActualError>
         do {
             outcome = .success(try execute(operation))
-        } catch let error as DatabaseError {
+        } catch let error as DocketError {
             outcome = .failure(ActualError(error))
         } catch {
             return "runner: \(error)"
@@ -190,7 +193,7 @@ private struct UnifiedTestRun {
         var problems: [String] = []
         for data in outcome {
             let namespace = "\(data.databaseName).\(data.collectionName)"
-            let documents: [Document]
+            let documents: [BSONDocument]
             do {
                 documents = try server.database(data.databaseName).collection(data.collectionName)
                     .find([:], options: FindOptions(sort: ["_id": 1])).toArray()
@@ -216,7 +219,7 @@ private struct UnifiedTestRun {
 
     // MARK: - Operations
 
-    private func collection(_ operation: UnifiedOperation) throws -> DocumentCollection {
+    private func collection(_ operation: UnifiedOperation) throws -> DocketCollection {
         guard case .collection(let collection)? = entities[operation.object] else {
             throw UnifiedFormatError("\(operation.name): \(operation.object) is not a collection entity")
         }
@@ -232,7 +235,7 @@ private struct UnifiedTestRun {
         switch operation.name {
         case "insertOne":
             let document = try args.requiredDocument("document")
-            result = .document(["insertedId": try collection.insertOne(document).insertedId])
+            result = .document(["insertedId": try collection.insertOne(document).insertedID])
         case "insertMany":
             let documents = try args.documents("documents")
             let ordered = try args.bool("ordered") ?? true
@@ -316,11 +319,11 @@ private struct UnifiedTestRun {
 
 /// Typed access to an operation's arguments; `finish()` rejects arguments nobody read.
 private struct UnifiedArguments {
-    let arguments: Document
+    let arguments: BSONDocument
     let operation: String
     var read: Set<String> = []
 
-    init(_ arguments: Document, operation: String) {
+    init(_ arguments: BSONDocument, operation: String) {
         self.arguments = arguments
         self.operation = operation
     }
@@ -334,13 +337,13 @@ private struct UnifiedArguments {
         UnifiedFormatError("\(operation): argument \(key) must be \(what)")
     }
 
-    mutating func document(_ key: String) throws -> Document? {
+    mutating func document(_ key: String) throws -> BSONDocument? {
         guard let v = value(key) else { return nil }
         guard case .document(let d) = v else { throw wrongType(key, "a document") }
         return d
     }
 
-    mutating func requiredDocument(_ key: String) throws -> Document {
+    mutating func requiredDocument(_ key: String) throws -> BSONDocument {
         guard let d = try document(key) else { throw UnifiedFormatError("\(operation): missing argument \(key)") }
         return d
     }
@@ -350,14 +353,14 @@ private struct UnifiedArguments {
         return a
     }
 
-    mutating func documents(_ key: String) throws -> [Document] {
-        try array(key).map { (element) throws -> Document in
+    mutating func documents(_ key: String) throws -> [BSONDocument] {
+        try array(key).map { (element) throws -> BSONDocument in
             guard case .document(let d) = element else { throw wrongType(key, "an array of documents") }
             return d
         }
     }
 
-    mutating func documents(_ key: String, or fallback: [Document]) throws -> [Document] {
+    mutating func documents(_ key: String, or fallback: [BSONDocument]) throws -> [BSONDocument] {
         !arguments[key].isPresent ? fallback : try documents(key)
     }
 
@@ -425,12 +428,12 @@ private struct UnifiedArguments {
     }
 
     /// One bulkWrite request: `{insertOne|updateOne|updateMany|replaceOne|deleteOne|deleteMany: {...}}`.
-    static func writeModel(_ request: BSONValue) throws -> WriteModel {
+    static func writeModel(_ request: BSONValue) throws -> DocketCollection.WriteModel {
         guard case .document(let wrapper) = request, wrapper.count == 1, let (kind, body) = wrapper.first,
             case .document(let fields) = body
         else { throw UnifiedFormatError("bulkWrite: a request is {model: {...}}") }
         var args = UnifiedArguments(fields, operation: "bulkWrite \(kind)")
-        let model: WriteModel
+        let model: DocketCollection.WriteModel
         switch kind {
         case "insertOne":
             model = .insertOne(try args.requiredDocument("document"))
@@ -464,32 +467,32 @@ private struct UnifiedArguments {
 /// Write results as the documents the format's `expectResult` describes.
 enum UnifiedResults {
     static func ids(_ ids: [Int: BSONValue]) -> BSONValue {
-        .document(Document(ids.sorted { $0.key < $1.key }.map { (String($0.key), $0.value) }))
+        .document(BSONDocument(ids.sorted { $0.key < $1.key }.map { (String($0.key), $0.value) }))
     }
 
     static func insertMany(_ result: InsertManyResult) -> BSONValue {
-        .document(["insertedCount": .int64(Int64(result.insertedCount)), "insertedIds": ids(result.insertedIds)])
+        .document(["insertedCount": .int64(Int64(result.insertedCount)), "insertedIds": ids(result.insertedIDs)])
     }
 
     static func update(_ result: UpdateResult) -> BSONValue {
-        var document: Document = [
+        var document: BSONDocument = [
             "matchedCount": .int64(Int64(result.matchedCount)),
             "modifiedCount": .int64(Int64(result.modifiedCount)),
             "upsertedCount": .int64(Int64(result.upsertedCount)),
         ]
-        if let id = result.upsertedId { document.append("upsertedId", id) }
+        if let id = result.upsertedID { document.append("upsertedId", id) }
         return .document(document)
     }
 
     static func bulkWrite(_ result: BulkWriteResult) -> BSONValue {
         .document([
             "insertedCount": .int64(Int64(result.insertedCount)),
-            "insertedIds": ids(result.insertedIds),
+            "insertedIds": ids(result.insertedIDs),
             "matchedCount": .int64(Int64(result.matchedCount)),
             "modifiedCount": .int64(Int64(result.modifiedCount)),
             "deletedCount": .int64(Int64(result.deletedCount)),
             "upsertedCount": .int64(Int64(result.upsertedCount)),
-            "upsertedIds": ids(result.upsertedIds),
+            "upsertedIds": ids(result.upsertedIDs),
         ])
     }
 }

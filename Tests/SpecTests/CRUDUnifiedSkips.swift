@@ -74,7 +74,7 @@ enum CRUDUnifiedSkips {
         return nil
     }
 
-    private static func argumentsReason(_ arguments: Document) -> String? {
+    private static func argumentsReason(_ arguments: BSONDocument) -> String? {
         for (key, value) in arguments {
             if let reason = unsupportedArguments[key] { return reason }
             if key == "update", case .array = value { return pipelineUpdate }

@@ -30,7 +30,7 @@ extension BSONValue {
     }
 }
 
-extension Document {
+extension BSONDocument {
     /// The document as mongod prints it in error messages: `{ a: 1, b: "x" }`.
     var shellDescription: String {
         isEmpty ? "{}" : "{ " + map { "\($0.key): \($0.value.shellDescription)" }.joined(separator: ", ") + " }"

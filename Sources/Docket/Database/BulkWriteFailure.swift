@@ -3,16 +3,19 @@ public struct WriteError: Sendable {
     /// The index of the failed document (insertMany) or model (bulkWrite); 0 for single operations.
     public var index: Int
     /// MongoDB's code (`duplicateKey` 11000, …).
-    public var code: ErrorCode
+    public var code: DocketError.Code
     /// MongoDB's message.
     public var message: String
     /// For a duplicate key: the index's key pattern (`{_id: 1}`).
-    public var keyPattern: Document?
+    public var keyPattern: BSONDocument?
     /// For a duplicate key: the duplicate value (`{_id: 5}`).
-    public var keyValue: Document?
+    public var keyValue: BSONDocument?
 
     /// Creates a write error.
-    public init(index: Int, code: ErrorCode, message: String, keyPattern: Document? = nil, keyValue: Document? = nil) {
+    public init(
+        index: Int, code: DocketError.Code, message: String, keyPattern: BSONDocument? = nil,
+        keyValue: BSONDocument? = nil
+    ) {
         self.index = index
         self.code = code
         self.message = message
@@ -21,18 +24,18 @@ public struct WriteError: Sendable {
     }
 
     /// Creates a write error from an engine error.
-    public init(index: Int, _ error: DatabaseError) {
+    public init(index: Int, _ error: DocketError) {
         self.init(index: index, code: error.code, message: error.message)
     }
 }
 
 /// The partial outcome of a write that failed: what was done before (or besides) the failures, and the failures.
 ///
-/// Every error a write operation throws is a ``DatabaseError`` whose ``DatabaseError/underlying`` is a
-/// `BulkWriteFailure`, reachable as ``DatabaseError/writeFailure``:
+/// Every error a write operation throws is a ``DocketError`` whose ``DocketError/underlying`` is a
+/// `BulkWriteFailure`, reachable as ``DocketError/writeFailure``:
 ///
 /// ```swift
-/// do { try users.insertMany(docs, ordered: false) } catch let error as DatabaseError {
+/// do { try users.insertMany(docs, ordered: false) } catch let error as DocketError {
 ///     let failure = error.writeFailure!
 ///     print(failure.result.insertedCount, failure.writeErrors.map(\.index))
 /// }
@@ -50,7 +53,7 @@ public struct BulkWriteFailure: Error, Sendable {
     }
 }
 
-extension DatabaseError {
+extension DocketError {
     /// The partial result and write errors of a failed write operation, if this error came from one.
     public var writeFailure: BulkWriteFailure? { underlying as? BulkWriteFailure }
 

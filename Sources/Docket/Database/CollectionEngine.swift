@@ -250,7 +250,7 @@ extension PreparedDocument {
     /// validates the `_id` and the size, and encodes.
     /// - Throws: `InvalidIdField` (53) for an array, regex or undefined `_id`; `DollarPrefixedFieldName` (52) for an
     ///   `_id` document with `$`-prefixed fields; `BSONObjectTooLarge` (10334); `BadValue` for unencodable values.
-    init(forInsert document: Document) throws(DatabaseError) {
+    init(forInsert document: BSONDocument) throws(DocketError) {
         var document = document
         let id: BSONValue
         if let first = document.first, first.key == "_id" {
@@ -267,12 +267,12 @@ extension PreparedDocument {
     }
 
     /// Encodes a document whose `_id` is already first and valid.
-    init(id: BSONValue, document: Document) throws(DatabaseError) {
+    init(id: BSONValue, document: BSONDocument) throws(DocketError) {
         // The encoder's output is valid BSON by construction: no second validation pass.
         let raw: RawDocument
-        do { raw = try RawDocument(document) } catch { throw DatabaseError(error) }
+        do { raw = try RawDocument(document) } catch { throw DocketError(error) }
         guard raw.bytes.count <= maximumDocumentSize else {
-            throw DatabaseError(
+            throw DocketError(
                 .documentTooLarge,
                 "object to insert too large. size in bytes: \(raw.bytes.count), max size: \(maximumDocumentSize)")
         }
@@ -281,14 +281,14 @@ extension PreparedDocument {
     }
 
     /// mongod's `_id` rules for stored documents.
-    static func validateID(_ id: BSONValue) throws(DatabaseError) {
+    static func validateID(_ id: BSONValue) throws(DocketError) {
         switch id {
-        case .array: throw DatabaseError(.invalidIdField, "can't use an array for _id")
-        case .regex: throw DatabaseError(.invalidIdField, "can't use a regex for _id")
-        case .undefined: throw DatabaseError(.invalidIdField, "can't use a undefined for _id")
+        case .array: throw DocketError(.invalidIdField, "can't use an array for _id")
+        case .regex: throw DocketError(.invalidIdField, "can't use a regex for _id")
+        case .undefined: throw DocketError(.invalidIdField, "can't use a undefined for _id")
         case .document(let d):
             if let bad = d.first(where: { $0.key.hasPrefix("$") }) {
-                throw DatabaseError(
+                throw DocketError(
                     .dollarPrefixedFieldName,
                     "_id fields may not contain '$'-prefixed fields: \(bad.key) is not valid for storage.")
             }

@@ -3,7 +3,7 @@ import Synchronization
 /// The top-level handle of an in-memory Docket deployment: it holds any number of databases, as a mongod does.
 ///
 /// Thread-safe: share one client between threads. Databases and collections come into existence on their first
-/// write (or ``Database/createCollection(_:)``), as in MongoDB.
+/// write (or ``DocketDatabase/createCollection(_:)``), as in MongoDB.
 ///
 /// ```swift
 /// let client = DocketClient()
@@ -21,8 +21,8 @@ public final class DocketClient: Sendable {
     ///
     /// - Note: Names are checked when the database is first written to (`InvalidNamespace`, code 73).
     /// - Complexity: O(1).
-    public func database(_ name: String) -> Database {
-        Database(client: self, engine: engine(forDatabase: name))
+    public func database(_ name: String) -> DocketDatabase {
+        DocketDatabase(client: self, engine: engine(forDatabase: name))
     }
 
     /// The names of the databases holding at least one collection, sorted.
@@ -97,17 +97,17 @@ final class DatabaseEngine: Sendable {
 
 /// Names MongoDB refuses.
 enum NamespaceRules {
-    static func validate(database: String, collection: String) throws(DatabaseError) {
+    static func validate(database: String, collection: String) throws(DocketError) {
         let badDatabase =
             database.isEmpty || database.utf8.count >= 64
             || database.contains(where: { "/\\. \"$\0".contains($0) })
         if badDatabase {
-            throw DatabaseError(.invalidNamespace, "Invalid database name: '\(database)'")
+            throw DocketError(.invalidNamespace, "Invalid database name: '\(database)'")
         }
         if collection.isEmpty || collection.contains("$") || collection.contains("\0") || collection.hasPrefix(".")
             || collection.hasPrefix("system.")
         {
-            throw DatabaseError(.invalidNamespace, "Invalid collection name: \(collection)")
+            throw DocketError(.invalidNamespace, "Invalid collection name: \(collection)")
         }
     }
 }

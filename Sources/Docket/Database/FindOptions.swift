@@ -1,13 +1,13 @@
-/// Options of ``DocumentCollection/find(_:options:)`` and ``DocumentCollection/findOne(_:options:)``.
+/// Options of ``DocketCollection/find(_:options:)`` and ``DocketCollection/findOne(_:options:)``.
 ///
 /// ```swift
 /// let page = try users.find(["status": "active"], options: FindOptions(sort: ["_id": 1], limit: 20))
 /// ```
 public struct FindOptions: Sendable {
     /// The fields to return (MongoDB projection document); `nil` returns whole documents.
-    public var projection: Document?
+    public var projection: BSONDocument?
     /// The sort order (`["age": -1, "_id": 1]`); `nil` returns documents in natural (insertion) order.
-    public var sort: Document?
+    public var sort: BSONDocument?
     /// The number of matching documents to skip. Must be non-negative.
     public var skip: Int
     /// The maximum number of documents to return; `0` means no limit. A negative limit is treated as its absolute
@@ -19,8 +19,8 @@ public struct FindOptions: Sendable {
 
     /// Creates find options.
     public init(
-        projection: Document? = nil,
-        sort: Document? = nil,
+        projection: BSONDocument? = nil,
+        sort: BSONDocument? = nil,
         skip: Int = 0,
         limit: Int = 0,
         batchSize: Int? = nil
@@ -33,7 +33,7 @@ public struct FindOptions: Sendable {
     }
 }
 
-/// Options of ``DocumentCollection/countDocuments(_:options:)``.
+/// Options of ``DocketCollection/countDocuments(_:options:)``.
 public struct CountOptions: Sendable {
     /// The number of matching documents to skip before counting. Must be non-negative.
     public var skip: Int

@@ -9,10 +9,10 @@
 /// ```
 ///
 /// Reads decode eagerly (`find` returns an array), so a decoding failure is thrown, not hidden in a sequence; use
-/// ``documents`` for a lazy ``Cursor``.
+/// ``documents`` for a lazy ``DocketCursor``.
 public struct TypedCollection<Model: Codable> {
     /// The underlying document collection.
-    public let documents: DocumentCollection
+    public let documents: DocketCollection
 
     /// The encoder models are written with.
     public var encoder = BSONEncoder()
@@ -20,38 +20,38 @@ public struct TypedCollection<Model: Codable> {
     public var decoder = BSONDecoder()
 
     /// Wraps a document collection.
-    public init(_ documents: DocumentCollection) { self.documents = documents }
+    public init(_ documents: DocketCollection) { self.documents = documents }
 
     /// The collection's name.
     public var name: String { documents.name }
 
-    private func encode(_ model: Model) throws(DatabaseError) -> Document {
+    private func encode(_ model: Model) throws(DocketError) -> BSONDocument {
         do { return try encoder.encode(model) } catch {
-            throw DatabaseError(.badValue, "cannot encode \(Model.self): \(error)", underlying: error)
+            throw DocketError(.badValue, "cannot encode \(Model.self): \(error)", underlying: error)
         }
     }
 
-    private func decode(_ document: Document) throws(DatabaseError) -> Model {
+    private func decode(_ document: BSONDocument) throws(DocketError) -> Model {
         do { return try decoder.decode(Model.self, from: document) } catch {
-            throw DatabaseError(.typeMismatch, "cannot decode \(Model.self): \(error)", underlying: error)
+            throw DocketError(.typeMismatch, "cannot decode \(Model.self): \(error)", underlying: error)
         }
     }
 
-    /// Inserts a model (see ``DocumentCollection/insertOne(_:)``).
-    /// - Throws: `BadValue` (2) if the model cannot be encoded; otherwise as ``DocumentCollection/insertOne(_:)``.
+    /// Inserts a model (see ``DocketCollection/insertOne(_:)``).
+    /// - Throws: `BadValue` (2) if the model cannot be encoded; otherwise as ``DocketCollection/insertOne(_:)``.
     /// - Complexity: O(size of the document).
     @discardableResult
-    public func insertOne(_ model: Model) throws(DatabaseError) -> InsertOneResult {
+    public func insertOne(_ model: Model) throws(DocketError) -> InsertOneResult {
         try documents.insertOne(try encode(model))
     }
 
-    /// Inserts models (see ``DocumentCollection/insertMany(_:ordered:)``).
+    /// Inserts models (see ``DocketCollection/insertMany(_:ordered:)``).
     /// - Throws: `BadValue` (2) if a model cannot be encoded (nothing is inserted then); otherwise as
-    ///   ``DocumentCollection/insertMany(_:ordered:)``.
+    ///   ``DocketCollection/insertMany(_:ordered:)``.
     /// - Complexity: O(total size of the documents).
     @discardableResult
-    public func insertMany(_ models: [Model], ordered: Bool = true) throws(DatabaseError) -> InsertManyResult {
-        var encoded: [Document] = []
+    public func insertMany(_ models: [Model], ordered: Bool = true) throws(DocketError) -> InsertManyResult {
+        var encoded: [BSONDocument] = []
         encoded.reserveCapacity(models.count)
         for model in models { encoded.append(try encode(model)) }
         return try documents.insertMany(encoded, ordered: ordered)
@@ -59,9 +59,10 @@ public struct TypedCollection<Model: Codable> {
 
     /// The models matching `filter`, decoded.
     /// - Throws: `TypeMismatch` (14) if a document does not decode as `Model` (use a projection-free find);
-    ///   otherwise as ``DocumentCollection/find(_:options:)``.
+    ///   otherwise as ``DocketCollection/find(_:options:)``.
     /// - Complexity: O(n).
-    public func find(_ filter: Document = [:], options: FindOptions = FindOptions()) throws(DatabaseError) -> [Model] {
+    public func find(_ filter: BSONDocument = [:], options: FindOptions = FindOptions()) throws(DocketError) -> [Model]
+    {
         var models: [Model] = []
         for document in try documents.find(filter, options: options).toArray() { models.append(try decode(document)) }
         return models
@@ -70,98 +71,99 @@ public struct TypedCollection<Model: Codable> {
     /// The first model matching `filter`, or `nil`.
     /// - Throws: as ``find(_:options:)``.
     /// - Complexity: O(n); O(1) when the filter pins `_id`.
-    public func findOne(_ filter: Document = [:], options: FindOptions = FindOptions()) throws(DatabaseError) -> Model?
+    public func findOne(_ filter: BSONDocument = [:], options: FindOptions = FindOptions()) throws(DocketError)
+        -> Model?
     {
-        try documents.findOne(filter, options: options).map { d throws(DatabaseError) in try decode(d) }
+        try documents.findOne(filter, options: options).map { d throws(DocketError) in try decode(d) }
     }
 
-    /// Counts matching documents (see ``DocumentCollection/countDocuments(_:options:)``).
-    /// - Throws: as ``DocumentCollection/countDocuments(_:options:)``.
+    /// Counts matching documents (see ``DocketCollection/countDocuments(_:options:)``).
+    /// - Throws: as ``DocketCollection/countDocuments(_:options:)``.
     /// - Complexity: O(n).
-    public func countDocuments(_ filter: Document = [:], options: CountOptions = CountOptions()) throws(DatabaseError)
+    public func countDocuments(_ filter: BSONDocument = [:], options: CountOptions = CountOptions()) throws(DocketError)
         -> Int
     {
         try documents.countDocuments(filter, options: options)
     }
 
-    /// Updates the first match (see ``DocumentCollection/updateOne(_:_:options:)``).
-    /// - Throws: as ``DocumentCollection/updateOne(_:_:options:)``.
-    /// - Complexity: as ``DocumentCollection/updateOne(_:_:options:)``.
+    /// Updates the first match (see ``DocketCollection/updateOne(_:_:options:)``).
+    /// - Throws: as ``DocketCollection/updateOne(_:_:options:)``.
+    /// - Complexity: as ``DocketCollection/updateOne(_:_:options:)``.
     @discardableResult
-    public func updateOne(_ filter: Document, _ update: Document, options: UpdateOptions = UpdateOptions())
-        throws(DatabaseError) -> UpdateResult
+    public func updateOne(_ filter: BSONDocument, _ update: BSONDocument, options: UpdateOptions = UpdateOptions())
+        throws(DocketError) -> UpdateResult
     {
         try documents.updateOne(filter, update, options: options)
     }
 
-    /// Updates every match (see ``DocumentCollection/updateMany(_:_:options:)``).
-    /// - Throws: as ``DocumentCollection/updateMany(_:_:options:)``.
+    /// Updates every match (see ``DocketCollection/updateMany(_:_:options:)``).
+    /// - Throws: as ``DocketCollection/updateMany(_:_:options:)``.
     /// - Complexity: O(n).
     @discardableResult
-    public func updateMany(_ filter: Document, _ update: Document, options: UpdateOptions = UpdateOptions())
-        throws(DatabaseError) -> UpdateResult
+    public func updateMany(_ filter: BSONDocument, _ update: BSONDocument, options: UpdateOptions = UpdateOptions())
+        throws(DocketError) -> UpdateResult
     {
         try documents.updateMany(filter, update, options: options)
     }
 
-    /// Replaces the first match with a model (see ``DocumentCollection/replaceOne(_:_:options:)``).
+    /// Replaces the first match with a model (see ``DocketCollection/replaceOne(_:_:options:)``).
     /// - Throws: `BadValue` (2) if the model cannot be encoded; otherwise as
-    ///   ``DocumentCollection/replaceOne(_:_:options:)``.
-    /// - Complexity: as ``DocumentCollection/replaceOne(_:_:options:)``.
+    ///   ``DocketCollection/replaceOne(_:_:options:)``.
+    /// - Complexity: as ``DocketCollection/replaceOne(_:_:options:)``.
     @discardableResult
-    public func replaceOne(_ filter: Document, _ replacement: Model, options: ReplaceOptions = ReplaceOptions())
-        throws(DatabaseError) -> UpdateResult
+    public func replaceOne(_ filter: BSONDocument, _ replacement: Model, options: ReplaceOptions = ReplaceOptions())
+        throws(DocketError) -> UpdateResult
     {
         try documents.replaceOne(filter, try encode(replacement), options: options)
     }
 
     /// Deletes the first match.
-    /// - Throws: as ``DocumentCollection/deleteOne(_:)``.
+    /// - Throws: as ``DocketCollection/deleteOne(_:)``.
     /// - Complexity: O(1) when the filter pins `_id`, else O(n).
     @discardableResult
-    public func deleteOne(_ filter: Document) throws(DatabaseError) -> DeleteResult {
+    public func deleteOne(_ filter: BSONDocument) throws(DocketError) -> DeleteResult {
         try documents.deleteOne(filter)
     }
 
     /// Deletes every match.
-    /// - Throws: as ``DocumentCollection/deleteMany(_:)``.
+    /// - Throws: as ``DocketCollection/deleteMany(_:)``.
     /// - Complexity: O(n).
     @discardableResult
-    public func deleteMany(_ filter: Document) throws(DatabaseError) -> DeleteResult {
+    public func deleteMany(_ filter: BSONDocument) throws(DocketError) -> DeleteResult {
         try documents.deleteMany(filter)
     }
 
     /// Updates the first match and returns it as a model, before or after the update.
-    /// - Throws: as ``DocumentCollection/findOneAndUpdate(_:_:options:)``; `TypeMismatch` (14) if the result does not
+    /// - Throws: as ``DocketCollection/findOneAndUpdate(_:_:options:)``; `TypeMismatch` (14) if the result does not
     ///   decode.
-    /// - Complexity: as ``DocumentCollection/updateOne(_:_:options:)``.
+    /// - Complexity: as ``DocketCollection/updateOne(_:_:options:)``.
     public func findOneAndUpdate(
-        _ filter: Document, _ update: Document, options: FindOneAndUpdateOptions = FindOneAndUpdateOptions()
-    ) throws(DatabaseError) -> Model? {
-        try documents.findOneAndUpdate(filter, update, options: options).map { d throws(DatabaseError) in
+        _ filter: BSONDocument, _ update: BSONDocument, options: FindOneAndUpdateOptions = FindOneAndUpdateOptions()
+    ) throws(DocketError) -> Model? {
+        try documents.findOneAndUpdate(filter, update, options: options).map { d throws(DocketError) in
             try decode(d)
         }
     }
 
     /// Replaces the first match with a model and returns the match, before or after, as a model.
-    /// - Throws: as ``DocumentCollection/findOneAndReplace(_:_:options:)``; `TypeMismatch` (14) if the result does
+    /// - Throws: as ``DocketCollection/findOneAndReplace(_:_:options:)``; `TypeMismatch` (14) if the result does
     ///   not decode.
-    /// - Complexity: as ``DocumentCollection/replaceOne(_:_:options:)``.
+    /// - Complexity: as ``DocketCollection/replaceOne(_:_:options:)``.
     public func findOneAndReplace(
-        _ filter: Document, _ replacement: Model, options: FindOneAndReplaceOptions = FindOneAndReplaceOptions()
-    ) throws(DatabaseError) -> Model? {
+        _ filter: BSONDocument, _ replacement: Model, options: FindOneAndReplaceOptions = FindOneAndReplaceOptions()
+    ) throws(DocketError) -> Model? {
         try documents.findOneAndReplace(filter, try encode(replacement), options: options).map {
-            d throws(DatabaseError) in try decode(d)
+            d throws(DocketError) in try decode(d)
         }
     }
 
     /// Deletes the first match and returns it as a model.
-    /// - Throws: as ``DocumentCollection/findOneAndDelete(_:options:)``; `TypeMismatch` (14) if it does not decode.
+    /// - Throws: as ``DocketCollection/findOneAndDelete(_:options:)``; `TypeMismatch` (14) if it does not decode.
     /// - Complexity: O(1) when the filter pins `_id`, else O(n).
-    public func findOneAndDelete(_ filter: Document, options: FindOneAndDeleteOptions = FindOneAndDeleteOptions())
-        throws(DatabaseError) -> Model?
+    public func findOneAndDelete(_ filter: BSONDocument, options: FindOneAndDeleteOptions = FindOneAndDeleteOptions())
+        throws(DocketError) -> Model?
     {
-        try documents.findOneAndDelete(filter, options: options).map { d throws(DatabaseError) in try decode(d) }
+        try documents.findOneAndDelete(filter, options: options).map { d throws(DocketError) in try decode(d) }
     }
 
     /// Drops the collection.

@@ -1,30 +1,30 @@
-/// Options of ``DocumentCollection/updateOne(_:_:options:)`` and ``DocumentCollection/updateMany(_:_:options:)``.
+/// Options of ``DocketCollection/updateOne(_:_:options:)`` and ``DocketCollection/updateMany(_:_:options:)``.
 public struct UpdateOptions: Sendable {
     /// Insert a document when nothing matches: the filter's equality predicates, then the update applied with
     /// `$setOnInsert`.
     public var upsert: Bool
     /// The filters of `$[<identifier>]` positional operators.
-    public var arrayFilters: [Document]
+    public var arrayFilters: [BSONDocument]
     /// For `updateOne` only (MongoDB 8.0): update the first match in this order.
-    public var sort: Document?
+    public var sort: BSONDocument?
 
     /// Creates update options.
-    public init(upsert: Bool = false, arrayFilters: [Document] = [], sort: Document? = nil) {
+    public init(upsert: Bool = false, arrayFilters: [BSONDocument] = [], sort: BSONDocument? = nil) {
         self.upsert = upsert
         self.arrayFilters = arrayFilters
         self.sort = sort
     }
 }
 
-/// Options of ``DocumentCollection/replaceOne(_:_:options:)``.
+/// Options of ``DocketCollection/replaceOne(_:_:options:)``.
 public struct ReplaceOptions: Sendable {
     /// Insert the replacement (with the filter's `_id` when it has one) when nothing matches.
     public var upsert: Bool
     /// Replace the first match in this order (MongoDB 8.0).
-    public var sort: Document?
+    public var sort: BSONDocument?
 
     /// Creates replace options.
-    public init(upsert: Bool = false, sort: Document? = nil) {
+    public init(upsert: Bool = false, sort: BSONDocument? = nil) {
         self.upsert = upsert
         self.sort = sort
     }
@@ -38,26 +38,26 @@ public enum ReturnDocument: Sendable, Hashable {
     case after
 }
 
-/// Options of ``DocumentCollection/findOneAndUpdate(_:_:options:)``.
+/// Options of ``DocketCollection/findOneAndUpdate(_:_:options:)``.
 public struct FindOneAndUpdateOptions: Sendable {
     /// The version to return.
     public var returnDocument: ReturnDocument
     /// Which match to update when several do.
-    public var sort: Document?
+    public var sort: BSONDocument?
     /// The fields of the returned document.
-    public var projection: Document?
+    public var projection: BSONDocument?
     /// Insert when nothing matches.
     public var upsert: Bool
     /// The filters of `$[<identifier>]` positional operators.
-    public var arrayFilters: [Document]
+    public var arrayFilters: [BSONDocument]
 
     /// Creates options.
     public init(
         returnDocument: ReturnDocument = .before,
-        sort: Document? = nil,
-        projection: Document? = nil,
+        sort: BSONDocument? = nil,
+        projection: BSONDocument? = nil,
         upsert: Bool = false,
-        arrayFilters: [Document] = []
+        arrayFilters: [BSONDocument] = []
     ) {
         self.returnDocument = returnDocument
         self.sort = sort
@@ -67,22 +67,22 @@ public struct FindOneAndUpdateOptions: Sendable {
     }
 }
 
-/// Options of ``DocumentCollection/findOneAndReplace(_:_:options:)``.
+/// Options of ``DocketCollection/findOneAndReplace(_:_:options:)``.
 public struct FindOneAndReplaceOptions: Sendable {
     /// The version to return.
     public var returnDocument: ReturnDocument
     /// Which match to replace when several do.
-    public var sort: Document?
+    public var sort: BSONDocument?
     /// The fields of the returned document.
-    public var projection: Document?
+    public var projection: BSONDocument?
     /// Insert when nothing matches.
     public var upsert: Bool
 
     /// Creates options.
     public init(
         returnDocument: ReturnDocument = .before,
-        sort: Document? = nil,
-        projection: Document? = nil,
+        sort: BSONDocument? = nil,
+        projection: BSONDocument? = nil,
         upsert: Bool = false
     ) {
         self.returnDocument = returnDocument
@@ -92,15 +92,15 @@ public struct FindOneAndReplaceOptions: Sendable {
     }
 }
 
-/// Options of ``DocumentCollection/findOneAndDelete(_:options:)``.
+/// Options of ``DocketCollection/findOneAndDelete(_:options:)``.
 public struct FindOneAndDeleteOptions: Sendable {
     /// Which match to delete when several do.
-    public var sort: Document?
+    public var sort: BSONDocument?
     /// The fields of the returned document.
-    public var projection: Document?
+    public var projection: BSONDocument?
 
     /// Creates options.
-    public init(sort: Document? = nil, projection: Document? = nil) {
+    public init(sort: BSONDocument? = nil, projection: BSONDocument? = nil) {
         self.sort = sort
         self.projection = projection
     }

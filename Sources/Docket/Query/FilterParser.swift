@@ -9,7 +9,7 @@ enum FilterParser {
     }
 
     /// Parses a whole filter document (MongoDB's `parse`).
-    static func parseFilter(_ filter: Document, level: ParseLevel) throws(DatabaseError) -> FilterNode {
+    static func parseFilter(_ filter: BSONDocument, level: ParseLevel) throws(DocketError) -> FilterNode {
         var children: [FilterNode] = []
         for (key, value) in filter {
             if key.utf8.first == UInt8(ascii: "$") {
@@ -31,26 +31,26 @@ enum FilterParser {
         _ key: String,
         _ value: BSONValue,
         level: ParseLevel
-    ) throws(DatabaseError) -> FilterNode? {
+    ) throws(DocketError) -> FilterNode? {
         guard let op = TopLevelOperator(name: key) else {
             let hint =
                 key == "$not"
                 ? ". If you are trying to negate an entire expression, use $nor."
                 : ". If you have a field name that starts with a '$' symbol, consider using $getField or $setField."
-            throw DatabaseError(.badValue, "unknown top level operator: \(key)\(hint)", operatorName: key)
+            throw DocketError(.badValue, "unknown top level operator: \(key)\(hint)", operatorName: key)
         }
         switch op {
         case .and, .or, .nor:
             guard case .array(let items) = value else {
-                throw DatabaseError(.badValue, "\(key) must be an array", operatorName: key)
+                throw DocketError(.badValue, "\(key) must be an array", operatorName: key)
             }
             guard !items.isEmpty else {
-                throw DatabaseError(.badValue, "$and/$or/$nor must be a nonempty array", operatorName: key)
+                throw DocketError(.badValue, "$and/$or/$nor must be a nonempty array", operatorName: key)
             }
             var children: [FilterNode] = []
             for item in items {
                 guard case .document(let sub) = item else {
-                    throw DatabaseError(.badValue, "$or/$and/$nor entries need to be full objects", operatorName: key)
+                    throw DocketError(.badValue, "$or/$and/$nor entries need to be full objects", operatorName: key)
                 }
                 children.append(try parseFilter(sub, level: level))
             }
@@ -63,28 +63,28 @@ enum FilterParser {
             return nil
         case .expr:
             if level == .subDocument {
-                throw DatabaseError(.badValue, "$expr can only be applied to the top-level document", operatorName: key)
+                throw DocketError(.badValue, "$expr can only be applied to the top-level document", operatorName: key)
             }
-            throw DatabaseError(.notImplemented, "$expr is not supported yet", operatorName: key)
+            throw DocketError(.notImplemented, "$expr is not supported yet", operatorName: key)
         case .where:
-            throw DatabaseError(.notImplemented, "$where is not supported", operatorName: key)
+            throw DocketError(.notImplemented, "$where is not supported", operatorName: key)
         case .text:
             if level == .subDocument {
-                throw DatabaseError(.badValue, "$text can only be applied to the top-level document", operatorName: key)
+                throw DocketError(.badValue, "$text can only be applied to the top-level document", operatorName: key)
             }
-            throw DatabaseError(
+            throw DocketError(
                 .notImplemented, "$text is not supported (there are no text indexes)", operatorName: key)
         case .jsonSchema:
-            throw DatabaseError(.notImplemented, "$jsonSchema is not supported yet", operatorName: key)
+            throw DocketError(.notImplemented, "$jsonSchema is not supported yet", operatorName: key)
         case .sampleRate:
-            throw DatabaseError(.notImplemented, "$sampleRate is not supported yet", operatorName: key)
+            throw DocketError(.notImplemented, "$sampleRate is not supported yet", operatorName: key)
         case .alwaysTrue, .alwaysFalse:
             switch Integral.integer(value, described: "\(key): \(describeForMessage(value))") {
             case .failure(let reason):
-                throw DatabaseError(.failedToParse, reason.description, operatorName: key)
+                throw DocketError(.failedToParse, reason.description, operatorName: key)
             case .success(let n):
                 guard n == 1 else {
-                    throw DatabaseError(.failedToParse, "\(key) must be an integer value of 1", operatorName: key)
+                    throw DocketError(.failedToParse, "\(key) must be an integer value of 1", operatorName: key)
                 }
                 return op == .alwaysTrue ? .alwaysTrue : .alwaysFalse
             }
@@ -96,22 +96,22 @@ enum FilterParser {
 
     /// Parses an operator document applied to `path` (MongoDB's `parseSub`/`parseSubField`): an `and` of one
     /// node per operator.
-    static func parseOperators(path: String, _ operators: Document, level: ParseLevel) throws(DatabaseError)
+    static func parseOperators(path: String, _ operators: BSONDocument, level: ParseLevel) throws(DocketError)
         -> FilterNode
     {
         if let first = operators.first, let op = QueryOperator(name: first.key),
             op == .near || op == .nearSphere || op == .geoNear
         {
-            throw DatabaseError(
+            throw DocketError(
                 .notImplemented, "\(first.key) is not supported", fieldPath: path, operatorName: first.key)
         }
         var children: [FilterNode] = []
         for (key, value) in operators {
             guard let op = QueryOperator(name: key) else {
                 if key == "$where" {
-                    throw DatabaseError(.badValue, "$where cannot be applied to a field", fieldPath: path)
+                    throw DocketError(.badValue, "$where cannot be applied to a field", fieldPath: path)
                 }
-                throw DatabaseError(.badValue, "unknown operator: \(key)", fieldPath: path, operatorName: key)
+                throw DocketError(.badValue, "unknown operator: \(key)", fieldPath: path, operatorName: key)
             }
             switch op {
             case .eq: children.append(try parseComparison(.eq, path: path, operatorName: key, value))
@@ -135,12 +135,12 @@ enum FilterParser {
             case .regex: children.append(try parseRegexDocument(path: path, operators))
             case .options:
                 guard operators.contains(where: { $0.key == "$regex" }) else {
-                    throw DatabaseError(.badValue, "$options needs a $regex", fieldPath: path, operatorName: key)
+                    throw DocketError(.badValue, "$options needs a $regex", fieldPath: path, operatorName: key)
                 }
             case .near, .nearSphere, .geoNear:
-                throw DatabaseError(.badValue, "near must be first in: \(describeForMessage(.document(operators)))")
+                throw DocketError(.badValue, "near must be first in: \(describeForMessage(.document(operators)))")
             case .geoWithin, .within, .geoIntersects:
-                throw DatabaseError(.notImplemented, "\(key) is not supported", fieldPath: path, operatorName: key)
+                throw DocketError(.notImplemented, "\(key) is not supported", fieldPath: path, operatorName: key)
             }
         }
         return FilterNode.makeAnd(children)
@@ -160,7 +160,7 @@ enum FilterParser {
     }
 
     /// The value `v` when the filter requires `_id == v` (top level, possibly inside a top-level `$and`).
-    static func idEquality(_ filter: Document) -> BSONValue? {
+    static func idEquality(_ filter: BSONDocument) -> BSONValue? {
         for (key, value) in filter {
             if key == "_id" {
                 var candidate: BSONValue?

@@ -202,7 +202,7 @@ enum RawValues {
             contentsOf: UnsafeRawBufferPointer(
                 rebasing: buffer[element.valueOffset..<element.valueOffset + element.valueLength]))
         bytes.append(0)
-        return (try? Document(bsonBytes: bytes))?.first?.value
+        return (try? BSONDocument(bsonBytes: bytes))?.first?.value
     }
 
     /// Whether a numeric element is NaN.

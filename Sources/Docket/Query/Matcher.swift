@@ -17,27 +17,27 @@ import DocketBSON
 /// - Note: Differs from MongoDB: `$expr`, `$where`, `$text`, `$jsonSchema`, `$sampleRate` and the geospatial
 ///   operators throw `NotImplemented` (238). Regular expressions run on ICU, not PCRE (see `RegexEngine.swift`).
 ///   There are no collations: strings compare by their UTF-8 bytes.
-public struct Matcher: Sendable {
+struct Matcher: Sendable {
     let root: FilterNode
     /// A specialised plan for `{field: "string"}`, the commonest filter.
     let stringEquality: TopLevelStringEquality?
 
     /// Whether the filter matches every document (`{}`, or only `$comment`).
-    public let isMatchAll: Bool
+    let isMatchAll: Bool
 
     /// The value `v` when the filter requires `_id == v`: a top-level `{_id: v}` (not a regular expression or an
     /// operator document) or `{_id: {$eq: v}}`, possibly inside a top-level `$and`. The `_id` index uses it to
     /// find the only candidate document; the matcher must still be applied to it.
-    public let idEquality: BSONValue?
+    let idEquality: BSONValue?
 
     /// Compiles a filter.
     ///
     /// - Parameter filter: A MongoDB query filter such as `["email": "ada@example.com"]`.
-    /// - Throws: ``DatabaseError`` with MongoDB's code and message: `BadValue` (2) for unknown or malformed
+    /// - Throws: ``DocketError`` with MongoDB's code and message: `BadValue` (2) for unknown or malformed
     ///   operators (`unknown operator: $foo`, `$in needs an array`, …), `FailedToParse` (9) and `TypeMismatch`
     ///   (14) where MongoDB uses them, `Location51091`/`Location51108` for invalid regular expressions,
     ///   `NotImplemented` (238) for the unsupported operators.
-    public init(_ filter: Document) throws(DatabaseError) {
+    init(_ filter: BSONDocument) throws(DocketError) {
         root = try FilterParser.parseFilter(filter, level: .topLevel)
         if case .alwaysTrue = root { isMatchAll = true } else { isMatchAll = false }
         stringEquality = TopLevelStringEquality.make(for: root)
@@ -46,7 +46,7 @@ public struct Matcher: Sendable {
 
     /// Whether an encoded document matches.
     /// - Complexity: Proportional to the bytes of the fields the filter visits.
-    public func matches(_ document: RawDocument) -> Bool {
+    func matches(_ document: RawDocument) -> Bool {
         if let stringEquality {
             let decided = document.bytes.withUnsafeBytes { stringEquality.matches($0) }
             if let decided { return decided }
@@ -61,7 +61,7 @@ public struct Matcher: Sendable {
     /// var details = MatchDetails()
     /// try Matcher(["teams.role": "admin"]).matches(raw, details: &details)   // details.arrayPosition == 1
     /// ```
-    public func matches(_ document: RawDocument, details: inout MatchDetails) -> Bool {
+    func matches(_ document: RawDocument, details: inout MatchDetails) -> Bool {
         if isMatchAll { return true }
         if let stringEquality {
             // A top-level string equality decides without traversing an array: no position to record.
@@ -82,13 +82,13 @@ public struct Matcher: Sendable {
     /// Whether an in-memory document matches (it is encoded once, then matched like a stored one).
     ///
     /// A document that cannot be encoded (a key with a NUL byte) matches only a match-all filter.
-    public func matches(_ document: Document) -> Bool {
+    func matches(_ document: BSONDocument) -> Bool {
         var details = MatchDetails()
         return matches(document, details: &details)
     }
 
     /// Whether an in-memory document matches, recording the array position for the positional `$` operator.
-    public func matches(_ document: Document, details: inout MatchDetails) -> Bool {
+    func matches(_ document: BSONDocument, details: inout MatchDetails) -> Bool {
         if isMatchAll { return true }
         guard let raw = try? RawDocument(document) else { return false }
         return matches(raw, details: &details)
@@ -96,7 +96,7 @@ public struct Matcher: Sendable {
 }
 
 /// What a successful match learned beyond yes or no.
-public struct MatchDetails: Sendable, Hashable {
+struct MatchDetails: Sendable, Hashable {
     /// The index, in the first array the query traversed, of the element that satisfied it (MongoDB's
     /// `elemMatchKey`), for the positional `$` operator of updates and projections; `nil` when no array was
     /// involved.
@@ -104,8 +104,8 @@ public struct MatchDetails: Sendable, Hashable {
     /// ```swift
     /// // {teams: [{role: "viewer"}, {role: "admin"}]} matched by {"teams.role": "admin"}: 1
     /// ```
-    public var arrayPosition: Int?
+    var arrayPosition: Int?
 
     /// Creates empty details.
-    public init() {}
+    init() {}
 }

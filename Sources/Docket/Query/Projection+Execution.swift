@@ -5,8 +5,8 @@ enum ProjectionExecution {
     // MARK: Inclusion
 
     /// The inclusion pass: the fields named by the tree, in the input document's order.
-    static func include(_ document: Document, _ tree: ProjectionTree) -> Document {
-        var output = Document(minimumCapacity: min(document.count, tree.entries.count))
+    static func include(_ document: BSONDocument, _ tree: ProjectionTree) -> BSONDocument {
+        var output = BSONDocument(minimumCapacity: min(document.count, tree.entries.count))
         for (key, value) in document {
             guard let node = tree.node(named: key) else { continue }
             switch node {
@@ -49,7 +49,7 @@ enum ProjectionExecution {
     /// Sets the computed fields (literals, `$elemMatch`) of a level on an already projected document, in projection
     /// order. A computed field replaces a field of the same name in place or is appended; an `$elemMatch` that finds
     /// nothing removes the field.
-    static func addComputed(to output: inout Document, _ tree: ProjectionTree, root: Document) {
+    static func addComputed(to output: inout BSONDocument, _ tree: ProjectionTree, root: BSONDocument) {
         for entry in tree.entries {
             switch entry.node {
             case .literal(let value):
@@ -66,7 +66,7 @@ enum ProjectionExecution {
 
     /// A sub-level's computed fields applied to a value: into a document, into each element of an array, or into a
     /// new document when the value is missing or not a document.
-    private static func computedValue(_ value: BSONValue?, _ tree: ProjectionTree, root: Document) -> BSONValue {
+    private static func computedValue(_ value: BSONValue?, _ tree: ProjectionTree, root: BSONDocument) -> BSONValue {
         switch value {
         case .document(var document)?:
             addComputed(to: &document, tree, root: root)
@@ -74,7 +74,7 @@ enum ProjectionExecution {
         case .array(let array)?:
             return .array(array.map { computedValue($0, tree, root: root) })
         default:
-            var document = Document()
+            var document = BSONDocument()
             addComputed(to: &document, tree, root: root)
             return .document(document)
         }
@@ -83,8 +83,8 @@ enum ProjectionExecution {
     // MARK: Exclusion
 
     /// The exclusion pass: every field but the excluded ones, in the input document's order.
-    static func exclude(_ document: Document, _ tree: ProjectionTree) -> Document {
-        var output = Document(minimumCapacity: document.count)
+    static func exclude(_ document: BSONDocument, _ tree: ProjectionTree) -> BSONDocument {
+        var output = BSONDocument(minimumCapacity: document.count)
         for (key, value) in document {
             guard let node = tree.node(named: key) else {
                 output.append(key, value)
@@ -119,7 +119,7 @@ enum ProjectionExecution {
 
     /// Slices the array at `path`; arrays met before the last component are walked element by element (documents
     /// only; nested arrays are not entered), values that are not arrays stay unchanged.
-    static func slice(_ document: Document, _ path: ArraySlice<String>, _ slice: ProjectionSlice) -> Document {
+    static func slice(_ document: BSONDocument, _ path: ArraySlice<String>, _ slice: ProjectionSlice) -> BSONDocument {
         guard let name = path.first, let index = document.index(forKey: name) else { return document }
         var output = document
         output[index].value = sliceValue(document[index].value, path.dropFirst(), slice)
@@ -150,20 +150,20 @@ enum ProjectionExecution {
 
     /// Replaces the first array on `path` with the one-element array holding the query's matching element.
     /// Documents on the path are descended; a missing or scalar value leaves the document unchanged.
-    static func applyPositional(_ document: inout Document, _ path: [String], position: Int?) throws(DatabaseError) {
+    static func applyPositional(_ document: inout BSONDocument, _ path: [String], position: Int?) throws(DocketError) {
         var current = document
         for depth in path.indices {
             guard let value = current[path[depth]] else { return }
             switch value {
             case .array(let array):
                 guard let position else {
-                    throw DatabaseError(
+                    throw DocketError(
                         .positionalNoMatchingElement,
                         "positional operator '.$' couldn't find a matching element in the array",
                         fieldPath: path.joined(separator: "."))
                 }
                 guard position >= 0 && position < array.count else {
-                    throw DatabaseError(
+                    throw DocketError(
                         .positionalElementMismatch, "positional operator '.$' element mismatch",
                         fieldPath: path.joined(separator: "."))
                 }
@@ -178,7 +178,7 @@ enum ProjectionExecution {
     }
 
     /// Sets the value at a path whose intermediate values are documents.
-    private static func setNested(_ document: inout Document, _ path: ArraySlice<String>, _ value: BSONValue) {
+    private static func setNested(_ document: inout BSONDocument, _ path: ArraySlice<String>, _ value: BSONValue) {
         guard let name = path.first else { return }
         if path.count == 1 {
             document[name] = value

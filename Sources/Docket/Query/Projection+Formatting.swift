@@ -35,7 +35,7 @@ enum ProjectionFormatting {
     }
 
     /// A document as MongoDB prints it: `{ a: 1, b: "x" }`.
-    static func describe(_ document: Document) -> String {
+    static func describe(_ document: BSONDocument) -> String {
         document.isEmpty
             ? "{}" : "{ " + document.map { "\($0.key): \(describe($0.value))" }.joined(separator: ", ") + " }"
     }

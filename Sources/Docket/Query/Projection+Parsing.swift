@@ -47,7 +47,7 @@ enum ProjectionOperator {
 }
 
 struct ProjectionParser {
-    let filter: Document?
+    let filter: BSONDocument?
     var root = ProjectionTree()
     var slices: [ProjectionSliceStep] = []
     var positionalPath: [String]?
@@ -60,12 +60,12 @@ struct ProjectionParser {
     private var idIncludedEntirely = false
     private var idExcludedEntirely = false
 
-    init(filter: Document?) { self.filter = filter }
+    init(filter: BSONDocument?) { self.filter = filter }
 
     /// The projection's mode once parsing is done.
     private(set) var resolvedMode: Projection.Mode = .exclusion
 
-    mutating func parse(_ spec: Document) throws(DatabaseError) {
+    mutating func parse(_ spec: BSONDocument) throws(DocketError) {
         for (key, value) in spec {
             if key == "_id" || key.hasPrefix("_id.") { idSpecified = true }
             try parseElement(key, value, parent: [])
@@ -91,12 +91,12 @@ struct ProjectionParser {
 
     // MARK: Elements
 
-    private mutating func parseElement(_ key: String, _ value: BSONValue, parent: [String]) throws(DatabaseError) {
+    private mutating func parseElement(_ key: String, _ value: BSONValue, parent: [String]) throws(DocketError) {
         let positional = Self.firstPositionalOperator(key)
         switch value {
         case .document(let subObject):
             guard positional == nil else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionPositionalWithObject,
                     "positional projection cannot be used with an expression or sub object", fieldPath: key)
             }
@@ -109,7 +109,7 @@ struct ProjectionParser {
             }
         default:
             guard positional == nil else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionPositionalWithLiteral, "positional projection cannot be used with a literal",
                     fieldPath: key)
             }
@@ -119,16 +119,16 @@ struct ProjectionParser {
 
     private mutating func parseInclusion(
         _ key: String, parent: [String], positional: Range<String.Index>?
-    ) throws(DatabaseError) {
+    ) throws(DocketError) {
         let isTopLevelID = parent.isEmpty && key == "_id"
         if let positional {
             guard !hasPositional else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionPositionalTwice, "Cannot specify more than one positional projection per query.",
                     fieldPath: key)
             }
             guard !hasElemMatch else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionPositionalAfterElemMatch, "Cannot specify positional operator and $elemMatch.",
                     fieldPath: key)
             }
@@ -136,18 +136,18 @@ struct ProjectionParser {
                 let matchField =
                     parent.first ?? String(key[..<(key.firstIndex(of: ".") ?? key.endIndex)])
                 guard Self.queryConstrains(filter, field: matchField) else {
-                    throw DatabaseError(
+                    throw DocketError(
                         .projectionPositionalNoQueryMatch,
                         "Positional projection '\(key)' does not match the query document.", fieldPath: key)
                 }
             }
             guard !key.hasSuffix(".$.") else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionPathEndsWithPositional, "Path cannot end with '.$.'", fieldPath: key)
             }
             let remaining = String(key[positional.upperBound...])
             guard Self.firstPositionalOperator(remaining) == nil && remaining != "$" else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionPositionalTwiceInPath, "Cannot use positional operator twice: \(key)", fieldPath: key)
             }
             let path = parent + (try Self.fieldPath(String(key[..<positional.lowerBound])))
@@ -160,7 +160,7 @@ struct ProjectionParser {
         }
         if !isTopLevelID {
             guard type != .exclusion else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionInclusionInExclusion, "Cannot do inclusion on field \(key) in exclusion projection",
                     fieldPath: key)
             }
@@ -168,13 +168,13 @@ struct ProjectionParser {
         }
     }
 
-    private mutating func parseExclusion(_ key: String, parent: [String]) throws(DatabaseError) {
+    private mutating func parseExclusion(_ key: String, parent: [String]) throws(DocketError) {
         try add(parent + (try Self.fieldPath(key)), .exclude, relativeName: key)
         if parent.isEmpty && key == "_id" {
             idExcludedEntirely = true
         } else {
             guard type != .inclusion else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionExclusionInInclusion, "Cannot do exclusion on field \(key) in inclusion projection",
                     fieldPath: key)
             }
@@ -182,9 +182,9 @@ struct ProjectionParser {
         }
     }
 
-    private mutating func parseLiteral(_ key: String, _ value: BSONValue, parent: [String]) throws(DatabaseError) {
+    private mutating func parseLiteral(_ key: String, _ value: BSONValue, parent: [String]) throws(DocketError) {
         guard Self.isPlainLiteral(value) else {
-            throw DatabaseError(
+            throw DocketError(
                 .notImplemented,
                 "Aggregation expressions in projections are not supported yet: \(key): "
                     + ProjectionFormatting.describe(value),
@@ -192,7 +192,7 @@ struct ProjectionParser {
         }
         try add(parent + (try Self.fieldPath(key)), .literal(value), relativeName: key)
         guard type != .exclusion else {
-            throw DatabaseError(
+            throw DocketError(
                 .projectionLiteralInExclusion,
                 "Cannot use an expression \(key): \(ProjectionFormatting.describe(value)) in an exclusion projection",
                 fieldPath: key)
@@ -200,10 +200,11 @@ struct ProjectionParser {
         type = .inclusion
     }
 
-    private mutating func parseSubObject(_ key: String, _ subObject: Document, parent: [String]) throws(DatabaseError) {
+    private mutating func parseSubObject(_ key: String, _ subObject: BSONDocument, parent: [String]) throws(DocketError)
+    {
         let path = parent + (try Self.fieldPath(key))
         guard !subObject.isEmpty else {
-            throw DatabaseError(
+            throw DocketError(
                 .projectionEmptySubProjection,
                 "An empty sub-projection is not a valid value. Found empty object at path", fieldPath: key)
         }
@@ -215,16 +216,16 @@ struct ProjectionParser {
                 try parseElemMatch(key, argument, path: path)
             case .meta, .aggregationExpression:
                 guard type != .exclusion || operatorName == "$meta" else {
-                    throw DatabaseError(
+                    throw DocketError(
                         .projectionExpressionInExclusion,
                         "Cannot use expression other than $meta in exclusion projection", fieldPath: key,
                         operatorName: operatorName)
                 }
-                throw DatabaseError(
+                throw DocketError(
                     .notImplemented, "Aggregation expressions in projections are not supported yet: \(operatorName)",
                     fieldPath: key, operatorName: operatorName)
             case nil:
-                throw DatabaseError(
+                throw DocketError(
                     .projectionUnknownExpression, "Unknown expression \(operatorName)", fieldPath: key,
                     operatorName: operatorName)
             }
@@ -237,43 +238,43 @@ struct ProjectionParser {
 
     // MARK: Operators
 
-    private mutating func parseSlice(_ key: String, _ argument: BSONValue, path: [String]) throws(DatabaseError) {
+    private mutating func parseSlice(_ key: String, _ argument: BSONValue, path: [String]) throws(DocketError) {
         let slice: ProjectionSlice
         switch argument {
         case .int32, .int64, .double, .decimal128:
             slice = ProjectionSlice(skip: nil, limit: Self.numberInt(argument))
         case .array(let array):
             if Self.looksLikeSliceExpression(array) {
-                throw DatabaseError(
+                throw DocketError(
                     .notImplemented, "The $slice aggregation expression in projections is not supported yet",
                     fieldPath: key, operatorName: "$slice")
             }
             guard array.count == 2 else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionSliceArrayForm, "$slice array argument should be of form [skip, limit]",
                     fieldPath: key, operatorName: "$slice")
             }
             guard array[0].isNumber else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionSliceSkipNotNumber,
                     "$slice expects the skip argument to be a number, got \(array[0].type.alias)", fieldPath: key,
                     operatorName: "$slice")
             }
             guard array[1].isNumber else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionSliceLimitNotNumber,
                     "$slice expects the limit argument to be a number, got \(array[1].type.alias)", fieldPath: key,
                     operatorName: "$slice")
             }
             let limit = Self.numberInt(array[1])
             guard limit > 0 else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionSliceLimitNotPositive, "$slice limit must be positive, got \(limit)", fieldPath: key,
                     operatorName: "$slice")
             }
             slice = ProjectionSlice(skip: Self.numberInt(array[0]), limit: limit)
         default:
-            throw DatabaseError(
+            throw DocketError(
                 .projectionSliceArgument, "$slice only supports numbers and [skip, limit] arrays", fieldPath: key,
                 operatorName: "$slice")
         }
@@ -282,20 +283,20 @@ struct ProjectionParser {
         hasFindSlice = true
     }
 
-    private mutating func parseElemMatch(_ key: String, _ argument: BSONValue, path: [String]) throws(DatabaseError) {
+    private mutating func parseElemMatch(_ key: String, _ argument: BSONValue, path: [String]) throws(DocketError) {
         guard case .document(let filter) = argument else {
-            throw DatabaseError(
+            throw DocketError(
                 .projectionElemMatchArgument,
                 "elemMatch: Invalid argument, object required, but got \(argument.type.alias)", fieldPath: key,
                 operatorName: "$elemMatch")
         }
         guard !hasPositional else {
-            throw DatabaseError(
+            throw DocketError(
                 .projectionElemMatchAfterPositional, "Cannot specify positional operator and $elemMatch.",
                 fieldPath: key, operatorName: "$elemMatch")
         }
         guard path.count == 1 else {
-            throw DatabaseError(
+            throw DocketError(
                 .projectionElemMatchNested, "Cannot use $elemMatch projection on a nested field.", fieldPath: key,
                 operatorName: "$elemMatch")
         }
@@ -308,7 +309,7 @@ struct ProjectionParser {
 
     /// Adds a node at a path from the root, creating sub-levels; reports MongoDB's path collisions in terms of the
     /// element's own (relative) name.
-    private mutating func add(_ path: [String], _ node: ProjectionNode, relativeName: String) throws(DatabaseError) {
+    private mutating func add(_ path: [String], _ node: ProjectionNode, relativeName: String) throws(DocketError) {
         let tail = relativeName.split(separator: ".", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
         try Self.insert(&root, path[...], node, relativeName: relativeName, tail: tail)
     }
@@ -316,12 +317,12 @@ struct ProjectionParser {
     private static func insert(
         _ tree: inout ProjectionTree, _ path: ArraySlice<String>, _ node: ProjectionNode, relativeName: String,
         tail: String
-    ) throws(DatabaseError) {
+    ) throws(DocketError) {
         let name = path.first!
         let existing = tree.index(named: name)
         if path.count == 1 {
             guard existing == nil else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionPathCollision, "Path collision at \(relativeName)", fieldPath: relativeName)
             }
             tree.entries.append(.init(name: name, node: node))
@@ -332,7 +333,7 @@ struct ProjectionParser {
         var subtree: ProjectionTree
         if let existing {
             guard case .tree(let found) = tree.entries[existing].node else {
-                throw DatabaseError(
+                throw DocketError(
                     .projectionPathCollisionPrefix, "Path collision at \(relativeName) remaining portion \(tail)",
                     fieldPath: relativeName)
             }
@@ -419,7 +420,7 @@ struct ProjectionParser {
     }
 
     /// Whether the query has a predicate whose path starts with `field` (through `$and`, `$or`, `$nor`).
-    static func queryConstrains(_ filter: Document, field: String) -> Bool {
+    static func queryConstrains(_ filter: BSONDocument, field: String) -> Bool {
         for (key, value) in filter {
             if key == "$and" || key == "$or" || key == "$nor" {
                 guard case .array(let clauses) = value else { continue }
@@ -433,26 +434,26 @@ struct ProjectionParser {
     }
 
     /// Splits and validates a field path as MongoDB's `FieldPath` does.
-    static func fieldPath(_ path: String) throws(DatabaseError) -> [String] {
+    static func fieldPath(_ path: String) throws(DocketError) -> [String] {
         guard !path.isEmpty else {
-            throw DatabaseError(.fieldPathEmpty, "FieldPath cannot be constructed with empty string")
+            throw DocketError(.fieldPathEmpty, "FieldPath cannot be constructed with empty string")
         }
         let components = path.split(separator: ".", omittingEmptySubsequences: false)
         var result: [String] = []
         result.reserveCapacity(components.count)
         for component in components {
             guard !component.isEmpty else {
-                throw DatabaseError(
+                throw DocketError(
                     .fieldPathEmptyComponent, "FieldPath field names may not be empty strings.", fieldPath: path)
             }
             guard component.first != "$" else {
-                throw DatabaseError(
+                throw DocketError(
                     .fieldPathDollarPrefix,
                     "FieldPath field names may not start with '$'. Consider using $getField or $setField.",
                     fieldPath: path)
             }
             guard !component.utf8.contains(0) else {
-                throw DatabaseError(
+                throw DocketError(
                     .fieldPathNullByte, "FieldPath field names may not contain '\\0'.", fieldPath: path)
             }
             result.append(String(component))

@@ -22,7 +22,7 @@
 ///
 /// - Note: Differs from MongoDB: aggregation expressions (`{a: {$add: [1, 2]}}`, `{a: "$b"}`) and `$meta`
 ///   throw `NotImplemented` until the aggregation issue.
-public struct Projection: Sendable {
+struct Projection: Sendable {
     /// Whether the projection keeps only the named fields or removes them.
     enum Mode: Sendable {
         case inclusion
@@ -37,20 +37,20 @@ public struct Projection: Sendable {
     let positionalPath: [String]?
 
     /// Whether applying the projection returns documents unchanged (the empty projection `{}`).
-    public let isIdentity: Bool
+    let isIdentity: Bool
 
     /// Whether this is an inclusion projection (only the named fields are returned).
-    public var isInclusion: Bool { mode == .inclusion }
+    var isInclusion: Bool { mode == .inclusion }
 
     /// Parses a find projection.
     ///
     /// - Parameter spec: the projection document, as given to `find`.
-    /// - Throws: ``DatabaseError`` with MongoDB's codes: 31254/31253 (mixing exclusion and inclusion), 31249/31250
+    /// - Throws: ``DocketError`` with MongoDB's codes: 31254/31253 (mixing exclusion and inclusion), 31249/31250
     ///   (path collisions), 31310 (a literal in an exclusion), 31257–31259/31272/31273 (`$slice` arguments),
     ///   31274/31275/31255/31256 (`$elemMatch`), 31276/31287/31270/31271/31308 (positional `$`), 51270 (an empty
     ///   sub-projection), 31325 (an unknown `$` expression), field path errors (40352, 15998, 16410, 16411) and
     ///   238 `NotImplemented` for aggregation expressions.
-    public init(_ spec: Document) throws(DatabaseError) {
+    init(_ spec: BSONDocument) throws(DocketError) {
         try self.init(spec, filter: nil)
     }
 
@@ -61,7 +61,7 @@ public struct Projection: Sendable {
     ///   - spec: the projection document.
     ///   - filter: the find filter, or `nil` to skip the positional check.
     /// - Throws: as ``init(_:)``, plus 31277.
-    public init(_ spec: Document, filter: Document?) throws(DatabaseError) {
+    init(_ spec: BSONDocument, filter: BSONDocument?) throws(DocketError) {
         var parser = ProjectionParser(filter: filter)
         try parser.parse(spec)
         mode = parser.resolvedMode
@@ -80,9 +80,9 @@ public struct Projection: Sendable {
     ///   (literals, `$elemMatch`) follow them in projection order, as in MongoDB.
     /// - Throws: 51246 "positional operator '.$' couldn't find a matching element in the array" when a positional
     ///   projection meets an array but the query recorded no position; 51247 when the position is out of range.
-    public func apply(to document: Document, details: MatchDetails) throws(DatabaseError) -> Document {
+    func apply(to document: BSONDocument, details: MatchDetails) throws(DocketError) -> BSONDocument {
         if isIdentity { return document }
-        var output: Document
+        var output: BSONDocument
         switch mode {
         case .inclusion:
             output = ProjectionExecution.include(document, root)
@@ -177,7 +177,7 @@ struct ProjectionElemMatch: Sendable {
     let field: String
     let matcher: Matcher
 
-    init(field: String, filter: Document) throws(DatabaseError) {
+    init(field: String, filter: BSONDocument) throws(DocketError) {
         self.field = field
         matcher = try Matcher([field: .document(["$elemMatch": .document(filter)])])
     }
@@ -187,9 +187,9 @@ struct ProjectionElemMatch: Sendable {
     ///
     /// Each element is tested as the document `{field: [element]}`, which the `$elemMatch` query matches exactly
     /// when the element does (documents, scalars and nested arrays alike).
-    func firstMatch(in root: Document) -> BSONValue? {
+    func firstMatch(in root: BSONDocument) -> BSONValue? {
         guard case .array(let array)? = root[field] else { return nil }
-        var probe = Document(minimumCapacity: 1)
+        var probe = BSONDocument(minimumCapacity: 1)
         probe.append(field, .array(array))
         guard matcher.matches(probe) else { return nil }  // one test rejects documents with no match
         for element in array {

@@ -30,12 +30,12 @@ final class RegexEngine: @unchecked Sendable {
     /// ignored (patterns are always UTF-8).
     /// - Throws: `BadValue` for a NUL byte, `Location51108` for an unknown option letter, `Location51091` for a
     ///   pattern that does not compile.
-    init(pattern: String, options: String) throws(DatabaseError) {
+    init(pattern: String, options: String) throws(DocketError) {
         if pattern.utf8.contains(0) {
-            throw DatabaseError(.badValue, "Regular expression cannot contain an embedded null byte")
+            throw DocketError(.badValue, "Regular expression cannot contain an embedded null byte")
         }
         if options.utf8.contains(0) {
-            throw DatabaseError(.badValue, "Regular expression options string cannot contain an embedded null byte")
+            throw DocketError(.badValue, "Regular expression options string cannot contain an embedded null byte")
         }
         var flags: NSRegularExpression.Options = []
         for letter in options {
@@ -45,13 +45,13 @@ final class RegexEngine: @unchecked Sendable {
             case "s": flags.insert(.dotMatchesLineSeparators)
             case "x": flags.insert(.allowCommentsAndWhitespace)
             case "u": break
-            default: throw DatabaseError(.invalidRegexFlag, "invalid flag in regex options: \(letter)")
+            default: throw DocketError(.invalidRegexFlag, "invalid flag in regex options: \(letter)")
             }
         }
         do {
             regex = try NSRegularExpression(pattern: pattern, options: flags)
         } catch {
-            throw DatabaseError(.invalidRegex, "Regular expression is invalid: \(error.localizedDescription)")
+            throw DocketError(.invalidRegex, "Regular expression is invalid: \(error.localizedDescription)")
         }
         self.pattern = pattern
         self.options = options

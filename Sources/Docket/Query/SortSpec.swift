@@ -22,7 +22,7 @@
 /// - Note: Differs from MongoDB: keys on several paths through the same array are reduced independently, and
 ///   compound keys over parallel arrays are accepted instead of rejected ("cannot sort with keys that are parallel
 ///   arrays"). `{$meta: "textScore"}` and the other `$meta` sorts throw `NotImplemented`.
-public struct SortSpec: Sendable {
+struct SortSpec: Sendable {
     /// One key of the specification.
     struct Key: Sendable {
         /// The path components, with their array indexes pre-parsed.
@@ -33,19 +33,19 @@ public struct SortSpec: Sendable {
     let keys: [Key]
 
     /// Whether the specification has no keys (natural order).
-    public var isEmpty: Bool { keys.isEmpty }
+    var isEmpty: Bool { keys.isEmpty }
 
     /// The number of keys.
-    public var count: Int { keys.count }
+    var count: Int { keys.count }
 
     /// Parses a sort specification.
     ///
     /// - Parameter spec: field paths mapped to `1` or `-1` (any number that truncates to them, as MongoDB accepts).
-    /// - Throws: ``DatabaseError`` 15974 "Illegal key in $sort specification: a: \"x\"" for a non-numeric value;
+    /// - Throws: ``DocketError`` 15974 "Illegal key in $sort specification: a: \"x\"" for a non-numeric value;
     ///   15975 "$sort key ordering must be 1 (for ascending) or -1 (for descending)"; 7472500 for a duplicate path;
     ///   17312, 9 and 31138 for malformed `$meta` objects; 238 `NotImplemented` for valid `$meta` sorts; and the field
     ///   path errors 40352, 15998, 16410, 16411.
-    public init(_ spec: Document) throws(DatabaseError) {
+    init(_ spec: BSONDocument) throws(DocketError) {
         var keys: [Key] = []
         keys.reserveCapacity(spec.count)
         var seen: Set<String> = []
@@ -54,20 +54,20 @@ public struct SortSpec: Sendable {
                 try Self.rejectMetaSort(meta, name: name)
             }
             guard value.isNumber else {
-                throw DatabaseError(
+                throw DocketError(
                     .sortIllegalKey,
                     "Illegal key in $sort specification: \(name): \(ProjectionFormatting.describe(value))",
                     fieldPath: name)
             }
             let direction = Self.safeNumberLong(value)
             guard direction == 1 || direction == -1 else {
-                throw DatabaseError(
+                throw DocketError(
                     .sortBadDirection, "$sort key ordering must be 1 (for ascending) or -1 (for descending)",
                     fieldPath: name)
             }
             let components = try ProjectionParser.fieldPath(name)
             guard seen.insert(components.joined(separator: ".")).inserted else {
-                throw DatabaseError(
+                throw DocketError(
                     .sortDuplicateKey, "$sort key must not contain duplicate keys (duplicate: '\(name)')",
                     fieldPath: name)
             }
@@ -75,7 +75,7 @@ public struct SortSpec: Sendable {
             do {
                 path = try FieldPath(name).components
             } catch {
-                throw DatabaseError(error)
+                throw DocketError(error)
             }
             keys.append(Key(path: path, ascending: direction > 0))
         }
@@ -83,24 +83,24 @@ public struct SortSpec: Sendable {
     }
 
     /// `{$meta: …}` sort values: MongoDB's validation, then `NotImplemented` for the valid ones.
-    private static func rejectMetaSort(_ meta: Document, name: String) throws(DatabaseError) -> Never {
+    private static func rejectMetaSort(_ meta: BSONDocument, name: String) throws(DocketError) -> Never {
         guard let first = meta.first, first.key == "$meta" else {
-            throw DatabaseError(
+            throw DocketError(
                 .sortOnlyMetaExpression, "$meta is the only expression supported by $sort right now", fieldPath: name)
         }
         guard meta.count == 1 else {
-            throw DatabaseError(
+            throw DocketError(
                 .failedToParse, "Cannot have additional keys in a $meta sort specification", fieldPath: name)
         }
         let validMetaSorts: Set<String> = [
             "textScore", "randVal", "geoNearDistance", "searchScore", "vectorSearchScore", "score",
         ]
         guard case .string(let metaName) = first.value, validMetaSorts.contains(metaName) else {
-            throw DatabaseError(
+            throw DocketError(
                 .sortIllegalMeta, "Illegal $meta sort: $meta: \(ProjectionFormatting.describe(first.value))",
                 fieldPath: name)
         }
-        throw DatabaseError(
+        throw DocketError(
             .notImplemented, "Sorting by {$meta: \"\(metaName)\"} is not supported yet", fieldPath: name,
             operatorName: "$meta")
     }
@@ -129,7 +129,7 @@ public struct SortSpec: Sendable {
     /// caller's to break, by input order for a stable sort).
     ///
     /// To sort many documents, compute each document's ``sortKey(for:)`` once and use ``compareKeys(_:_:spec:)``.
-    public func compare(_ a: Document, _ b: Document) -> Int {
+    func compare(_ a: BSONDocument, _ b: BSONDocument) -> Int {
         for key in keys {
             let c = BSONValue.compare(Self.reduce(a, key), Self.reduce(b, key))
             if c != 0 { return key.ascending ? c : -c }
@@ -141,12 +141,12 @@ public struct SortSpec: Sendable {
     /// maximum descending, `null` for a missing field), in key order.
     ///
     /// - Complexity: O(number of values each path reaches).
-    public func sortKey(for document: Document) -> [BSONValue] {
+    func sortKey(for document: BSONDocument) -> [BSONValue] {
         keys.map { Self.reduce(document, $0) }
     }
 
     /// Compares two keys computed by ``sortKey(for:)`` with the same specification, applying its directions.
-    public static func compareKeys(_ a: [BSONValue], _ b: [BSONValue], spec: SortSpec) -> Int {
+    static func compareKeys(_ a: [BSONValue], _ b: [BSONValue], spec: SortSpec) -> Int {
         for (index, key) in spec.keys.enumerated() {
             let c = BSONValue.compare(a[index], b[index])
             if c != 0 { return key.ascending ? c : -c }
@@ -159,7 +159,7 @@ public struct SortSpec: Sendable {
     /// Sorts documents stably (ties keep their input order), computing each document's sort key once.
     ///
     /// - Complexity: O(n log n) comparisons of precomputed keys.
-    public static func sortStably(_ docs: [Document], by spec: SortSpec) -> [Document] {
+    static func sortStably(_ docs: [BSONDocument], by spec: SortSpec) -> [BSONDocument] {
         if spec.isEmpty || docs.count < 2 { return docs }
         let keys = docs.map(spec.sortKey(for:))
         var order = Array(docs.indices)
@@ -176,7 +176,7 @@ public struct SortSpec: Sendable {
     ///   - docs: the documents, read once.
     ///   - k: how many to return; `0` or less returns none.
     /// - Complexity: O(n log k) comparisons of precomputed keys.
-    public static func topK(_ docs: some Sequence<Document>, k: Int, by spec: SortSpec) -> [Document] {
+    static func topK(_ docs: some Sequence<BSONDocument>, k: Int, by spec: SortSpec) -> [BSONDocument] {
         guard k > 0 else { return [] }
         if spec.isEmpty { return Array(docs.prefix(k)) }
         var heap = BoundedWorstFirstHeap(capacity: k, spec: spec)
@@ -189,7 +189,7 @@ public struct SortSpec: Sendable {
     // MARK: Key extraction
 
     /// The sort value of one key: the minimum (ascending) or maximum (descending) of the values the path reaches.
-    static func reduce(_ document: Document, _ key: Key) -> BSONValue {
+    static func reduce(_ document: BSONDocument, _ key: Key) -> BSONValue {
         // Fast path: a top-level field holding a scalar.
         if key.path.count == 1 {
             guard let value = document[key.path[0].name] else { return .null }
@@ -261,7 +261,7 @@ public struct SortSpec: Sendable {
 private struct HeapEntry {
     var key: [BSONValue]
     var sequence: Int
-    var document: Document
+    var document: BSONDocument
 }
 
 /// A max-heap of at most `capacity` entries ordered by (key, input position): the root is the entry that would be
@@ -317,7 +317,7 @@ private struct BoundedWorstFirstHeap {
         }
     }
 
-    func sortedDocuments() -> [Document] {
+    func sortedDocuments() -> [BSONDocument] {
         entries.sorted { sortsAfter($1, $0) }.map(\.document)
     }
 }

@@ -7,7 +7,7 @@ struct ArrayFilter: Sendable {
 
     /// Whether an array element satisfies the filter: the filter is evaluated on `{<identifier>: element}`.
     func matches(_ element: BSONValue) -> Bool {
-        filter.matches(Document(elements: [(key: identifier, value: element)]))
+        filter.matches(BSONDocument(elements: [(key: identifier, value: element)]))
     }
 
     /// Parses `arrayFilters`, as MongoDB's `ParsedUpdate::parseArrayFilters` does.
@@ -15,18 +15,19 @@ struct ArrayFilter: Sendable {
     /// - Throws: `FailedToParse` (9) for a filter without (or with several) top-level field names and for a
     ///   repeated identifier; `BadValue` (2) for an identifier that is not alphanumeric starting with a lowercase
     ///   letter, and for invalid conditions.
-    static func parse(_ documents: [Document]) throws(DatabaseError) -> (filters: [ArrayFilter], index: [String: Int]) {
+    static func parse(_ documents: [BSONDocument]) throws(DocketError) -> (filters: [ArrayFilter], index: [String: Int])
+    {
         var filters: [ArrayFilter] = []
         var index: [String: Int] = [:]
         for document in documents {
             guard let identifier = try topLevelFieldName(document) else {
-                throw DatabaseError(
+                throw DocketError(
                     .failedToParse,
                     "Cannot use an expression without a top-level field name in arrayFilters"
                 )
             }
             guard isValidIdentifier(identifier) else {
-                throw DatabaseError(
+                throw DocketError(
                     .badValue,
                     "Error parsing array filter :: caused by :: The top-level field name must be an alphanumeric "
                         + "string beginning with a lowercase letter, found '\(identifier)'"
@@ -41,7 +42,7 @@ struct ArrayFilter: Sendable {
                 throw wrapped
             }
             guard index[identifier] == nil else {
-                throw DatabaseError(
+                throw DocketError(
                     .failedToParse,
                     "Found multiple array filters with the same top-level field name \(identifier)"
                 )
@@ -53,7 +54,7 @@ struct ArrayFilter: Sendable {
     }
 
     /// The one top-level field name of a filter (through `$and`, `$or`, `$nor`), or `nil` when it has none.
-    private static func topLevelFieldName(_ document: Document) throws(DatabaseError) -> String? {
+    private static func topLevelFieldName(_ document: BSONDocument) throws(DocketError) -> String? {
         var placeholder: String?
         for (key, value) in document {
             var name: String?
@@ -77,8 +78,8 @@ struct ArrayFilter: Sendable {
         return placeholder
     }
 
-    private static func multipleNames(_ a: String, _ b: String) -> DatabaseError {
-        DatabaseError(
+    private static func multipleNames(_ a: String, _ b: String) -> DocketError {
+        DocketError(
             .failedToParse,
             "Error parsing array filter :: caused by :: Expected a single top-level field name, found '\(a)' and '\(b)'"
         )

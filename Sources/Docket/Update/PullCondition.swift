@@ -13,7 +13,7 @@ enum PullCondition: Sendable {
     /// The field name the value-form condition is wrapped under (any non-empty name works).
     static let wrapperField = "pull"
 
-    init(parsing argument: BSONValue) throws(DatabaseError) {
+    init(parsing argument: BSONValue) throws(DocketError) {
         switch argument {
         case .document(let spec):
             if let first = spec.first, UpdateElementFilter.isFieldOperator(first.key) {
@@ -49,12 +49,12 @@ struct UpdateElementFilter: Sendable {
 
     /// Compiles a filter document.
     /// - Throws: the query layer's parse errors (`BadValue` (2) for unknown operators and malformed arguments).
-    init(_ filter: Document) throws(DatabaseError) {
+    init(_ filter: BSONDocument) throws(DocketError) {
         matcher = try Matcher(filter)
     }
 
     /// Whether the document matches.
-    func matches(_ document: Document) -> Bool { matcher.matches(document) }
+    func matches(_ document: BSONDocument) -> Bool { matcher.matches(document) }
 
     /// Whether a key is a query operator that applies to a field's value (`$gt`, `$in`, …), as opposed to a
     /// field name or a logical operator (MongoDB's `parsePathAcceptingKeyword`).

@@ -75,12 +75,12 @@ struct UpdateApplyContext {
     }
 
     /// Throws MongoDB's `ImmutableField` (66) error when the current path is `_id` or inside it.
-    func checkImmutable() throws(DatabaseError) {
+    func checkImmutable() throws(DocketError) {
         if isImmutablePath { throw Self.immutableFieldError(pathText) }
     }
 
-    static func immutableFieldError(_ path: String) -> DatabaseError {
-        DatabaseError(
+    static func immutableFieldError(_ path: String) -> DocketError {
+        DocketError(
             .immutableField,
             "Performing an update on the path '\(path)' would modify the immutable field '_id'",
             fieldPath: path
@@ -96,10 +96,10 @@ enum UpdateViability {
     case notViable(createStart: Int, element: BSONValue)
 
     /// MongoDB's `createPathAt` error: `Cannot create field 'b' in element {a: 1}` (code 28).
-    func creationError(_ context: UpdateApplyContext) -> DatabaseError? {
+    func creationError(_ context: UpdateApplyContext) -> DocketError? {
         guard case .notViable(let start, let element) = self else { return nil }
         let name = start > 0 ? context.path[start - 1] : ""
-        return DatabaseError(
+        return DocketError(
             .pathNotViable,
             "Cannot create field '\(context.path[start])' in element {\(UpdateText.element(name, element))}",
             fieldPath: context.pathText
@@ -107,10 +107,10 @@ enum UpdateViability {
     }
 
     /// MongoDB's `checkViability` error for `$pop`, `$pull`, `$pullAll` (code 28).
-    func traversalError(_ context: UpdateApplyContext) -> DatabaseError? {
+    func traversalError(_ context: UpdateApplyContext) -> DocketError? {
         guard case .notViable(let start, let element) = self else { return nil }
         let name = start > 0 ? context.path[start - 1] : ""
-        return DatabaseError(
+        return DocketError(
             .pathNotViable,
             "Cannot use the part (\(context.path[start])) of (\(context.pathText)) to traverse the element "
                 + "({\(UpdateText.element(name, element))})",

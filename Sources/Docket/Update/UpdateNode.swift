@@ -65,7 +65,7 @@ extension UpdateNode {
         at path: UpdatePath,
         filters: [String: Int],
         usedIdentifiers: inout Set<String>
-    ) throws(DatabaseError) {
+    ) throws(DocketError) {
         try insert(operation, at: path, from: 0, filters: filters, usedIdentifiers: &usedIdentifiers)
     }
 
@@ -75,10 +75,10 @@ extension UpdateNode {
         from i: Int,
         filters: [String: Int],
         usedIdentifiers: inout Set<String>
-    ) throws(DatabaseError) {
+    ) throws(DocketError) {
         let isLast = i == path.count - 1
-        func conflict() -> DatabaseError {
-            DatabaseError(
+        func conflict() -> DocketError {
+            DocketError(
                 .conflictingUpdateOperators,
                 "Updating the path '\(path.text)' would create a conflict at '\(isLast ? path.text : path.prefix(i + 1))'",
                 fieldPath: path.text
@@ -143,7 +143,7 @@ extension UpdateNode {
                 identifier = ""
             case .filtered(let id):
                 guard let index = filters[id] else {
-                    throw DatabaseError(
+                    throw DocketError(
                         .badValue,
                         "No array filter found for identifier '\(id)' in path '\(path.text)'",
                         fieldPath: path.text
@@ -181,7 +181,7 @@ extension UpdateNode {
     /// Merges two nodes that apply to the same element at run time (the positional `$` child and a named child,
     /// or several array filters matching one element).
     /// - Throws: `ConflictingUpdateOperators` (40): `Update created a conflict at 'a.0'`.
-    static func merge(_ a: UpdateNode, _ b: UpdateNode, path: [String]) throws(DatabaseError) -> UpdateNode {
+    static func merge(_ a: UpdateNode, _ b: UpdateNode, path: [String]) throws(DocketError) -> UpdateNode {
         switch (a, b) {
         case (.object(let x), .object(let y)):
             var merged = x
@@ -214,7 +214,7 @@ extension UpdateNode {
             return .array(merged)
         default:
             let text = path.joined(separator: ".")
-            throw DatabaseError(.conflictingUpdateOperators, "Update created a conflict at '\(text)'", fieldPath: text)
+            throw DocketError(.conflictingUpdateOperators, "Update created a conflict at '\(text)'", fieldPath: text)
         }
     }
 }

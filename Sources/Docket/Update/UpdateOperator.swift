@@ -54,7 +54,7 @@ enum UpdateOperation: Sendable {
     case renameTarget(sourceIndex: Int)
 
     /// Parses the argument of a field of an operator (`$inc: {a: <argument>}`), except `$rename`.
-    static func parse(_ kind: UpdateOperatorKind, field: String, argument: BSONValue) throws(DatabaseError)
+    static func parse(_ kind: UpdateOperatorKind, field: String, argument: BSONValue) throws(DocketError)
         -> UpdateOperation
     {
         switch kind {
@@ -106,28 +106,28 @@ enum LeafOutcome {
 }
 
 /// MongoDB's `parseIntegerElementToLong`: an integral number that fits a 64-bit integer.
-func parseIntegerArgument(_ value: BSONValue, field: String) throws(DatabaseError) -> Int64 {
+func parseIntegerArgument(_ value: BSONValue, field: String) throws(DocketError) -> Int64 {
     let text = UpdateText.element(field, value)
     switch value {
     case .int32(let i): return Int64(i)
     case .int64(let i): return i
     case .double(let d):
-        if d.isNaN { throw DatabaseError(.failedToParse, "Expected an integer, but found NaN in: \(text)") }
+        if d.isNaN { throw DocketError(.failedToParse, "Expected an integer, but found NaN in: \(text)") }
         guard d < 9_223_372_036_854_775_808.0, d >= -9_223_372_036_854_775_808.0 else {
-            throw DatabaseError(.failedToParse, "Cannot represent as a 64-bit integer: \(text)")
+            throw DocketError(.failedToParse, "Cannot represent as a 64-bit integer: \(text)")
         }
-        guard d == d.rounded(.towardZero) else { throw DatabaseError(.failedToParse, "Expected an integer: \(text)") }
+        guard d == d.rounded(.towardZero) else { throw DocketError(.failedToParse, "Expected an integer: \(text)") }
         return Int64(d)
     case .decimal128(let d):
-        if d.isNaN { throw DatabaseError(.failedToParse, "Expected an integer, but found NaN in: \(text)") }
+        if d.isNaN { throw DocketError(.failedToParse, "Expected an integer, but found NaN in: \(text)") }
         guard let i = d.exactInt64 else {
             if d.isFinite, abs(d.doubleValue) < 9.2e18 {
-                throw DatabaseError(.failedToParse, "Expected an integer: \(text)")
+                throw DocketError(.failedToParse, "Expected an integer: \(text)")
             }
-            throw DatabaseError(.failedToParse, "Cannot represent as a 64-bit integer: \(text)")
+            throw DocketError(.failedToParse, "Cannot represent as a 64-bit integer: \(text)")
         }
         return i
     default:
-        throw DatabaseError(.failedToParse, "Expected a number in: \(text)")
+        throw DocketError(.failedToParse, "Expected a number in: \(text)")
     }
 }

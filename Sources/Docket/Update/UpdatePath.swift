@@ -39,13 +39,13 @@ struct UpdatePath: Sendable {
     let components: [UpdatePathComponent]
 
     /// Parses a path, rejecting empty paths and empty components as MongoDB does (code 56).
-    init(_ text: String) throws(DatabaseError) {
+    init(_ text: String) throws(DocketError) {
         guard !text.isEmpty else {
-            throw DatabaseError(.emptyFieldName, "An empty update path is not valid.")
+            throw DocketError(.emptyFieldName, "An empty update path is not valid.")
         }
         let split = text.split(separator: ".", omittingEmptySubsequences: false)
         for part in split where part.isEmpty {
-            throw DatabaseError(
+            throw DocketError(
                 .emptyFieldName,
                 "The update path '\(text)' contains an empty field name, which is not allowed.",
                 fieldPath: text

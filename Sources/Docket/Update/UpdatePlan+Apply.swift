@@ -5,8 +5,8 @@
 
 extension UpdatePlan {
     /// Applies an object node's children to a document.
-    func applyChildren(_ node: UpdateObjectNode, to document: inout Document, context: inout UpdateApplyContext)
-        throws(DatabaseError) -> Bool
+    func applyChildren(_ node: UpdateObjectNode, to document: inout BSONDocument, context: inout UpdateApplyContext)
+        throws(DocketError) -> Bool
     {
         var changed = false
         if node.positional == nil {
@@ -25,9 +25,9 @@ extension UpdatePlan {
     private func applyChild(
         _ name: String,
         _ node: UpdateNode,
-        to document: inout Document,
+        to document: inout BSONDocument,
         context: inout UpdateApplyContext
-    ) throws(DatabaseError) -> Bool {
+    ) throws(DocketError) -> Bool {
         context.push(name, inArray: false)
         defer { context.pop() }
         if let i = document.index(forKey: name) {
@@ -70,7 +70,7 @@ extension UpdatePlan {
     /// Applies an object node's children to an array: numeric names select (or create, padding with `null`)
     /// elements; other names cannot be created.
     func applyChildren(_ node: UpdateObjectNode, to array: inout [BSONValue], context: inout UpdateApplyContext)
-        throws(DatabaseError) -> Bool
+        throws(DocketError) -> Bool
     {
         var changed = false
         let children = node.positional == nil ? node.children : try childrenWithPositional(node, context: context)
@@ -91,7 +91,7 @@ extension UpdatePlan {
                 guard let created = try createNode(child.node, viability: .viable, context: &context) else { continue }
                 let padding = index - array.count
                 guard padding <= 1_500_000 else {
-                    throw DatabaseError(.cannotBackfillArray, "can't backfill more than 1500000 elements")
+                    throw DocketError(.cannotBackfillArray, "can't backfill more than 1500000 elements")
                 }
                 array.append(contentsOf: repeatElement(.null, count: padding))
                 array.append(created)
@@ -112,7 +112,7 @@ extension UpdatePlan {
         toElement index: Int,
         of array: inout [BSONValue],
         context: inout UpdateApplyContext
-    ) throws(DatabaseError) -> Bool {
+    ) throws(DocketError) -> Bool {
         var value = array[index]
         array[index] = .null
         let outcome: LeafOutcome
@@ -137,7 +137,7 @@ extension UpdatePlan {
 
     /// Applies a node to an existing value.
     func applyNode(_ node: UpdateNode, to value: inout BSONValue, context: inout UpdateApplyContext)
-        throws(DatabaseError) -> LeafOutcome
+        throws(DocketError) -> LeafOutcome
     {
         switch node {
         case .leaf(let operation):
@@ -180,7 +180,7 @@ extension UpdatePlan {
             }
         case .array(let arrayNode):
             guard case .array(var array) = value else {
-                throw DatabaseError(
+                throw DocketError(
                     .badValue,
                     "Cannot apply array updates to non-array element "
                         + UpdateText.element(context.path.last ?? "", value),
@@ -203,7 +203,7 @@ extension UpdatePlan {
     /// Applies `$[]` and `$[<identifier>]` children to the elements they select. Filters are evaluated on the
     /// original elements; several children selecting one element are merged (a conflict is an error).
     private func applyArrayNode(_ node: UpdateArrayNode, to array: inout [BSONValue], context: inout UpdateApplyContext)
-        throws(DatabaseError) -> Bool
+        throws(DocketError) -> Bool
     {
         var selected: [(index: Int, node: UpdateNode)] = []
         for index in array.indices {
@@ -229,13 +229,13 @@ extension UpdatePlan {
 
     /// Builds the value a missing path receives, or `nil` when nothing is created.
     func createNode(_ node: UpdateNode, viability: UpdateViability, context: inout UpdateApplyContext)
-        throws(DatabaseError) -> BSONValue?
+        throws(DocketError) -> BSONValue?
     {
         switch node {
         case .leaf(let operation):
             return try createLeaf(operation, viability: viability, context: &context)
         case .object(let object):
-            var document = Document()
+            var document = BSONDocument()
             let children =
                 object.positional == nil ? object.children : try childrenWithPositional(object, context: context)
             for child in children {
@@ -247,7 +247,7 @@ extension UpdatePlan {
             }
             return document.isEmpty ? nil : .document(document)
         case .array:
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "The path '\(context.pathText)' must exist in the document in order to apply array updates.",
                 fieldPath: context.pathText
@@ -257,7 +257,7 @@ extension UpdatePlan {
 
     /// Applies an operation to an existing value.
     private func applyLeaf(_ operation: UpdateOperation, to value: inout BSONValue, context: inout UpdateApplyContext)
-        throws(DatabaseError) -> LeafOutcome
+        throws(DocketError) -> LeafOutcome
     {
         switch operation {
         case .set(let newValue):
@@ -301,7 +301,7 @@ extension UpdatePlan {
 
     /// The value an operation creates at a missing path, or `nil`.
     private func createLeaf(_ operation: UpdateOperation, viability: UpdateViability, context: inout UpdateApplyContext)
-        throws(DatabaseError) -> BSONValue?
+        throws(DocketError) -> BSONValue?
     {
         switch operation {
         case .setOnInsert where !context.isInsert:
@@ -342,11 +342,11 @@ extension UpdatePlan {
     /// The children of an object node with the positional `$` child placed (and merged) under the name of the
     /// query's matched array position.
     private func childrenWithPositional(_ node: UpdateObjectNode, context: UpdateApplyContext)
-        throws(DatabaseError) -> [UpdateChild]
+        throws(DocketError) -> [UpdateChild]
     {
         guard let positional = node.positional else { return node.children }
         guard let position = context.arrayPosition else {
-            throw DatabaseError(.badValue, "The positional operator did not find the match needed from the query.")
+            throw DocketError(.badValue, "The positional operator did not find the match needed from the query.")
         }
         let name = String(position)
         var children = node.children
@@ -361,10 +361,10 @@ extension UpdatePlan {
     }
 
     /// MongoDB's error for a field created inside an existing `_id`.
-    private func creationInsideIDError(_ parent: BSONValue, context: UpdateApplyContext) -> DatabaseError {
+    private func creationInsideIDError(_ parent: BSONValue, context: UpdateApplyContext) -> DocketError {
         let parentPath = context.path.dropLast().joined(separator: ".")
         let parentName = context.path[context.path.count - 2]
-        return DatabaseError(
+        return DocketError(
             .immutableField,
             "Updating the path '\(parentPath)' to \(UpdateText.element(parentName, parent)) would modify the immutable "
                 + "field '_id'",

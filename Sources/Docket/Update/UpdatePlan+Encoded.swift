@@ -1,6 +1,6 @@
 // The fast path of the fast path: a single `$set` of an existing static path applied to the stored bytes.
 //
-// `FastSet` on a `Document` still costs a full decode and a full encode of the document. Here the path is followed
+// `FastSet` on a `BSONDocument` still costs a full decode and a full encode of the document. Here the path is followed
 // through the encoded document (keys compared as bytes, array elements counted), the new value is encoded once,
 // and a new byte array is assembled from three pieces: the bytes before the old value (with the element's type byte
 // replaced), the new value, and the bytes after it. The length prefix of every document or array enclosing the value

@@ -80,11 +80,11 @@ struct FastSet: Sendable {
 
     /// Sets the value; returns whether the document changed, or `nil` (document untouched) when the path does not
     /// exist as a chain of documents and arrays.
-    func apply(to document: inout Document, arrayPosition: Int?) -> Bool? {
+    func apply(to document: inout BSONDocument, arrayPosition: Int?) -> Bool? {
         apply(at: 0, in: &document, arrayPosition: arrayPosition)
     }
 
-    private func apply(at k: Int, in document: inout Document, arrayPosition: Int?) -> Bool? {
+    private func apply(at k: Int, in document: inout BSONDocument, arrayPosition: Int?) -> Bool? {
         let name: String
         switch components[k] {
         case .name(let n): name = n

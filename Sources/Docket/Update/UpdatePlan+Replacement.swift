@@ -6,22 +6,22 @@ extension UpdatePlan {
     /// are set to the current time, as MongoDB does.
     ///
     /// ```swift
-    /// var doc: Document = ["_id": 1, "a": 1]
+    /// var doc: BSONDocument = ["_id": 1, "a": 1]
     /// try UpdatePlan.replace(&doc, with: ["b": 2])   // {_id: 1, b: 2}
     /// ```
     /// - Returns: whether the document changed.
     /// - Throws: `DollarPrefixedFieldName` (52) for a `$`-prefixed top-level field; `ImmutableField` (66) when
     ///   the replacement changes `_id`. The document is then unchanged.
     @discardableResult
-    public static func replace(_ document: inout Document, with replacement: Document) throws(DatabaseError) -> Bool {
+    static func replace(_ document: inout BSONDocument, with replacement: BSONDocument) throws(DocketError) -> Bool {
         for (key, _) in replacement where key.hasPrefix("$") {
             throw dollarPrefixedError(key, path: key)
         }
         let originalID = document["_id"]
-        var result: Document
+        var result: BSONDocument
         if let newID = replacement["_id"] {
             if let originalID, newID != originalID {
-                throw DatabaseError(
+                throw DocketError(
                     .immutableField,
                     "After applying the update, the (immutable) field '_id' was found to have been altered to "
                         + UpdateText.element("_id", newID),
@@ -30,7 +30,7 @@ extension UpdatePlan {
             }
             result = replacement
         } else {
-            result = Document(minimumCapacity: replacement.count + 1)
+            result = BSONDocument(minimumCapacity: replacement.count + 1)
             if let originalID { result.append("_id", originalID) }
             for (key, value) in replacement { result.append(key, value) }
         }

@@ -10,14 +10,14 @@ extension UpdatePlan {
     /// ```
     /// - Throws: `NotSingleValueField` (54) when two predicates set the same path or a path and its prefix
     ///   (`cannot infer query fields to set, path 'a' is matched twice`).
-    public static func upsertSeed(from filter: Document) throws(DatabaseError) -> Document {
+    static func upsertSeed(from filter: BSONDocument) throws(DocketError) -> BSONDocument {
         try upsertSeed(from: filter, isReplacement: false)
     }
 
     /// The document an upsert starts from; for a replacement upsert only `_id` is taken from the filter.
     /// - Throws: as ``upsertSeed(from:)``; for a replacement, `NotExactValueField` (111) when the filter
     ///   constrains a sub-field of `_id` instead of `_id` itself.
-    public static func upsertSeed(from filter: Document, isReplacement: Bool) throws(DatabaseError) -> Document {
+    static func upsertSeed(from filter: BSONDocument, isReplacement: Bool) throws(DocketError) -> BSONDocument {
         var equalities: [(path: String, value: BSONValue)] = []
         collectEqualities(filter, into: &equalities)
         if isReplacement {
@@ -26,8 +26,8 @@ extension UpdatePlan {
                 let first = equality.path.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)[0]
                 guard bsonUTF8Equal(String(first), "_id") else { continue }
                 guard bsonUTF8Equal(equality.path, "_id") else {
-                    throw DatabaseError(
-                        ErrorCode(111, "NotExactValueField"),
+                    throw DocketError(
+                        DocketError.Code(111, "NotExactValueField"),
                         "field at '_id' must be exactly specified, field at sub-path '\(equality.path)'found"
                     )
                 }
@@ -40,7 +40,7 @@ extension UpdatePlan {
             if a.element.path.utf8.elementsEqual(b.element.path.utf8) { return a.offset < b.offset }
             return a.element.path.utf8.lexicographicallyPrecedes(b.element.path.utf8)
         }.map(\.element)
-        var seed = Document()
+        var seed = BSONDocument()
         var seen: [[Substring]] = []
         for (path, value) in sorted {
             let parts = path.split(separator: ".", omittingEmptySubsequences: false)
@@ -49,7 +49,7 @@ extension UpdatePlan {
                     earlier.count == parts.count
                     ? "cannot infer query fields to set, path '\(path)' is matched twice"
                     : "cannot infer query fields to set, both paths '\(path)' and '\(earlier.joined(separator: "."))' are matched"
-                throw DatabaseError(.notSingleValueField, message, fieldPath: path)
+                throw DocketError(.notSingleValueField, message, fieldPath: path)
             }
             seen.append(parts)
             set(value, at: parts[...], in: &seed)
@@ -61,7 +61,7 @@ extension UpdatePlan {
         return seed
     }
 
-    private static func collectEqualities(_ filter: Document, into out: inout [(path: String, value: BSONValue)]) {
+    private static func collectEqualities(_ filter: BSONDocument, into out: inout [(path: String, value: BSONValue)]) {
         for (key, value) in filter {
             if key.hasPrefix("$") {
                 guard case .array(let clauses) = value else { continue }
@@ -86,20 +86,20 @@ extension UpdatePlan {
         }
     }
 
-    private static func set(_ value: BSONValue, at parts: ArraySlice<Substring>, in document: inout Document) {
+    private static func set(_ value: BSONValue, at parts: ArraySlice<Substring>, in document: inout BSONDocument) {
         let name = String(parts.first!)
         if parts.count == 1 {
             document[name] = value
             return
         }
-        var child: Document
+        var child: BSONDocument
         if let i = document.index(forKey: name), case .document(let existing) = document[i].value {
             child = existing
             document[i].value = .null
             set(value, at: parts.dropFirst(), in: &child)
             document[i].value = .document(child)
         } else {
-            child = Document()
+            child = BSONDocument()
             set(value, at: parts.dropFirst(), in: &child)
             document[name] = .document(child)
         }

@@ -6,7 +6,7 @@
 ///
 /// ```swift
 /// let plan = try UpdatePlan(["$set": ["teams.$.role": "owner"], "$inc": ["logins": 1]])
-/// var user: Document = ["_id": 1, "teams": [["id": 7, "role": "admin"]], "logins": 3]
+/// var user: BSONDocument = ["_id": 1, "teams": [["id": 7, "role": "admin"]], "logins": 3]
 /// let changed = try plan.apply(to: &user, arrayPosition: 0, isInsert: false)   // true
 /// ```
 ///
@@ -16,12 +16,12 @@
 ///
 /// - Note: Differs from MongoDB: `$pull` conditions and array filters support the common query operators but not
 ///   regular expressions.
-public struct UpdatePlan: Sendable {
+struct UpdatePlan: Sendable {
     /// Whether the update is a replacement document (no `$`-operators; the empty document is one too, as the
     /// server treats it).
-    public let isReplacement: Bool
+    let isReplacement: Bool
     /// The replacement document, when ``isReplacement``.
-    let replacement: Document
+    let replacement: BSONDocument
     /// The root of the operator tree.
     let root: UpdateObjectNode
     /// The parsed array filters, indexed by the tree's array children.
@@ -43,14 +43,14 @@ public struct UpdatePlan: Sendable {
     ///   operand or an unused array filter; `ConflictingUpdateOperators` (40) for overlapping paths; `BadValue` (2),
     ///   `TypeMismatch` (14), `EmptyFieldName` (56) and `DollarPrefixedFieldName` (52) for malformed arguments
     ///   and paths, with MongoDB's messages.
-    public init(_ update: Document, arrayFilters: [Document] = []) throws(DatabaseError) {
+    init(_ update: BSONDocument, arrayFilters: [BSONDocument] = []) throws(DocketError) {
         // The most common update, `{$set: {<plain path>: <value>}}`, skips the general parser.
         if arrayFilters.isEmpty, update.count == 1, update[0].key == "$set",
             case .document(let fields) = update[0].value, fields.count == 1,
             let fast = FastSet(simplePath: fields[0].key, value: fields[0].value)
         {
             isReplacement = false
-            replacement = Document()
+            replacement = BSONDocument()
             root = UpdateObjectNode()
             self.arrayFilters = []
             renameSources = []
@@ -72,7 +72,7 @@ public struct UpdatePlan: Sendable {
             return
         }
         isReplacement = false
-        replacement = Document()
+        replacement = BSONDocument()
         let (filters, filterIndex) = try ArrayFilter.parse(arrayFilters)
         self.arrayFilters = filters
 
@@ -81,14 +81,14 @@ public struct UpdatePlan: Sendable {
         var sources: [UpdatePath] = []
         for (name, operand) in update {
             guard let kind = UpdateOperatorKind.table[name] else {
-                throw DatabaseError(
+                throw DocketError(
                     .failedToParse,
                     "Unknown modifier: \(name). Expected a valid update modifier or pipeline-style update specified "
                         + "as an array"
                 )
             }
             guard case .document(let fields) = operand else {
-                throw DatabaseError(
+                throw DocketError(
                     .failedToParse,
                     "Modifiers operate on fields but we found type \(operand.type.alias) instead. For example: "
                         + "{$mod: {<field>: ...}} not {\(UpdateText.element(name, operand))}",
@@ -100,7 +100,7 @@ public struct UpdatePlan: Sendable {
                 if kind == .rename {
                     try tree.insert(.renameSource, at: path, filters: filterIndex, usedIdentifiers: &used)
                     guard case .string(let to) = argument else {
-                        throw DatabaseError(
+                        throw DocketError(
                             .badValue,
                             "The 'to' field for $rename must be a string: \(UpdateText.element(field, argument))",
                             operatorName: name
@@ -124,7 +124,7 @@ public struct UpdatePlan: Sendable {
             }
         }
         for filter in filters where !used.contains(filter.identifier) {
-            throw DatabaseError(
+            throw DocketError(
                 .failedToParse,
                 "The array filter for identifier '\(filter.identifier)' was not used in the update "
                     + UpdateText.document(update)
@@ -145,8 +145,8 @@ public struct UpdatePlan: Sendable {
     ///   - isInsert: whether this is the insert of an upsert (`$setOnInsert` applies, and `_id` may be set when
     ///     the seed has none).
     /// - Returns: whether the document changed (MongoDB's `nModified`).
-    /// - Throws: `DatabaseError` with MongoDB's code and message; the document is then unchanged.
-    public func apply(to document: inout Document, arrayPosition: Int?, isInsert: Bool) throws(DatabaseError) -> Bool {
+    /// - Throws: `DocketError` with MongoDB's code and message; the document is then unchanged.
+    func apply(to document: inout BSONDocument, arrayPosition: Int?, isInsert: Bool) throws(DocketError) -> Bool {
         if isReplacement { return try Self.replace(&document, with: replacement) }
         if let fastSet, let changed = fastSet.apply(to: &document, arrayPosition: arrayPosition) { return changed }
         var context = UpdateApplyContext(arrayPosition: arrayPosition, isInsert: isInsert, id: document["_id"])
@@ -170,25 +170,25 @@ public struct UpdatePlan: Sendable {
     }
 
     /// Parses a path and checks its positional components.
-    private static func parsePath(_ text: String) throws(DatabaseError) -> UpdatePath {
+    private static func parsePath(_ text: String) throws(DocketError) -> UpdatePath {
         let path = try UpdatePath(text)
         let positionals = path.components.filter { $0 == .positional }.count
         if positionals > 1 {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "Too many positional (i.e. '$') elements found in path '\(text)'",
                 fieldPath: text
             )
         }
         if path.components[0] == .positional {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "Cannot have positional (i.e. '$') element in the first position in path '\(text)'",
                 fieldPath: text
             )
         }
         if path.components[0].isArrayUpdate {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "Cannot have array filter identifier (i.e. '$[<id>]') element in the first position in path '\(text)'",
                 fieldPath: text
@@ -198,14 +198,14 @@ public struct UpdatePlan: Sendable {
     }
 
     /// Rejects field names starting with `$` in the paths an update creates.
-    private static func checkDollarPrefixed(_ path: UpdatePath) throws(DatabaseError) {
+    private static func checkDollarPrefixed(_ path: UpdatePath) throws(DocketError) {
         for case .field(let name) in path.components where name.hasPrefix("$") {
             throw dollarPrefixedError(name, path: path.text)
         }
     }
 
-    static func dollarPrefixedError(_ name: String, path: String) -> DatabaseError {
-        DatabaseError(
+    static func dollarPrefixedError(_ name: String, path: String) -> DocketError {
+        DocketError(
             .dollarPrefixedFieldName,
             "The dollar ($) prefixed field '\(name)' in '\(path)' is not allowed in the context of an update's "
                 + "replacement document. Consider using an aggregation pipeline with $replaceWith.",

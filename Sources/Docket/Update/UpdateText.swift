@@ -40,7 +40,7 @@ enum UpdateText {
     }
 
     /// A document: `{ a: 1, b: 2 }`, or `{}` when empty.
-    static func document(_ document: Document) -> String {
+    static func document(_ document: BSONDocument) -> String {
         if document.isEmpty { return "{}" }
         return "{ " + document.map { element($0.key, $0.value) }.joined(separator: ", ") + " }"
     }

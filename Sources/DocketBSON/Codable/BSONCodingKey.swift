@@ -1,5 +1,5 @@
 /// A coding key that BSON coding creates itself: array positions (`"Index 3"`, intValue 3), the `"super"` key
-/// of `superEncoder()`/`superDecoder()`, and the keys of ``Document`` and ``BSONValue`` documents when they are
+/// of `superEncoder()`/`superDecoder()`, and the keys of ``BSONDocument`` and ``BSONValue`` documents when they are
 /// coded by other encoders.
 public struct BSONCodingKey: CodingKey, Sendable, Hashable {
     /// The key's string form.

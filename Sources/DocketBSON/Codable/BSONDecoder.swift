@@ -59,7 +59,7 @@ public struct BSONDecoder: Sendable {
     /// - Throws: `DecodingError` with the coding path of the problem: `.typeMismatch` when a field has the wrong
     ///   BSON type, `.keyNotFound` for a missing field, `.valueNotFound` for a null where a value is required,
     ///   `.dataCorrupted` when a number does not fit the property's type exactly.
-    public func decode<T: Decodable>(_ type: T.Type, from document: Document) throws -> T {
+    public func decode<T: Decodable>(_ type: T.Type, from document: BSONDocument) throws -> T {
         try decode(type, fromValue: .document(document))
     }
 
@@ -76,9 +76,9 @@ public struct BSONDecoder: Sendable {
     /// - Throws: `DecodingError.dataCorrupted` whose underlying error is the ``BSONError`` if the bytes are not a
     ///   valid BSON document; otherwise `DecodingError` as ``decode(_:from:)`` does.
     public func decode<T: Decodable>(_ type: T.Type, fromBSONBytes bytes: [UInt8]) throws -> T {
-        let document: Document
+        let document: BSONDocument
         do {
-            document = try Document(bsonBytes: bytes, options: readerOptions)
+            document = try BSONDocument(bsonBytes: bytes, options: readerOptions)
         } catch {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(

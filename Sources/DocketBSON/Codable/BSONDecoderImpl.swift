@@ -125,7 +125,7 @@ final class BSONDecoderImpl: Decoder, SingleValueDecodingContainer {
 
     /// The position of the field named `key`, trying the field after the previous hit first.
     @inline(__always)
-    func lookup(_ key: String, in fields: Document.Fields) -> Int? {
+    func lookup(_ key: String, in fields: BSONDocument.Fields) -> Int? {
         let count = fields.count
         let hint = cursor
         if hint < count, bsonKeyEquals(fields[hint].key, key) {
@@ -136,7 +136,7 @@ final class BSONDecoderImpl: Decoder, SingleValueDecodingContainer {
         return linearLookup(key, in: fields)
     }
 
-    func linearLookup(_ key: String, in fields: Document.Fields) -> Int? {
+    func linearLookup(_ key: String, in fields: BSONDocument.Fields) -> Int? {
         for i in fields.indices where bsonKeyEquals(fields[i].key, key) {
             cursor = i &+ 1
             return i
@@ -145,7 +145,7 @@ final class BSONDecoderImpl: Decoder, SingleValueDecodingContainer {
     }
 
     @inline(never)
-    func indexedLookup(_ key: String, in fields: Document.Fields) -> Int? {
+    func indexedLookup(_ key: String, in fields: BSONDocument.Fields) -> Int? {
         if keyIndex == nil {
             var index = [String: Int](minimumCapacity: fields.count)
             for (i, field) in fields.enumerated() where index[field.key] == nil { index[field.key] = i }
@@ -230,12 +230,12 @@ final class BSONDecoderImpl: Decoder, SingleValueDecodingContainer {
         if T.self == Int64.self { return try unboxInteger(value, as: Int64.self, at: element()) as! T }
         if T.self == ObjectID.self { return try unboxObjectID(value, at: element()) as! T }
         if T.self == Date.self { return try unboxDate(value, at: element()) as! T }
-        if T.self == Document.self { return try unboxDocument(value, at: element()) as! T }
+        if T.self == BSONDocument.self { return try unboxDocument(value, at: element()) as! T }
         if T.self == BSONValue.self { return value as! T }
         if T.self == Data.self { return try unboxData(value, at: element()) as! T }
         if T.self == UUID.self { return try unboxUUID(value, at: element()) as! T }
         if T.self == Decimal128.self { return try unboxDecimal128(value, at: element()) as! T }
-        if T.self == Binary.self { return try unboxBinary(value, at: element()) as! T }
+        if T.self == BSONBinary.self { return try unboxBinary(value, at: element()) as! T }
         if T.self == BSONTimestamp.self { return try unboxTimestamp(value, at: element()) as! T }
         if T.self == BSONRegex.self { return try unboxRegex(value, at: element()) as! T }
         if T.self == Float.self { return try unboxFloat(value, at: element()) as! T }
@@ -256,14 +256,14 @@ final class BSONDecoderImpl: Decoder, SingleValueDecodingContainer {
         throw mismatch(ObjectID.self, value, at: element())
     }
 
-    func unboxDocument(_ value: BSONValue, at element: @autoclosure () -> CodingPathElement?) throws -> Document {
+    func unboxDocument(_ value: BSONValue, at element: @autoclosure () -> CodingPathElement?) throws -> BSONDocument {
         if case .document(let document) = value { return document }
-        throw mismatch(Document.self, value, at: element())
+        throw mismatch(BSONDocument.self, value, at: element())
     }
 
-    func unboxBinary(_ value: BSONValue, at element: @autoclosure () -> CodingPathElement?) throws -> Binary {
+    func unboxBinary(_ value: BSONValue, at element: @autoclosure () -> CodingPathElement?) throws -> BSONBinary {
         if case .binary(let binary) = value { return binary }
-        throw mismatch(Binary.self, value, at: element())
+        throw mismatch(BSONBinary.self, value, at: element())
     }
 
     func unboxTimestamp(_ value: BSONValue, at element: @autoclosure () -> CodingPathElement?) throws -> BSONTimestamp {
@@ -345,7 +345,7 @@ final class BSONDecoderImpl: Decoder, SingleValueDecodingContainer {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .document(let document) = value else {
-            throw mismatch(decodingType ?? Document.self, value, at: nil)
+            throw mismatch(decodingType ?? BSONDocument.self, value, at: nil)
         }
         return KeyedDecodingContainer(BSONKeyedDecodingContainer<Key>(decoder: self, fields: document.fields))
     }
@@ -386,7 +386,7 @@ final class BSONDecoderImpl: Decoder, SingleValueDecodingContainer {
 /// Reads the fields of a document.
 struct BSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let decoder: BSONDecoderImpl
-    let fields: Document.Fields
+    let fields: BSONDocument.Fields
 
     var codingPath: [any CodingKey] { decoder.codingPath }
 

@@ -16,8 +16,8 @@ import Foundation
 /// | `Date` | datetime, rounded to the millisecond (see ``dateEncodingStrategy``) |
 /// | `Data` | binary subtype 0 (see ``dataEncodingStrategy``) |
 /// | `UUID` | binary subtype 4 |
-/// | ``ObjectID``, ``Decimal128``, ``BSONTimestamp``, ``BSONRegex``, ``Binary`` | their own BSON types |
-/// | ``Document``, ``BSONValue`` | themselves, unchanged |
+/// | ``ObjectID``, ``Decimal128``, ``BSONTimestamp``, ``BSONRegex``, ``BSONBinary`` | their own BSON types |
+/// | ``BSONDocument``, ``BSONValue`` | themselves, unchanged |
 ///
 /// ```swift
 /// struct User: Codable { var _id: ObjectID; var name: String; var createdAt: Date }
@@ -70,7 +70,7 @@ public struct BSONEncoder: Sendable {
     ///
     /// - Throws: `EncodingError.invalidValue` if a value cannot be represented in BSON (an out-of-range
     ///   `UInt64`, a date outside the datetime range) or if `value` does not encode as a document.
-    public func encode<T: Encodable>(_ value: T) throws -> Document {
+    public func encode<T: Encodable>(_ value: T) throws -> BSONDocument {
         let encoded = try encodeValue(value)
         guard case .document(let document) = encoded else {
             throw EncodingError.invalidValue(

@@ -44,7 +44,7 @@ final class BSONEncoderImpl: Encoder, SingleValueEncodingContainer {
     let basePath: [any CodingKey]
     var kind = Kind.empty
     var single = BSONValue.null
-    var document = Document()
+    var document = BSONDocument()
     var array: [BSONValue] = []
     /// Children whose values replace the placeholders at these positions of `document` or `array`.
     var pending: [(index: Int, encoder: BSONEncoderImpl)] = []
@@ -94,7 +94,7 @@ final class BSONEncoderImpl: Encoder, SingleValueEncodingContainer {
     func finish() throws -> BSONValue {
         switch kind {
         case .empty:
-            return .document(Document())
+            return .document(BSONDocument())
         case .single:
             return single
         case .document:
@@ -141,12 +141,12 @@ final class BSONEncoderImpl: Encoder, SingleValueEncodingContainer {
         if T.self == Int64.self { return .int64(value as! Int64) }
         if T.self == ObjectID.self { return .objectID(value as! ObjectID) }
         if T.self == Date.self { return try encodeDate(value as! Date, at: element) }
-        if T.self == Document.self { return .document(value as! Document) }
+        if T.self == BSONDocument.self { return .document(value as! BSONDocument) }
         if T.self == BSONValue.self { return value as? BSONValue }
         if T.self == Data.self { return try encodeData(value as! Data, at: element) }
         if T.self == UUID.self { return bsonValue(value as! UUID) }
         if T.self == Decimal128.self { return .decimal128(value as! Decimal128) }
-        if T.self == Binary.self { return .binary(value as! Binary) }
+        if T.self == BSONBinary.self { return .binary(value as! BSONBinary) }
         if T.self == BSONTimestamp.self { return .timestamp(value as! BSONTimestamp) }
         if T.self == BSONRegex.self { return .regex(value as! BSONRegex) }
         if T.self == Float.self { return .double(Double(value as! Float)) }
@@ -176,7 +176,7 @@ final class BSONEncoderImpl: Encoder, SingleValueEncodingContainer {
 
     func bsonValue(_ uuid: UUID) -> BSONValue {
         let bytes = withUnsafeBytes(of: uuid.uuid) { [UInt8]($0) }
-        return .binary(Binary(subtype: .uuid, bytes: bytes))
+        return .binary(BSONBinary(subtype: .uuid, bytes: bytes))
     }
 
     func encodeDate(_ date: Date, at element: CodingPathElement?) throws -> BSONValue {
@@ -213,7 +213,7 @@ final class BSONEncoderImpl: Encoder, SingleValueEncodingContainer {
     func encodeData(_ data: Data, at element: CodingPathElement?) throws -> BSONValue {
         switch context.dataStrategy {
         case .binary:
-            return .binary(Binary(subtype: .generic, bytes: [UInt8](data)))
+            return .binary(BSONBinary(subtype: .generic, bytes: [UInt8](data)))
         case .base64:
             return .string(data.base64EncodedString())
         case .custom(let encode):

@@ -131,7 +131,7 @@ extension BSONRegex: Codable {
     }
 }
 
-extension Binary: Codable {
+extension BSONBinary: Codable {
     private enum CodingKeys: String, CodingKey {
         case base64
         case subType
@@ -178,7 +178,7 @@ private func hexByte(_ byte: UInt8) -> String {
     return digits.utf8.count == 1 ? "0" + digits : digits
 }
 
-extension Document: Codable {
+extension BSONDocument: Codable {
     /// Decodes a document: from a BSON document, or with other decoders from any keyed container whose values
     /// decode as ``BSONValue``.
     ///
@@ -243,7 +243,7 @@ extension BSONValue: Codable {
                 self = wrapped
                 return
             }
-            var document = Document(minimumCapacity: keys.count)
+            var document = BSONDocument(minimumCapacity: keys.count)
             for key in keys { document.append(key.stringValue, try container.decode(BSONValue.self, forKey: key)) }
             self = .document(document)
             return
@@ -350,9 +350,9 @@ extension BSONValue: Codable {
         }
         if keys.count == 2, Set(keys.map(\.stringValue)) == ["$code", "$scope"] {
             return .javascriptWithScope(
-                CodeWithScope(
+                BSONCodeWithScope(
                     code: try container.decode(String.self, forKey: key("$code")),
-                    scope: try container.decode(Document.self, forKey: key("$scope"))
+                    scope: try container.decode(BSONDocument.self, forKey: key("$scope"))
                 )
             )
         }
@@ -388,7 +388,7 @@ extension BSONValue: Codable {
             let text = try container.decode(String.self, forKey: first)
             guard let value = Int32(text) else { throw corrupted("Expected an int32 but found \"\(text)\"") }
             return .int32(value)
-        case "$binary": return .binary(try container.decode(Binary.self, forKey: first))
+        case "$binary": return .binary(try container.decode(BSONBinary.self, forKey: first))
         case "$timestamp": return .timestamp(try container.decode(BSONTimestamp.self, forKey: first))
         case "$regularExpression": return .regex(try container.decode(BSONRegex.self, forKey: first))
         case "$dbPointer":
@@ -397,7 +397,7 @@ extension BSONValue: Codable {
             guard case .objectID(let id) = try inner.decode(BSONValue.self, forKey: key("$id")) else {
                 throw corrupted("Expected an ObjectId in $dbPointer.$id")
             }
-            return .dbPointer(DBPointer(namespace: namespace, id: id))
+            return .dbPointer(BSONDBPointer(namespace: namespace, id: id))
         case "$code": return .javascript(try container.decode(String.self, forKey: first))
         case "$symbol": return .symbol(try container.decode(String.self, forKey: first))
         case "$minKey": return .minKey

@@ -3,7 +3,7 @@ extension BSONValue: CustomStringConvertible {
     public var description: String { extendedJSONString(mode: .relaxed) }
 }
 
-extension Document: CustomStringConvertible {
+extension BSONDocument: CustomStringConvertible {
     /// The document as relaxed Extended JSON on one line.
     public var description: String { extendedJSONString(mode: .relaxed) }
 }

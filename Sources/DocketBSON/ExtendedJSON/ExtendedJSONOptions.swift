@@ -1,7 +1,7 @@
 /// The two output formats of MongoDB Extended JSON v2.
 ///
 /// ```swift
-/// let doc: Document = ["n": 1, "x": 2.5]
+/// let doc: BSONDocument = ["n": 1, "x": 2.5]
 /// doc.extendedJSONString(mode: .relaxed)    // {"n":1,"x":2.5}
 /// doc.extendedJSONString(mode: .canonical)  // {"n":{"$numberInt":"1"},"x":{"$numberDouble":"2.5"}}
 /// ```
@@ -18,7 +18,7 @@ public enum ExtendedJSONMode: Sendable, Hashable {
 /// ```swift
 /// var options = ExtendedJSONParsingOptions()
 /// options.maxDepth = 50
-/// let doc = try Document(extendedJSON: text, options: options)
+/// let doc = try BSONDocument(extendedJSON: text, options: options)
 /// ```
 public struct ExtendedJSONParsingOptions: Sendable, Hashable {
     /// The deepest nesting of JSON objects and arrays accepted; the outermost object or array is level 1.

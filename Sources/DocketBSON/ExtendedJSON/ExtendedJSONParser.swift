@@ -35,7 +35,7 @@ struct ExtendedJSONParser {
     // MARK: Entry points
 
     /// Parses the whole input as one JSON object; the outermost object is never a type wrapper.
-    mutating func parseTopLevelDocument() throws(BSONError) -> Document {
+    mutating func parseTopLevelDocument() throws(BSONError) -> BSONDocument {
         skipWhitespace()
         guard position < count, byte(position) == UInt8(ascii: "{") else {
             throw error(position < count ? "expected '{' to start a document" : "empty input: expected a document")
@@ -172,7 +172,7 @@ struct ExtendedJSONParser {
         let start = position
         try enterContainer()
         position += 1
-        var fields: [Document.Element] = []
+        var fields: [BSONDocument.Element] = []
         var shape = Shape(origin: .document)
         var firstShape = Shape(origin: .none)
         var sawWrapperKey = false
@@ -180,7 +180,7 @@ struct ExtendedJSONParser {
         if position < count && byte(position) == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return (.document(Document(elements: fields)), shape)
+            return (.document(BSONDocument(elements: fields)), shape)
         }
         while true {
             skipWhitespace()
@@ -213,7 +213,7 @@ struct ExtendedJSONParser {
                 if let wrapped = try interpretSingleField(kind, key: key, value: value, shape: valueShape, at: start) {
                     return (wrapped, Shape(origin: .wrapper))
                 }
-                return (.document(Document(elements: [(key: key, value: value)])), shape)
+                return (.document(BSONDocument(elements: [(key: key, value: value)])), shape)
             }
             fields.append((key: key, value: value))
             guard position < count else { throw error("unexpected end of input: unterminated object") }
@@ -228,7 +228,7 @@ struct ExtendedJSONParser {
         {
             return (wrapped, Shape(origin: .wrapper))
         }
-        return (.document(Document(elements: fields)), shape)
+        return (.document(BSONDocument(elements: fields)), shape)
     }
 
     // MARK: Strings
@@ -420,7 +420,7 @@ struct ExtendedJSONParser {
     /// Throws when a wrapper key appears with missing or extra keys or with values of the wrong type, as the
     /// Extended JSON specification requires.
     private func interpretWrapper(
-        _ fields: [Document.Element],
+        _ fields: [BSONDocument.Element],
         firstShape: Shape,
         secondOrigin: Origin,
         at start: Int
@@ -443,7 +443,7 @@ struct ExtendedJSONParser {
                 guard case .document(let s) = scope, scopeOrigin == .document else {
                     throw fail("$scope must be a document")
                 }
-                return .javascriptWithScope(CodeWithScope(code: c, scope: s))
+                return .javascriptWithScope(BSONCodeWithScope(code: c, scope: s))
             case (.binary, .type), (.type, .binary):
                 let (payload, type) =
                     k0 == .binary ? (fields[0].value, fields[1].value) : (fields[1].value, fields[0].value)
@@ -532,7 +532,7 @@ struct ExtendedJSONParser {
             guard case .string(let s) = value, let bytes = parseUUIDBytes(s) else {
                 throw fail("$uuid must be a UUID string such as 73ffd264-44b3-4c69-90e8-e7d1dfc035d4")
             }
-            return .binary(Binary(subtype: .uuid, bytes: bytes))
+            return .binary(BSONBinary(subtype: .uuid, bytes: bytes))
         case .code:
             guard case .string(let s) = value else { throw fail("$code must be a string") }
             return .javascript(s)
@@ -594,7 +594,7 @@ struct ExtendedJSONParser {
                     throw fail("$dbPointer must have exactly a string $ref and an ObjectId $id")
                 }
             }
-            return .dbPointer(DBPointer(namespace: namespace!, id: id!))
+            return .dbPointer(BSONDBPointer(namespace: namespace!, id: id!))
         case .date:
             switch value {
             case .string(let s):
@@ -631,7 +631,7 @@ struct ExtendedJSONParser {
             sub = sub << 4 | v
         }
         guard let bytes = decodeBase64(base64) else { throw fail("binary payload is not valid padded base64") }
-        return .binary(Binary(subtype: Binary.Subtype(sub), bytes: bytes))
+        return .binary(BSONBinary(subtype: BSONBinary.Subtype(sub), bytes: bytes))
     }
 
     private func makeRegex(pattern: String, options: String, _ fail: (String) -> BSONError) throws(BSONError)

@@ -24,7 +24,7 @@ struct ExtendedJSONWriter {
 
     // MARK: Structure
 
-    mutating func writeDocument(_ document: Document) {
+    mutating func writeDocument(_ document: BSONDocument) {
         if document.isEmpty {
             ascii("{}")
             return

@@ -51,7 +51,7 @@ extension FilterParser {
         path: String,
         operatorName: String,
         _ value: BSONValue
-    ) throws(DatabaseError) -> FilterNode {
+    ) throws(DocketError) -> FilterNode {
         var positions: [Int] = []
         switch value {
         case .array(let items):
@@ -59,7 +59,7 @@ extension FilterParser {
                 let described = "\(i): \(describeForMessage(item))"
                 switch Integral.nonNegative(item, described: described) {
                 case .failure(let reason):
-                    throw DatabaseError(
+                    throw DocketError(
                         .badValue,
                         "Failed to parse bit position. \(reason)",
                         fieldPath: path,
@@ -67,7 +67,7 @@ extension FilterParser {
                     )
                 case .success(let n):
                     guard n <= Int64(Int32.max) else {
-                        throw DatabaseError(
+                        throw DocketError(
                             .badValue,
                             "Failed to parse bit position. Cannot represent \(described) in an int",
                             fieldPath: path,
@@ -80,7 +80,7 @@ extension FilterParser {
         case .int32, .int64, .double, .decimal128:
             switch Integral.nonNegative(value, described: "\(operatorName): \(describeForMessage(value))") {
             case .failure(let reason):
-                throw DatabaseError(.failedToParse, reason.description, fieldPath: path, operatorName: operatorName)
+                throw DocketError(.failedToParse, reason.description, fieldPath: path, operatorName: operatorName)
             case .success(let mask):
                 for bit in 0..<63 where (mask >> Int64(bit)) & 1 == 1 { positions.append(bit) }
             }
@@ -89,7 +89,7 @@ extension FilterParser {
                 for bit in 0..<8 where (byte >> UInt8(bit)) & 1 == 1 { positions.append(i * 8 + bit) }
             }
         default:
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "\(path) takes an Array, a number, or a BinData but received: \(operatorName): \(describeForMessage(value))",
                 fieldPath: path,

@@ -66,9 +66,9 @@ extension FilterParser {
         path: String,
         operatorName: String?,
         _ value: BSONValue
-    ) throws(DatabaseError) -> FilterNode {
+    ) throws(DocketError) -> FilterNode {
         if case .regex = value, kind != .eq {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "Can't have RegEx as arg to predicate over field '\(path)'.",
                 fieldPath: path,
@@ -76,15 +76,15 @@ extension FilterParser {
             )
         }
         if case .undefined = value {
-            throw DatabaseError(.badValue, "cannot compare to undefined", fieldPath: path, operatorName: operatorName)
+            throw DocketError(.badValue, "cannot compare to undefined", fieldPath: path, operatorName: operatorName)
         }
         return .leaf(FilterPath(path), .comparison(ComparisonPredicate(kind: kind, operand: Operand(value))))
     }
 
     /// `$ne`: the negation of the whole equality match.
-    static func parseNotEqual(path: String, _ value: BSONValue) throws(DatabaseError) -> FilterNode {
+    static func parseNotEqual(path: String, _ value: BSONValue) throws(DocketError) -> FilterNode {
         if case .regex = value {
-            throw DatabaseError(.badValue, "Can't have regex as arg to $ne.", fieldPath: path, operatorName: "$ne")
+            throw DocketError(.badValue, "Can't have regex as arg to $ne.", fieldPath: path, operatorName: "$ne")
         }
         return .not(try parseComparison(.eq, path: path, operatorName: "$ne", value))
     }

@@ -51,9 +51,9 @@ enum ElemMatchPredicate {
 extension FilterParser {
     /// Parses `$elemMatch` (MongoDB's `parseElemMatch`): the value form when the argument's first key is an
     /// operator that is not a top-level one (`$and`, `$or`, `$nor`, … make it the document form).
-    static func parseElemMatch(path: String, _ value: BSONValue) throws(DatabaseError) -> FilterNode {
+    static func parseElemMatch(path: String, _ value: BSONValue) throws(DocketError) -> FilterNode {
         guard case .document(let argument) = value else {
-            throw DatabaseError(.badValue, "$elemMatch needs an Object", fieldPath: path, operatorName: "$elemMatch")
+            throw DocketError(.badValue, "$elemMatch needs an Object", fieldPath: path, operatorName: "$elemMatch")
         }
         var isValueForm = false
         if isExpressionDocument(value, allowIncompleteDBRef: true), let first = argument.first {
@@ -65,7 +65,7 @@ extension FilterParser {
         }
         let node = try parseFilter(argument, level: .subDocument)
         if containsWhere(argument) {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "$elemMatch cannot contain $where expression",
                 fieldPath: path,
@@ -75,7 +75,7 @@ extension FilterParser {
         return .leaf(FilterPath(path), .elemMatchObject(node))
     }
 
-    private static func containsWhere(_ filter: Document) -> Bool {
+    private static func containsWhere(_ filter: BSONDocument) -> Bool {
         filter.contains { $0.key == "$where" }
     }
 }

@@ -40,22 +40,22 @@ struct InPredicate: Sendable {
 
 extension FilterParser {
     /// Parses `$in` or `$nin`.
-    static func parseIn(path: String, operatorName: String, _ value: BSONValue) throws(DatabaseError) -> FilterNode {
+    static func parseIn(path: String, operatorName: String, _ value: BSONValue) throws(DocketError) -> FilterNode {
         guard case .array(let members) = value else {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue, "\(operatorName) needs an array", fieldPath: path, operatorName: operatorName)
         }
         var equalities: [BSONValue] = []
         var regexes: [RegexPredicate] = []
         for member in members {
             if isExpressionDocument(member, allowIncompleteDBRef: false) {
-                throw DatabaseError(.badValue, "cannot nest $ under $in", fieldPath: path, operatorName: operatorName)
+                throw DocketError(.badValue, "cannot nest $ under $in", fieldPath: path, operatorName: operatorName)
             }
             switch member {
             case .regex(let regex):
                 regexes.append(try RegexPredicate(pattern: regex.pattern, options: regex.options))
             case .undefined:
-                throw DatabaseError(
+                throw DocketError(
                     .badValue,
                     "InMatchExpression equality cannot be undefined",
                     fieldPath: path,

@@ -28,9 +28,9 @@ struct ModPredicate: Sendable {
 
 extension FilterParser {
     /// Parses `$mod` (MongoDB's `parseMOD` and `ModMatchExpression`).
-    static func parseMod(path: String, _ value: BSONValue) throws(DatabaseError) -> FilterNode {
-        func fail(_ message: String) -> DatabaseError {
-            DatabaseError(.badValue, message, fieldPath: path, operatorName: "$mod")
+    static func parseMod(path: String, _ value: BSONValue) throws(DocketError) -> FilterNode {
+        func fail(_ message: String) -> DocketError {
+            DocketError(.badValue, message, fieldPath: path, operatorName: "$mod")
         }
         guard case .array(let items) = value else { throw fail("malformed mod, needs to be an array") }
         guard items.count >= 1 else { throw fail("malformed mod, not enough elements") }
@@ -38,7 +38,7 @@ extension FilterParser {
         guard items.count >= 2 else { throw fail("malformed mod, not enough elements") }
         guard items[1].isNumber else { throw fail("malformed mod, remainder not a number") }
         guard items.count == 2 else { throw fail("malformed mod, too many elements") }
-        func coerce(_ v: BSONValue, _ what: String) throws(DatabaseError) -> Int64 {
+        func coerce(_ v: BSONValue, _ what: String) throws(DocketError) -> Int64 {
             if let n = Integral.truncated(v) { return n }
             let isFinite: Bool
             switch v {

@@ -14,7 +14,7 @@ struct RegexPredicate: Sendable {
     /// The pattern's UTF-8 bytes when it is a plain `^literal` prefix with no options: matched by `memcmp`.
     let literalPrefix: [UInt8]?
 
-    init(pattern: String, options: String) throws(DatabaseError) {
+    init(pattern: String, options: String) throws(DocketError) {
         engine = try RegexEngine(pattern: pattern, options: options)
         literalPrefix = options.isEmpty ? RegexPredicate.literalPrefix(of: pattern) : nil
     }
@@ -58,7 +58,7 @@ struct RegexPredicate: Sendable {
 
 extension FilterParser {
     /// Parses the `$regex`/`$options` pair of an operator document (MongoDB's `parseRegexDocument`).
-    static func parseRegexDocument(path: String, _ operators: Document) throws(DatabaseError) -> FilterNode {
+    static func parseRegexDocument(path: String, _ operators: BSONDocument) throws(DocketError) -> FilterNode {
         var pattern: String?
         var options = ""
         for (key, value) in operators {
@@ -70,7 +70,7 @@ extension FilterParser {
                     pattern = r.pattern
                     if !r.options.isEmpty {
                         if !options.isEmpty {
-                            throw DatabaseError(
+                            throw DocketError(
                                 .regexOptionsConflict,
                                 "options set in both $regex and $options",
                                 fieldPath: path,
@@ -80,11 +80,11 @@ extension FilterParser {
                         options = r.options
                     }
                 default:
-                    throw DatabaseError(.badValue, "$regex has to be a string", fieldPath: path, operatorName: "$regex")
+                    throw DocketError(.badValue, "$regex has to be a string", fieldPath: path, operatorName: "$regex")
                 }
             } else if key == "$options" {
                 guard case .string(let s) = value else {
-                    throw DatabaseError(
+                    throw DocketError(
                         .badValue,
                         "$options has to be a string",
                         fieldPath: path,
@@ -92,7 +92,7 @@ extension FilterParser {
                     )
                 }
                 if !options.isEmpty {
-                    throw DatabaseError(
+                    throw DocketError(
                         .regexOptionsConflictAfterRegex,
                         "options set in both $regex and $options",
                         fieldPath: path,
@@ -107,7 +107,7 @@ extension FilterParser {
     }
 
     /// A regular-expression value used as a filter (`{name: /^A/i}`).
-    static func parseRegexValue(path: String, _ regex: BSONRegex) throws(DatabaseError) -> FilterNode {
+    static func parseRegexValue(path: String, _ regex: BSONRegex) throws(DocketError) -> FilterNode {
         .leaf(FilterPath(path), .regex(try RegexPredicate(pattern: regex.pattern, options: regex.options)))
     }
 }

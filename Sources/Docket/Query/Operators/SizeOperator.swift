@@ -17,14 +17,14 @@ enum SizePredicate {
 
 extension FilterParser {
     /// Parses `$size` (a non-negative integer that fits an int).
-    static func parseSize(path: String, _ value: BSONValue) throws(DatabaseError) -> FilterNode {
+    static func parseSize(path: String, _ value: BSONValue) throws(DocketError) -> FilterNode {
         let described = "$size: \(describeForMessage(value))"
         switch Integral.nonNegative(value, described: described) {
         case .failure(let reason):
-            throw DatabaseError(.badValue, "Failed to parse $size. \(reason)", fieldPath: path, operatorName: "$size")
+            throw DocketError(.badValue, "Failed to parse $size. \(reason)", fieldPath: path, operatorName: "$size")
         case .success(let n):
             guard n <= Int64(Int32.max) else {
-                throw DatabaseError(
+                throw DocketError(
                     .badValue,
                     "Failed to parse $size. Cannot represent \(described) in an int",
                     fieldPath: path,

@@ -21,10 +21,10 @@ extension FilterParser {
         uniqueKeysWithValues: BSONType.allCases.map { ($0.alias, $0) })
 
     /// Parses `$type` (MongoDB's `MatcherTypeSet::parse`).
-    static func parseType(path: String, _ value: BSONValue) throws(DatabaseError) -> FilterNode {
+    static func parseType(path: String, _ value: BSONValue) throws(DocketError) -> FilterNode {
         var types: [BSONType] = []
         var allNumbers = false
-        func add(_ spec: BSONValue) throws(DatabaseError) {
+        func add(_ spec: BSONValue) throws(DocketError) {
             switch spec {
             case .string(let alias):
                 if alias == "number" {
@@ -32,14 +32,14 @@ extension FilterParser {
                 } else if let type = typeAliases[alias] {
                     types.append(type)
                 } else if alias == "missing" {
-                    throw DatabaseError(
+                    throw DocketError(
                         .badValue,
                         "'missing' is not a legal type name. To query for non-existence of a field, use {$exists:false}.",
                         fieldPath: path,
                         operatorName: "$type"
                     )
                 } else {
-                    throw DatabaseError(
+                    throw DocketError(
                         .badValue,
                         "Unknown type name alias: \(alias)",
                         fieldPath: path,
@@ -49,7 +49,7 @@ extension FilterParser {
             case .int32, .int64, .double, .decimal128:
                 let printed = describeNumber(spec.doubleValue ?? .nan)
                 guard let code = Integral.exact(spec), code >= Int64(Int32.min), code <= Int64(Int32.max) else {
-                    throw DatabaseError(
+                    throw DocketError(
                         .badValue,
                         "Invalid numerical type code: \(printed)",
                         fieldPath: path,
@@ -57,7 +57,7 @@ extension FilterParser {
                     )
                 }
                 if code == 0 {
-                    throw DatabaseError(
+                    throw DocketError(
                         .badValue,
                         "Invalid numerical type code: \(printed). Instead use {$exists:false}.",
                         fieldPath: path,
@@ -67,7 +67,7 @@ extension FilterParser {
                 let type: BSONType? =
                     code == -1 ? .minKey : (code > 0 && code < 256 ? BSONType(rawValue: UInt8(code)) : nil)
                 guard let type else {
-                    throw DatabaseError(
+                    throw DocketError(
                         .badValue,
                         "Invalid numerical type code: \(printed)",
                         fieldPath: path,
@@ -76,7 +76,7 @@ extension FilterParser {
                 }
                 types.append(type)
             default:
-                throw DatabaseError(
+                throw DocketError(
                     .typeMismatch,
                     "type must be represented as a number or a string",
                     fieldPath: path,
@@ -90,7 +90,7 @@ extension FilterParser {
             try add(value)
         }
         if types.isEmpty && !allNumbers {
-            throw DatabaseError(
+            throw DocketError(
                 .failedToParse,
                 "\(path) must match at least one type",
                 fieldPath: path,

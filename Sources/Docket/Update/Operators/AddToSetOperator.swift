@@ -2,17 +2,17 @@
 /// equality (`1` equals `1.0`; documents compare field by field in order).
 enum AddToSetOperator {
     /// Parses the argument into the distinct values to add, in order.
-    static func parse(_ argument: BSONValue) throws(DatabaseError) -> [BSONValue] {
+    static func parse(_ argument: BSONValue) throws(DocketError) -> [BSONValue] {
         var items = [argument]
         if case .document(let spec) = argument, let first = spec.first, bsonUTF8Equal(first.key, "$each") {
             guard case .array(let each) = first.value else {
-                throw DatabaseError(
+                throw DocketError(
                     .typeMismatch,
                     "The argument to $each in $addToSet must be an array but it was of type \(first.value.type.alias)"
                 )
             }
             guard spec.count == 1 else {
-                throw DatabaseError(
+                throw DocketError(
                     .badValue,
                     "Found unexpected fields after $each in $addToSet: \(UpdateText.document(spec))"
                 )
@@ -26,10 +26,10 @@ enum AddToSetOperator {
     }
 
     static func apply(_ items: [BSONValue], to value: inout BSONValue, context: UpdateApplyContext)
-        throws(DatabaseError) -> LeafOutcome
+        throws(DocketError) -> LeafOutcome
     {
         guard case .array(var array) = value else {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "Cannot apply $addToSet to non-array field. Field named '\(context.path.last ?? "")' has non-array "
                     + "type \(value.type.alias)",

@@ -19,9 +19,9 @@ enum ArithmeticOperator {
     }
 
     /// Checks that the argument is a number: `Cannot increment with non-numeric argument: {a: "x"}` (code 14).
-    static func parseArgument(_ argument: BSONValue, field: String, verb: String) throws(DatabaseError) -> BSONValue {
+    static func parseArgument(_ argument: BSONValue, field: String, verb: String) throws(DocketError) -> BSONValue {
         guard argument.isNumber else {
-            throw DatabaseError(
+            throw DocketError(
                 .typeMismatch,
                 "Cannot \(verb) with non-numeric argument: {\(UpdateText.element(field, argument))}",
                 fieldPath: field
@@ -35,9 +35,9 @@ enum ArithmeticOperator {
         _ operand: BSONValue,
         to value: inout BSONValue,
         context: UpdateApplyContext
-    ) throws(DatabaseError) -> LeafOutcome {
+    ) throws(DocketError) -> LeafOutcome {
         guard value.isNumber else {
-            throw DatabaseError(
+            throw DocketError(
                 .typeMismatch,
                 "Cannot apply \(operation.name) to a value of non-numeric type. {\(UpdateText.idElement(context.id))} "
                     + "has the field '\(context.path.last ?? "")' of non-numeric type \(value.type.alias)",
@@ -46,7 +46,7 @@ enum ArithmeticOperator {
             )
         }
         guard let result = try compute(operation, operand, value) else {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "Failed to apply \(operation.name) operations to current value (\(UpdateText.taggedNumber(value))) "
                     + "for document {\(UpdateText.idElement(context.id))}",
@@ -61,7 +61,7 @@ enum ArithmeticOperator {
     }
 
     /// The value a missing field receives.
-    static func create(_ operation: Operation, _ operand: BSONValue) throws(DatabaseError) -> BSONValue {
+    static func create(_ operation: Operation, _ operand: BSONValue) throws(DocketError) -> BSONValue {
         switch operation {
         case .add: return operand
         case .multiply: return try compute(.multiply, operand, .int32(0)) ?? .int32(0)
@@ -69,8 +69,7 @@ enum ArithmeticOperator {
     }
 
     /// The result of `lhs op rhs` with MongoDB's promotion, or `nil` on int64 overflow.
-    static func compute(_ operation: Operation, _ lhs: BSONValue, _ rhs: BSONValue) throws(DatabaseError) -> BSONValue?
-    {
+    static func compute(_ operation: Operation, _ lhs: BSONValue, _ rhs: BSONValue) throws(DocketError) -> BSONValue? {
         switch (lhs, rhs) {
         case (.decimal128, _), (_, .decimal128):
             guard let a = decimalOperand(lhs), let b = decimalOperand(rhs) else { return nil }

@@ -6,9 +6,9 @@ struct BitOperation: Sendable {
     var operand: BSONValue
 
     /// Parses `{and: 5, or: NumberLong(2)}`: int32 or int64 operands only.
-    static func parse(_ argument: BSONValue, field: String) throws(DatabaseError) -> [BitOperation] {
+    static func parse(_ argument: BSONValue, field: String) throws(DocketError) -> [BitOperation] {
         guard case .document(let spec) = argument else {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "The $bit modifier is not compatible with a \(argument.type.alias). You must pass in an embedded "
                     + "document: {$bit: {field: {and/or/xor: #}}"
@@ -22,7 +22,7 @@ struct BitOperation: Sendable {
             case "or": kind = .or
             case "xor": kind = .xor
             default:
-                throw DatabaseError(
+                throw DocketError(
                     .badValue,
                     "The $bit modifier only supports 'and', 'or', and 'xor', not '\(name)' which is an unknown "
                         + "operator: {\(UpdateText.element(name, operand))}"
@@ -31,7 +31,7 @@ struct BitOperation: Sendable {
             switch operand {
             case .int32, .int64: break
             default:
-                throw DatabaseError(
+                throw DocketError(
                     .badValue,
                     "The $bit modifier field must be an Integer(32/64 bit); a '\(operand.type.alias)' is not "
                         + "supported here: {\(UpdateText.element(name, operand))}"
@@ -40,7 +40,7 @@ struct BitOperation: Sendable {
             operations.append(BitOperation(kind: kind, operand: operand))
         }
         guard !operations.isEmpty else {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "You must pass in at least one bitwise operation. The format is: {$bit: {field: {and/or/xor: #}}"
             )
@@ -76,12 +76,12 @@ extension BitOperation.Kind {
 /// `$bit`: bitwise `and`, `or`, `xor` on integer fields (a missing field starts from int32 0).
 enum BitOperator {
     static func apply(_ operations: [BitOperation], to value: inout BSONValue, context: UpdateApplyContext)
-        throws(DatabaseError) -> LeafOutcome
+        throws(DocketError) -> LeafOutcome
     {
         switch value {
         case .int32, .int64: break
         default:
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "Cannot apply $bit to a value of non-integral type.\(UpdateText.idElement(context.id)) has the field "
                     + "\(context.path.last ?? "") of non-integer type \(value.type.alias)"

@@ -2,7 +2,7 @@
 /// (`{$type: "timestamp"}`). It always counts as a change.
 enum CurrentDateOperator {
     /// Parses the argument; returns whether a timestamp (rather than a date) is wanted.
-    static func parse(_ argument: BSONValue) throws(DatabaseError) -> Bool {
+    static func parse(_ argument: BSONValue) throws(DocketError) -> Bool {
         switch argument {
         case .bool:
             return false
@@ -10,7 +10,7 @@ enum CurrentDateOperator {
             var isTimestamp: Bool?
             for (key, value) in spec {
                 guard bsonUTF8Equal(key, "$type") else {
-                    throw DatabaseError(.badValue, "Unrecognized $currentDate option: \(key)")
+                    throw DocketError(.badValue, "Unrecognized $currentDate option: \(key)")
                 }
                 if case .string(let type) = value {
                     if bsonUTF8Equal(type, "date") {
@@ -21,7 +21,7 @@ enum CurrentDateOperator {
                 }
             }
             guard let isTimestamp else {
-                throw DatabaseError(
+                throw DocketError(
                     .badValue,
                     "The '$type' string field is required to be 'date' or 'timestamp': "
                         + "{$currentDate: {field : {$type: 'date'}}}"
@@ -29,7 +29,7 @@ enum CurrentDateOperator {
             }
             return isTimestamp
         default:
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "\(argument.type.alias) is not valid type for $currentDate. Please use a boolean ('true') "
                     + "or a $type expression ({$type: 'timestamp/date'})."

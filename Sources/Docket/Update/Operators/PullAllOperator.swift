@@ -1,8 +1,8 @@
 /// `$pullAll`: removes every element equal (MongoDB's equality) to one of the listed values.
 enum PullAllOperator {
-    static func parse(_ argument: BSONValue) throws(DatabaseError) -> [BSONValue] {
+    static func parse(_ argument: BSONValue) throws(DocketError) -> [BSONValue] {
         guard case .array(let values) = argument else {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "$pullAll requires an array argument but was given a \(argument.type.alias)"
             )
@@ -11,7 +11,7 @@ enum PullAllOperator {
     }
 
     static func apply(_ values: [BSONValue], to value: inout BSONValue, context: UpdateApplyContext)
-        throws(DatabaseError) -> LeafOutcome
+        throws(DocketError) -> LeafOutcome
     {
         try ArrayCulling.remove(from: &value, context: context) { element in values.contains { $0 == element } }
     }
@@ -23,9 +23,9 @@ enum ArrayCulling {
         from value: inout BSONValue,
         context: UpdateApplyContext,
         where shouldRemove: (BSONValue) -> Bool
-    ) throws(DatabaseError) -> LeafOutcome {
+    ) throws(DocketError) -> LeafOutcome {
         guard case .array(var array) = value else {
-            throw DatabaseError(.badValue, "Cannot apply $pull to a non-array value", fieldPath: context.pathText)
+            throw DocketError(.badValue, "Cannot apply $pull to a non-array value", fieldPath: context.pathText)
         }
         guard array.contains(where: shouldRemove) else { return .unchanged }
         try context.checkImmutable()

@@ -15,7 +15,7 @@ struct PushSpec: Sendable {
     var sort: PushSort?
 
     /// Parses `$push`'s argument: a value, or `{$each: [...], $position, $sort, $slice}`.
-    init(parsing argument: BSONValue) throws(DatabaseError) {
+    init(parsing argument: BSONValue) throws(DocketError) {
         values = []
         guard case .document(let spec) = argument, spec.contains(key: "$each") else {
             values = [argument]
@@ -24,16 +24,16 @@ struct PushSpec: Sendable {
         var seen: [String] = []
         for (clause, value) in spec {
             guard ["$each", "$slice", "$sort", "$position"].contains(where: { bsonUTF8Equal($0, clause) }) else {
-                throw DatabaseError(.badValue, "Unrecognized clause in $push: \(clause)")
+                throw DocketError(.badValue, "Unrecognized clause in $push: \(clause)")
             }
             guard !seen.contains(where: { bsonUTF8Equal($0, clause) }) else {
-                throw DatabaseError(.badValue, "Only one \(clause) is supported.")
+                throw DocketError(.badValue, "Only one \(clause) is supported.")
             }
             seen.append(clause)
             switch clause {
             case "$each":
                 guard case .array(let items) = value else {
-                    throw DatabaseError(
+                    throw DocketError(
                         .badValue,
                         "The argument to $each in $push must be an array but it was of type: \(value.type.alias)"
                     )
@@ -41,7 +41,7 @@ struct PushSpec: Sendable {
                 values = items
             case "$slice":
                 guard let n = try? parseIntegerArgument(value, field: clause) else {
-                    throw DatabaseError(
+                    throw DocketError(
                         .badValue,
                         "The value for $slice must be an integer value but was given type: \(value.type.alias)"
                     )
@@ -49,7 +49,7 @@ struct PushSpec: Sendable {
                 slice = n
             case "$position":
                 guard let n = try? parseIntegerArgument(value, field: clause) else {
-                    throw DatabaseError(
+                    throw DocketError(
                         .badValue,
                         "The value for $position must be an integer value, not of type: \(value.type.alias)"
                     )
@@ -61,21 +61,21 @@ struct PushSpec: Sendable {
         }
     }
 
-    private static func parseSort(_ value: BSONValue) throws(DatabaseError) -> PushSort {
+    private static func parseSort(_ value: BSONValue) throws(DocketError) -> PushSort {
         switch value {
         case .document(let pattern):
             guard !pattern.isEmpty else {
-                throw DatabaseError(.badValue, "The sort pattern is empty when it should be a set of fields.")
+                throw DocketError(.badValue, "The sort pattern is empty when it should be a set of fields.")
             }
             var fields: [(path: String, descending: Bool)] = []
             for (field, order) in pattern {
                 let direction = order.doubleValue ?? 0
                 guard direction == 1 || direction == -1 else {
-                    throw DatabaseError(.badValue, "The sort element value must be either 1 or -1")
+                    throw DocketError(.badValue, "The sort element value must be either 1 or -1")
                 }
-                guard !field.isEmpty else { throw DatabaseError(.badValue, "The sort field cannot be empty") }
+                guard !field.isEmpty else { throw DocketError(.badValue, "The sort field cannot be empty") }
                 if field.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
-                    throw DatabaseError(
+                    throw DocketError(
                         .badValue,
                         "The sort field is a dotted field but has an empty part: \(field)"
                     )
@@ -87,11 +87,11 @@ struct PushSpec: Sendable {
             if value.isNumber {
                 let direction = value.doubleValue ?? 0
                 guard direction == 1 || direction == -1 else {
-                    throw DatabaseError(.badValue, "The $sort element value must be either 1 or -1")
+                    throw DocketError(.badValue, "The $sort element value must be either 1 or -1")
                 }
                 return .whole(descending: direction < 0)
             }
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields"
             )
@@ -165,10 +165,10 @@ struct PushSpec: Sendable {
 /// `$push`: appends values to an array (creating it when missing), with `$each`, `$position`, `$sort`, `$slice`.
 enum PushOperator {
     static func apply(_ spec: PushSpec, to value: inout BSONValue, context: UpdateApplyContext)
-        throws(DatabaseError) -> LeafOutcome
+        throws(DocketError) -> LeafOutcome
     {
         guard case .array(var array) = value else {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "The field '\(context.pathText)' must be an array but is of type \(value.type.alias) in document "
                     + "{\(UpdateText.idElement(context.id))}",

@@ -5,32 +5,32 @@
 /// dynamic or go through an array; a missing source is a no-op.
 enum RenameOperator {
     /// Checks a `{source: "target"}` pair as MongoDB's `RenameNode::init` does.
-    static func validate(source: UpdatePath, target: UpdatePath, argument: BSONValue) throws(DatabaseError) {
+    static func validate(source: UpdatePath, target: UpdatePath, argument: BSONValue) throws(DocketError) {
         let text = UpdateText.element(source.text, argument)
         if target.text.utf8.contains(0) {
-            throw DatabaseError(.badValue, "The 'to' field for $rename cannot contain an embedded null byte")
+            throw DocketError(.badValue, "The 'to' field for $rename cannot contain an embedded null byte")
         }
         if source.count == target.count && source.isPrefix(of: target) {
-            throw DatabaseError(.badValue, "The source and target field for $rename must differ: \(text)")
+            throw DocketError(.badValue, "The source and target field for $rename must differ: \(text)")
         }
         if source.isPrefix(of: target) || target.isPrefix(of: source) {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "The source and target field for $rename must not be on the same path: \(text)"
             )
         }
         if source.isDynamic {
-            throw DatabaseError(.badValue, "The source field for $rename may not be dynamic: \(source.text)")
+            throw DocketError(.badValue, "The source field for $rename may not be dynamic: \(source.text)")
         }
         if target.isDynamic {
-            throw DatabaseError(.badValue, "The destination field for $rename may not be dynamic: \(target.text)")
+            throw DocketError(.badValue, "The destination field for $rename may not be dynamic: \(target.text)")
         }
     }
 
     /// Reads the source value (MongoDB's `findLongestPrefix`): `nil` when it does not exist.
     /// - Throws: `PathNotViable` (28) when the path goes through a scalar or names a field of an array;
     ///   `BadValue` (2) when the source is inside an array.
-    static func readSource(_ path: UpdatePath, in document: Document, id: BSONValue?) throws(DatabaseError)
+    static func readSource(_ path: UpdatePath, in document: BSONDocument, id: BSONValue?) throws(DocketError)
         -> BSONValue?
     {
         var current = BSONValue.document(document)
@@ -52,7 +52,7 @@ enum RenameOperator {
             }
         }
         if let arrayName {
-            throw DatabaseError(
+            throw DocketError(
                 .badValue,
                 "The source field cannot be an array element, '\(path.text)' in doc with \(UpdateText.idElement(id)) "
                     + "has an array field called '\(arrayName)'",
@@ -63,9 +63,9 @@ enum RenameOperator {
         return current
     }
 
-    private static func notViable(_ path: UpdatePath, at k: Int, _ element: BSONValue) -> DatabaseError {
+    private static func notViable(_ path: UpdatePath, at k: Int, _ element: BSONValue) -> DocketError {
         let name = path.parts[k - 1]
-        return DatabaseError(
+        return DocketError(
             .pathNotViable,
             "cannot use the part (\(name) of \(path.text)) to traverse the element ({\(UpdateText.element(name, element))})",
             fieldPath: path.text,
@@ -74,9 +74,9 @@ enum RenameOperator {
     }
 
     /// Checks that the target is not inside an array.
-    static func checkTarget(context: UpdateApplyContext) throws(DatabaseError) {
+    static func checkTarget(context: UpdateApplyContext) throws(DocketError) {
         guard let k = context.inArray.lastIndex(of: true), k > 0 else { return }
-        throw DatabaseError(
+        throw DocketError(
             .badValue,
             "The destination field cannot be an array element, '\(context.pathText)' in doc with "
                 + "\(UpdateText.idElement(context.id)) has an array field called '\(context.path[k - 1])'",
@@ -87,7 +87,7 @@ enum RenameOperator {
 
     /// Sets an existing target to the source value.
     static func applyTarget(_ source: BSONValue, to value: inout BSONValue, context: UpdateApplyContext)
-        throws(DatabaseError) -> LeafOutcome
+        throws(DocketError) -> LeafOutcome
     {
         try checkTarget(context: context)
         try context.checkImmutable()
@@ -96,8 +96,8 @@ enum RenameOperator {
     }
 
     /// Removes the source after the walk.
-    static func removeSource(_ path: UpdatePath, from document: inout Document, context: UpdateApplyContext)
-        throws(DatabaseError)
+    static func removeSource(_ path: UpdatePath, from document: inout BSONDocument, context: UpdateApplyContext)
+        throws(DocketError)
     {
         if context.idIsImmutable, bsonUTF8Equal(path.parts[0], "_id") {
             throw UpdateApplyContext.immutableFieldError(path.text)
@@ -105,7 +105,7 @@ enum RenameOperator {
         remove(path.parts[...], from: &document)
     }
 
-    private static func remove(_ parts: ArraySlice<String>, from document: inout Document) {
+    private static func remove(_ parts: ArraySlice<String>, from document: inout BSONDocument) {
         guard let first = parts.first, let i = document.index(forKey: first) else { return }
         if parts.count == 1 {
             document.remove(at: i)

@@ -4,7 +4,7 @@
 /// `1.0` is a change.
 enum SetOperator {
     static func apply(_ newValue: BSONValue, to value: inout BSONValue, context: UpdateApplyContext)
-        throws(DatabaseError) -> LeafOutcome
+        throws(DocketError) -> LeafOutcome
     {
         if value.isIdentical(to: newValue) { return .unchanged }
         try context.checkImmutable()

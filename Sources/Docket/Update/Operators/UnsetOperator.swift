@@ -2,7 +2,7 @@
 ///
 /// A missing path is a no-op, even when it could never exist (`a.b` where `a` is a number).
 enum UnsetOperator {
-    static func apply(context: UpdateApplyContext) throws(DatabaseError) -> LeafOutcome {
+    static func apply(context: UpdateApplyContext) throws(DocketError) -> LeafOutcome {
         try context.checkImmutable()
         return .remove
     }

@@ -7,7 +7,7 @@
 /// try db.createCollection("events")
 /// db.listCollectionNames()   // ["events"]
 /// ```
-public struct Database: Sendable {
+public struct DocketDatabase: Sendable {
     let client: DocketClient
     let cachedEngine: DatabaseEngine
 
@@ -26,8 +26,8 @@ public struct Database: Sendable {
 
     /// A handle on the collection named `name`, created on its first write.
     /// - Complexity: O(1).
-    public func collection(_ name: String) -> DocumentCollection {
-        DocumentCollection(database: self, engine: engine.engine(forCollection: name))
+    public func collection(_ name: String) -> DocketCollection {
+        DocketCollection(database: self, engine: engine.engine(forCollection: name))
     }
 
     /// A typed handle on a collection: models go in and out through `BSONEncoder`/`BSONDecoder`.
@@ -48,11 +48,11 @@ public struct Database: Sendable {
     /// Creates an empty collection.
     /// - Throws: `NamespaceExists` (48) if it exists; `InvalidNamespace` (73) for an invalid name.
     @discardableResult
-    public func createCollection(_ name: String) throws(DatabaseError) -> DocumentCollection {
+    public func createCollection(_ name: String) throws(DocketError) -> DocketCollection {
         try NamespaceRules.validate(database: self.name, collection: name)
         let collection = self.collection(name)
         guard collection.engine.materialize() else {
-            throw DatabaseError(.namespaceExists, "Collection \(self.name).\(name) already exists.")
+            throw DocketError(.namespaceExists, "Collection \(self.name).\(name) already exists.")
         }
         return collection
     }

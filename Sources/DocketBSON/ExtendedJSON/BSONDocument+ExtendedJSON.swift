@@ -1,14 +1,14 @@
 // Public entry points of MongoDB Extended JSON v2: writing documents and values as canonical or relaxed
 // Extended JSON, and parsing Extended JSON text (canonical, relaxed, and the common legacy forms).
 
-extension Document {
+extension BSONDocument {
     /// The document as Extended JSON text.
     ///
     /// Fields keep their order. Compact output has no spaces; `pretty` output puts each field on its own line,
     /// indented by two spaces, and keeps type wrappers such as `{"$oid": "…"}` on one line.
     ///
     /// ```swift
-    /// let doc: Document = ["_id": .objectID(id), "n": 1, "at": .datetime(0)]
+    /// let doc: BSONDocument = ["_id": .objectID(id), "n": 1, "at": .datetime(0)]
     /// doc.extendedJSONString()
     /// // {"_id":{"$oid":"…"},"n":1,"at":{"$date":"1970-01-01T00:00:00Z"}}
     /// doc.extendedJSONString(mode: .canonical)
@@ -48,7 +48,7 @@ extension Document {
     /// fit, else int64, else double; numbers with a fraction or exponent become doubles.
     ///
     /// ```swift
-    /// let doc = try Document(extendedJSON: #"{"_id": {"$oid": "57e193d7a9cc81b4027498b5"}, "n": 1}"#)
+    /// let doc = try BSONDocument(extendedJSON: #"{"_id": {"$oid": "57e193d7a9cc81b4027498b5"}, "n": 1}"#)
     /// ```
     ///
     /// - Parameters:
@@ -60,7 +60,7 @@ extension Document {
     public init(extendedJSON text: String, options: ExtendedJSONParsingOptions = .default) throws(BSONError) {
         var text = text
         let result = text.withUTF8 { bytes in
-            Result { () throws(BSONError) -> Document in
+            Result { () throws(BSONError) -> BSONDocument in
                 var parser = ExtendedJSONParser(bytes: bytes, options: options)
                 return try parser.parseTopLevelDocument()
             }
@@ -80,7 +80,7 @@ extension Document {
         options: ExtendedJSONParsingOptions = .default
     ) throws(BSONError) where Bytes.Element == UInt8 {
         let direct = bytes.withContiguousStorageIfAvailable { buffer in
-            Result { () throws(BSONError) -> Document in
+            Result { () throws(BSONError) -> BSONDocument in
                 var parser = ExtendedJSONParser(bytes: buffer, options: options)
                 return try parser.parseTopLevelDocument()
             }
@@ -88,7 +88,7 @@ extension Document {
         if let direct {
             self = try direct.get()
         } else {
-            self = try Document(extendedJSONBytes: Array(bytes), options: options)
+            self = try BSONDocument(extendedJSONBytes: Array(bytes), options: options)
         }
     }
 
@@ -136,7 +136,7 @@ extension BSONValue {
     /// - Parameters:
     ///   - text: the JSON text.
     ///   - options: the nesting limit and whether legacy forms are accepted.
-    /// - Throws: ``BSONError`` as ``Document/init(extendedJSON:options:)`` does.
+    /// - Throws: ``BSONError`` as ``BSONDocument/init(extendedJSON:options:)`` does.
     public init(extendedJSON text: String, options: ExtendedJSONParsingOptions = .default) throws(BSONError) {
         var text = text
         let result = text.withUTF8 { bytes in

@@ -1,4 +1,4 @@
-/// The lazy result of ``DocumentCollection/find(_:options:)``: a `Sequence` of documents.
+/// The lazy result of ``DocketCollection/find(_:options:)``: a `Sequence` of documents.
 ///
 /// A cursor reads one snapshot of the collection, taken when `find` was called: writes made afterwards are not
 /// visible to it, and it never blocks them. Unsorted results stream in natural (insertion) order, matching and
@@ -12,7 +12,7 @@
 ///
 /// A projection can fail on a particular document (a positional `$` without a matching array element). Iterating
 /// as a `Sequence` then ends early and records the error in ``Iterator/error``; ``toArray()`` throws it.
-public struct Cursor: Sequence, Sendable {
+public struct DocketCursor: Sequence, Sendable {
     let source: ReadSource
     let matcher: Matcher
     let projection: Projection?
@@ -24,9 +24,9 @@ public struct Cursor: Sequence, Sendable {
     /// All matching documents, projected, in order.
     /// - Throws: the first projection error (see the type's discussion).
     /// - Complexity: O(n) for a scan (O(n log n) sorted), where n is the number of documents in the snapshot.
-    public func toArray() throws(DatabaseError) -> [Document] {
+    public func toArray() throws(DocketError) -> [BSONDocument] {
         var iterator = makeIterator()
-        var result: [Document] = []
+        var result: [BSONDocument] = []
         while let document = iterator.next() { result.append(document) }
         if let error = iterator.error { throw error }
         return result
@@ -35,25 +35,25 @@ public struct Cursor: Sequence, Sendable {
     /// Starts an iteration over the cursor's snapshot.
     public func makeIterator() -> Iterator { Iterator(cursor: self) }
 
-    /// Iterates a ``Cursor``.
+    /// Iterates a ``DocketCursor``.
     public struct Iterator: IteratorProtocol {
-        let cursor: Cursor
+        let cursor: DocketCursor
         var position = 0
         var toSkip: Int
         var returned = 0
         var examined = 0
-        var sorted: [(document: Document, details: MatchDetails)]?
+        var sorted: [(document: BSONDocument, details: MatchDetails)]?
         var isFinished = false
         /// The projection error that ended the iteration early, if any.
-        public private(set) var error: DatabaseError?
+        public private(set) var error: DocketError?
 
-        init(cursor: Cursor) {
+        init(cursor: DocketCursor) {
             self.cursor = cursor
             self.toSkip = cursor.skip
         }
 
         /// The next document, or `nil` at the end (or after an error, see ``error``).
-        public mutating func next() -> Document? {
+        public mutating func next() -> BSONDocument? {
             guard !isFinished else { return nil }
             if cursor.limit > 0 && returned >= cursor.limit { return finish() }
             if cursor.sort != nil {
@@ -75,7 +75,7 @@ public struct Cursor: Sequence, Sendable {
             return finish()
         }
 
-        private mutating func finish() -> Document? {
+        private mutating func finish() -> BSONDocument? {
             if !isFinished {
                 isFinished = true
                 cursor.engine?.documentsExamined.add(examined, ordering: .relaxed)
@@ -83,7 +83,7 @@ public struct Cursor: Sequence, Sendable {
             return nil
         }
 
-        private mutating func project(_ document: Document, _ details: MatchDetails) -> Document? {
+        private mutating func project(_ document: BSONDocument, _ details: MatchDetails) -> BSONDocument? {
             guard let projection = cursor.projection else { return document }
             do {
                 return try projection.apply(to: document, details: details)
@@ -127,7 +127,7 @@ public struct Cursor: Sequence, Sendable {
         private mutating func materializeSorted() {
             guard let sort = cursor.sort else { return }
             let bound = cursor.limit > 0 ? cursor.skip + cursor.limit : Int.max
-            var keyed: [(key: [BSONValue], seq: Int, document: Document, details: MatchDetails)] = []
+            var keyed: [(key: [BSONValue], seq: Int, document: BSONDocument, details: MatchDetails)] = []
             var seq = 0
             func precedes(_ a: (key: [BSONValue], seq: Int), _ b: (key: [BSONValue], seq: Int)) -> Bool {
                 let c = SortSpec.compareKeys(a.key, b.key, spec: sort)

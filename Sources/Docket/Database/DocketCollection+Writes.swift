@@ -9,16 +9,16 @@ enum Modification: Sendable {
     /// An update-operator plan.
     case update(UpdatePlan)
     /// A replacement document (top-level keys have no `$`).
-    case replacement(Document)
+    case replacement(BSONDocument)
 }
 
 /// The outcome of an update, with the documents a findOneAnd* returns.
 struct UpdateOutcome: Sendable {
     var result = UpdateResult()
-    var returned: Document?
+    var returned: BSONDocument?
     var details = MatchDetails()
 
-    func projected(_ projection: Projection?) throws(DatabaseError) -> Document? {
+    func projected(_ projection: Projection?) throws(DocketError) -> BSONDocument? {
         guard let returned else { return nil }
         guard let projection else { return returned }
         return try projection.apply(to: returned, details: details)
@@ -31,24 +31,24 @@ struct DeleteOutcome: Sendable {
     var deleted: Target?
 }
 
-extension DocumentCollection {
+extension DocketCollection {
     /// Compiles an update that must use operators (updateOne/updateMany/findOneAndUpdate).
-    static func operatorPlan(_ update: Document, arrayFilters: [Document]) throws(DatabaseError) -> UpdatePlan {
+    static func operatorPlan(_ update: BSONDocument, arrayFilters: [BSONDocument]) throws(DocketError) -> UpdatePlan {
         try checkOperators(update)
         return try UpdatePlan(update, arrayFilters: arrayFilters)
     }
 
     /// The driver-side check that an update document starts with an operator.
-    static func checkOperators(_ update: Document) throws(DatabaseError) {
+    static func checkOperators(_ update: BSONDocument) throws(DocketError) {
         guard let first = update.first, first.key.hasPrefix("$") else {
-            throw DatabaseError(.failedToParse, "Update document requires atomic operators")
+            throw DocketError(.failedToParse, "Update document requires atomic operators")
         }
     }
 
     /// The driver-side check that a replacement has no top-level operator.
-    static func checkReplacement(_ replacement: Document) throws(DatabaseError) {
+    static func checkReplacement(_ replacement: BSONDocument) throws(DocketError) {
         if let first = replacement.first, first.key.hasPrefix("$") {
-            throw DatabaseError(.failedToParse, "Replacement document must not contain atomic operators")
+            throw DocketError(.failedToParse, "Replacement document must not contain atomic operators")
         }
     }
 
@@ -56,20 +56,20 @@ extension DocumentCollection {
     ///
     /// - Parameter returning: for findOneAnd*: which version of the (single) document to return.
     func performUpdate(
-        _ filter: Document,
+        _ filter: BSONDocument,
         _ modification: Modification,
         multi: Bool,
         upsert: Bool,
         sort: SortSpec?,
         returning: ReturnDocument?
-    ) throws(DatabaseError) -> UpdateOutcome {
+    ) throws(DocketError) -> UpdateOutcome {
         // `{_id: <scalar>}`, the commonest update filter, needs no compiled matcher: the index lookup decides.
         let pinnedID = Self.pinnedID(filter)
         let matcher = pinnedID == nil ? try Matcher(filter) : nil
         let fastSet: FastSet?
         if case .update(let plan) = modification { fastSet = plan.fastSet } else { fastSet = nil }
         let engine = try writableEngine()
-        return try engine.write { () throws(DatabaseError) -> UpdateOutcome in
+        return try engine.write { () throws(DocketError) -> UpdateOutcome in
             let targets: [Target]
             if let pinnedID {
                 engine.documentsExamined.add(1, ordering: .relaxed)
@@ -116,7 +116,7 @@ extension DocumentCollection {
                     }
                     continue
                 }
-                do throws(DatabaseError) {
+                do throws(DocketError) {
                     var document = target.raw.document
                     let before = returning == .before ? document : nil
                     let changed = try Self.apply(modification, to: &document, details: target.details)
@@ -136,7 +136,7 @@ extension DocumentCollection {
                     var partial = BulkWriteResult()
                     partial.matchedCount = outcome.result.matchedCount
                     partial.modifiedCount = outcome.result.modifiedCount
-                    throw DatabaseError(BulkWriteFailure(writeErrors: [WriteError(index: 0, error)], result: partial))
+                    throw DocketError(BulkWriteFailure(writeErrors: [WriteError(index: 0, error)], result: partial))
                 }
             }
             engine.publish(replacing: updates)
@@ -151,7 +151,7 @@ extension DocumentCollection {
     /// index (a stored `_id` is never an array, so MongoDB's array traversal cannot add matches), so the lookup alone
     /// selects the target. Other filters (operators, documents, doubles with NaN, regular expressions) compile a
     /// matcher.
-    static func pinnedID(_ filter: Document) -> BSONValue? {
+    static func pinnedID(_ filter: BSONDocument) -> BSONValue? {
         guard filter.count == 1 else { return nil }
         let (key, value) = filter[0]
         guard bsonUTF8Equal(key, "_id") else { return nil }
@@ -164,40 +164,40 @@ extension DocumentCollection {
     /// Inserts the document an upsert builds: the filter's equality fields, then the update (with `$setOnInsert`)
     /// or the replacement.
     private func upsertDocument(
-        _ filter: Document,
+        _ filter: BSONDocument,
         _ modification: Modification,
         engine: CollectionEngine,
         returning: ReturnDocument?
-    ) throws(DatabaseError) -> UpdateOutcome {
-        do throws(DatabaseError) {
+    ) throws(DocketError) -> UpdateOutcome {
+        do throws(DocketError) {
             let seed = try UpdatePlan.upsertSeed(from: filter)
-            var document: Document
+            var document: BSONDocument
             switch modification {
             case .update(let plan):
                 document = seed
                 _ = try plan.apply(to: &document, arrayPosition: nil, isInsert: true)
             case .replacement(let replacement):
-                document = Document()
+                document = BSONDocument()
                 if let id = seed["_id"] { document.append("_id", id) }
                 try UpdatePlan.replace(&document, with: replacement)
             }
             let prepared = try PreparedDocument(forInsert: document)
             if let error = engine.publish(inserting: [prepared], ordered: true)[0] {
-                throw DatabaseError(BulkWriteFailure(writeErrors: [error], result: BulkWriteResult()))
+                throw DocketError(BulkWriteFailure(writeErrors: [error], result: BulkWriteResult()))
             }
             var outcome = UpdateOutcome()
-            outcome.result.upsertedId = prepared.id
+            outcome.result.upsertedID = prepared.id
             if returning == .after { outcome.returned = prepared.raw.document }
             return outcome
         } catch {
             if error.writeFailure != nil { throw error }
-            throw DatabaseError(BulkWriteFailure(writeErrors: [WriteError(index: 0, error)], result: BulkWriteResult()))
+            throw DocketError(BulkWriteFailure(writeErrors: [WriteError(index: 0, error)], result: BulkWriteResult()))
         }
     }
 
     /// Applies a modification to a document; returns whether it changed.
-    static func apply(_ modification: Modification, to document: inout Document, details: MatchDetails)
-        throws(DatabaseError) -> Bool
+    static func apply(_ modification: Modification, to document: inout BSONDocument, details: MatchDetails)
+        throws(DocketError) -> Bool
     {
         switch modification {
         case .update(let plan):
@@ -213,15 +213,15 @@ extension DocumentCollection {
     ///
     /// - Returns: the encoded document and, when `_id` had to be moved back to the first position, the reordered
     ///   document.
-    static func prepareUpdated(_ document: Document, original: RawDocument) throws(DatabaseError)
-        -> (raw: RawDocument, document: Document?)
+    static func prepareUpdated(_ document: BSONDocument, original: RawDocument) throws(DocketError)
+        -> (raw: RawDocument, document: BSONDocument?)
     {
         guard let originalID = original["_id"] else { preconditionFailure("stored document without _id") }
-        var reordered: Document?
+        var reordered: BSONDocument?
         if document.first?.key != "_id" || !(document.first?.value.isIdentical(to: originalID) ?? false) {
             guard let index = document.index(forKey: "_id"), document[index].value.isIdentical(to: originalID) else {
                 let altered = document["_id"].map { "_id: \($0.shellDescription)" } ?? "_id: missing"
-                throw DatabaseError(
+                throw DocketError(
                     .immutableField,
                     "After applying the update, the (immutable) field '_id' was found to have been altered to "
                         + altered,
@@ -233,9 +233,9 @@ extension DocumentCollection {
             reordered = moved
         }
         let raw: RawDocument
-        do { raw = try RawDocument(reordered ?? document) } catch { throw DatabaseError(error) }
+        do { raw = try RawDocument(reordered ?? document) } catch { throw DocketError(error) }
         guard raw.bytes.count <= maximumDocumentSize else {
-            throw DatabaseError(
+            throw DocketError(
                 .documentTooLarge,
                 "Resulting document after update is larger than \(maximumDocumentSize)")
         }
@@ -243,7 +243,7 @@ extension DocumentCollection {
     }
 
     /// Deletes the targets of `filter`.
-    func performDelete(_ filter: Document, multi: Bool, sort: SortSpec?) throws(DatabaseError) -> DeleteOutcome {
+    func performDelete(_ filter: BSONDocument, multi: Bool, sort: SortSpec?) throws(DocketError) -> DeleteOutcome {
         let matcher = try Matcher(filter)
         let engine = self.engine
         guard engine.isMaterialized else { return DeleteOutcome() }

@@ -10,14 +10,14 @@
 /// the subscript setter replaces the first field with the key or appends a new one.
 ///
 /// ```swift
-/// var user: Document = ["name": "Ada", "teams": [["id": 1, "role": "admin"]]]
+/// var user: BSONDocument = ["name": "Ada", "teams": [["id": 1, "role": "admin"]]]
 /// user["email"] = "ada@example.com"
 /// user[path: "teams.0.role"]   // .string("admin")
 /// ```
-public struct Document: Sendable {
+public struct BSONDocument: Sendable {
     /// One field of a document, as the document stores it.
     ///
-    /// ``Document/forEachField(_:)`` lends each field's key and value without copying them; the collection view
+    /// ``BSONDocument/forEachField(_:)`` lends each field's key and value without copying them; the collection view
     /// (`for (key, value) in document`) yields them as ``Element`` tuples.
     public struct Field: Sendable {
         /// The field's name.
@@ -67,7 +67,7 @@ public struct Document: Sendable {
     /// Creates a document from fields in order (duplicates are kept), without copying them.
     ///
     /// ```swift
-    /// let point = Document(fields: [.init(key: "x", value: 1), .init(key: "y", value: 2)])
+    /// let point = BSONDocument(fields: [.init(key: "x", value: 1), .init(key: "y", value: 2)])
     /// ```
     @inlinable public init(fields: [Field]) { storage = fields }
 
@@ -182,7 +182,7 @@ public struct Document: Sendable {
 
     /// Whether two documents have the same fields, in the same order, with exactly the same types and values
     /// (`1` and `1.0` differ here, unlike `==`).
-    public func isIdentical(to other: Document) -> Bool {
+    public func isIdentical(to other: BSONDocument) -> Bool {
         guard count == other.count else { return false }
         for (a, b) in zip(storage, other.storage)
         where !bsonKeyEquals(a.key, b.key) || !a.value.isIdentical(to: b.value) {
@@ -192,7 +192,7 @@ public struct Document: Sendable {
     }
 }
 
-extension Document {
+extension BSONDocument {
     /// The fields of a document as a mutable collection of ``Element`` tuples (the module's own code reads and
     /// writes `document.fields[i]` through it).
     @usableFromInline struct Fields: RandomAccessCollection, MutableCollection {
@@ -212,7 +212,7 @@ extension Document {
     }
 }
 
-extension Document: RandomAccessCollection, MutableCollection {
+extension BSONDocument: RandomAccessCollection, MutableCollection {
     @inlinable public var startIndex: Int { 0 }
     @inlinable public var endIndex: Int { storage.count }
     @inlinable public subscript(position: Int) -> Element {
@@ -224,7 +224,7 @@ extension Document: RandomAccessCollection, MutableCollection {
     }
 }
 
-extension Document: ExpressibleByDictionaryLiteral {
+extension BSONDocument: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, BSONValue)...) {
         self.init(elements)
     }

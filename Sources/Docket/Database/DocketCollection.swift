@@ -1,6 +1,6 @@
 /// A collection of BSON documents: MongoDB's CRUD API, synchronous and thread-safe.
 ///
-/// A cheap, `Sendable` handle (named `DocumentCollection` so as not to shadow `Swift.Collection`). The collection
+/// A cheap, `Sendable` handle (named `DocketCollection` so as not to shadow `Swift.Collection`). The collection
 /// comes into existence on its first write. Reads see one consistent state: a query never observes part of a
 /// concurrent `updateMany`. Writes are serialized per collection; each single-document write is atomic.
 ///
@@ -12,11 +12,11 @@
 /// ```
 ///
 /// Lookups, updates and deletes whose filter pins `_id` to one value use the `_id` index and never scan.
-public struct DocumentCollection: Sendable {
-    let database: Database
+public struct DocketCollection: Sendable {
+    let database: DocketDatabase
     let cachedEngine: CollectionEngine
 
-    init(database: Database, engine: CollectionEngine) {
+    init(database: DocketDatabase, engine: CollectionEngine) {
         self.database = database
         self.cachedEngine = engine
     }
@@ -34,7 +34,7 @@ public struct DocumentCollection: Sendable {
     }
 
     /// The live engine for a write: validates the namespace and makes the collection exist.
-    func writableEngine() throws(DatabaseError) -> CollectionEngine {
+    func writableEngine() throws(DocketError) -> CollectionEngine {
         let engine = self.engine
         if !engine.isMaterialized {
             try NamespaceRules.validate(database: engine.databaseName, collection: engine.name)
@@ -51,12 +51,12 @@ public struct DocumentCollection: Sendable {
     /// - Throws: `DuplicateKey` (11000) if a document with the same `_id` exists, with the message
     ///   `E11000 duplicate key error collection: db.coll index: _id_ dup key: { _id: 1 }`; `InvalidIdField` (53) for
     ///   an array, regex or undefined `_id`; `BSONObjectTooLarge` (10334) above 16 MiB. The error's
-    ///   ``DatabaseError/writeFailure`` holds the write error.
+    ///   ``DocketError/writeFailure`` holds the write error.
     /// - Complexity: O(size of the document), amortized.
     @discardableResult
-    public func insertOne(_ document: Document) throws(DatabaseError) -> InsertOneResult {
+    public func insertOne(_ document: BSONDocument) throws(DocketError) -> InsertOneResult {
         let result = try insertMany([document])
-        return InsertOneResult(insertedId: result.insertedIds[0]!)
+        return InsertOneResult(insertedID: result.insertedIDs[0]!)
     }
 
     /// Inserts documents in order.
@@ -65,14 +65,14 @@ public struct DocumentCollection: Sendable {
     /// Either way, documents inserted before a failure stay inserted.
     ///
     /// - Returns: the `_id` of each document by its index.
-    /// - Throws: as ``insertOne(_:)``, for the first failing document; the error's ``DatabaseError/writeFailure``
-    ///   lists every failure (`writeErrors`, by index) and the ids inserted (`result.insertedIds`). `InvalidLength`
+    /// - Throws: as ``insertOne(_:)``, for the first failing document; the error's ``DocketError/writeFailure``
+    ///   lists every failure (`writeErrors`, by index) and the ids inserted (`result.insertedIDs`). `InvalidLength`
     ///   (16) for an empty list.
     /// - Complexity: O(total size of the documents).
     @discardableResult
-    public func insertMany(_ documents: [Document], ordered: Bool = true) throws(DatabaseError) -> InsertManyResult {
+    public func insertMany(_ documents: [BSONDocument], ordered: Bool = true) throws(DocketError) -> InsertManyResult {
         guard !documents.isEmpty else {
-            throw DatabaseError(.invalidLength, "Write batch sizes must be between 1 and 100000. Got 0 operations.")
+            throw DocketError(.invalidLength, "Write batch sizes must be between 1 and 100000. Got 0 operations.")
         }
         let engine = try writableEngine()
         // Validate and encode outside every lock.
@@ -92,7 +92,7 @@ public struct DocumentCollection: Sendable {
         }
         let insertErrors = engine.write { engine.publish(inserting: prepared, ordered: ordered) }
         var result = BulkWriteResult()
-        result.insertedIds.reserveCapacity(prepared.count)
+        result.insertedIDs.reserveCapacity(prepared.count)
         for (j, p) in prepared.enumerated() {
             if let error = insertErrors[j] {
                 errors.append(
@@ -101,44 +101,46 @@ public struct DocumentCollection: Sendable {
                         keyPattern: error.keyPattern, keyValue: error.keyValue))
                 if ordered { break }
             } else {
-                result.insertedIds[indexes[j]] = p.id
+                result.insertedIDs[indexes[j]] = p.id
             }
         }
-        result.insertedCount = result.insertedIds.count
+        result.insertedCount = result.insertedIDs.count
         if !errors.isEmpty {
             errors.sort { $0.index < $1.index }
             if ordered {
                 // Only the first failure happened; nothing after it was attempted.
                 let first = errors[0].index
                 errors = [errors[0]]
-                result.insertedIds = result.insertedIds.filter { $0.key < first }
-                result.insertedCount = result.insertedIds.count
+                result.insertedIDs = result.insertedIDs.filter { $0.key < first }
+                result.insertedCount = result.insertedIDs.count
             }
-            throw DatabaseError(BulkWriteFailure(writeErrors: errors, result: result))
+            throw DocketError(BulkWriteFailure(writeErrors: errors, result: result))
         }
-        return InsertManyResult(insertedIds: result.insertedIds)
+        return InsertManyResult(insertedIDs: result.insertedIDs)
     }
 
     // MARK: - Read
 
     /// Finds the documents matching `filter`.
     ///
-    /// The cursor is lazy and reads a snapshot taken now (see ``Cursor``).
+    /// The cursor is lazy and reads a snapshot taken now (see ``DocketCursor``).
     /// - Throws: the filter's, projection's or sort's parse errors (`BadValue` 2, …); `BadValue` for a negative skip
     ///   or batch size.
     /// - Complexity: O(1) to create; iterating is O(n) in the collection's size (O(1) when the filter pins `_id`).
-    public func find(_ filter: Document = [:], options: FindOptions = FindOptions()) throws(DatabaseError) -> Cursor {
+    public func find(_ filter: BSONDocument = [:], options: FindOptions = FindOptions()) throws(DocketError)
+        -> DocketCursor
+    {
         let matcher = try Matcher(filter)
         guard options.skip >= 0 else {
-            throw DatabaseError(.badValue, "Skip value must be non-negative, but received: \(options.skip)")
+            throw DocketError(.badValue, "Skip value must be non-negative, but received: \(options.skip)")
         }
         if let batchSize = options.batchSize, batchSize < 0 {
-            throw DatabaseError(.badValue, "BatchSize value must be non-negative, but received: \(batchSize)")
+            throw DocketError(.badValue, "BatchSize value must be non-negative, but received: \(batchSize)")
         }
-        let projection = try options.projection.map { spec throws(DatabaseError) in try Projection(spec) }
-        let sort = try options.sort.flatMap { spec throws(DatabaseError) in spec.isEmpty ? nil : try SortSpec(spec) }
+        let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
+        let sort = try options.sort.flatMap { spec throws(DocketError) in spec.isEmpty ? nil : try SortSpec(spec) }
         let engine = self.engine
-        return Cursor(
+        return DocketCursor(
             source: engine.readSource(for: matcher),
             matcher: matcher,
             projection: projection?.isIdentity == true ? nil : projection,
@@ -152,8 +154,8 @@ public struct DocumentCollection: Sendable {
     /// The first document matching `filter` (in `options.sort` order, else natural order), or `nil`.
     /// - Throws: as ``find(_:options:)``.
     /// - Complexity: O(n) for a scan; O(1) when the filter pins `_id`.
-    public func findOne(_ filter: Document = [:], options: FindOptions = FindOptions()) throws(DatabaseError)
-        -> Document?
+    public func findOne(_ filter: BSONDocument = [:], options: FindOptions = FindOptions()) throws(DocketError)
+        -> BSONDocument?
     {
         var options = options
         options.limit = 1
@@ -166,15 +168,15 @@ public struct DocumentCollection: Sendable {
     /// The number of documents matching `filter`, after `skip` and capped at `limit`.
     /// - Throws: the filter's parse errors; `BadValue` for a negative skip or limit.
     /// - Complexity: O(n); O(1) when the filter pins `_id`.
-    public func countDocuments(_ filter: Document = [:], options: CountOptions = CountOptions()) throws(DatabaseError)
+    public func countDocuments(_ filter: BSONDocument = [:], options: CountOptions = CountOptions()) throws(DocketError)
         -> Int
     {
         let matcher = try Matcher(filter)
         guard options.skip >= 0 else {
-            throw DatabaseError(.badValue, "Skip value must be non-negative, but received: \(options.skip)")
+            throw DocketError(.badValue, "Skip value must be non-negative, but received: \(options.skip)")
         }
         guard options.limit >= 0 else {
-            throw DatabaseError(.badValue, "Limit value must be non-negative, but received: \(options.limit)")
+            throw DocketError(.badValue, "Limit value must be non-negative, but received: \(options.limit)")
         }
         let engine = self.engine
         var count = 0
@@ -211,8 +213,8 @@ public struct DocumentCollection: Sendable {
     ///   BSON order, for determinism.
     /// - Throws: the filter's parse errors; `BadValue` for an empty key.
     /// - Complexity: O(n + d log d) for n documents and d distinct values.
-    public func distinct(_ key: String, filter: Document = [:]) throws(DatabaseError) -> [BSONValue] {
-        guard !key.isEmpty else { throw DatabaseError(.badValue, "FieldPath cannot be constructed with empty string") }
+    public func distinct(_ key: String, filter: BSONDocument = [:]) throws(DocketError) -> [BSONValue] {
+        guard !key.isEmpty else { throw DocketError(.badValue, "FieldPath cannot be constructed with empty string") }
         let matcher = try Matcher(filter)
         let components = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         var seen = Set<BSONValue>()
@@ -239,7 +241,7 @@ public struct DocumentCollection: Sendable {
             }
         }
         let engine = self.engine
-        var iterator = Cursor(
+        var iterator = DocketCursor(
             source: engine.readSource(for: matcher), matcher: matcher, projection: nil, sort: nil, skip: 0, limit: 0,
             engine: engine
         ).makeIterator()
@@ -257,14 +259,14 @@ public struct DocumentCollection: Sendable {
     /// - Throws: `FailedToParse` (9) "Update document requires atomic operators" for a replacement document; the
     ///   filter's and update's parse errors; the update's errors on the document (`TypeMismatch` 14,
     ///   `ImmutableField` 66, …); `DuplicateKey` (11000) when an upsert collides. Errors raised while writing carry
-    ///   ``DatabaseError/writeFailure``.
+    ///   ``DocketError/writeFailure``.
     /// - Complexity: O(1) when the filter pins `_id`, else O(n); plus the size of the document.
     @discardableResult
-    public func updateOne(_ filter: Document, _ update: Document, options: UpdateOptions = UpdateOptions())
-        throws(DatabaseError) -> UpdateResult
+    public func updateOne(_ filter: BSONDocument, _ update: BSONDocument, options: UpdateOptions = UpdateOptions())
+        throws(DocketError) -> UpdateResult
     {
         let plan = try Self.operatorPlan(update, arrayFilters: options.arrayFilters)
-        let sort = try options.sort.map { spec throws(DatabaseError) in try SortSpec(spec) }
+        let sort = try options.sort.map { spec throws(DocketError) in try SortSpec(spec) }
         return try performUpdate(
             filter, .update(plan), multi: false, upsert: options.upsert, sort: sort, returning: nil
         ).result
@@ -274,15 +276,15 @@ public struct DocumentCollection: Sendable {
     ///
     /// All new versions are published at once: a concurrent reader sees all of them or none. If the update fails on
     /// a document, the documents updated before it stay updated (as in MongoDB) and the error's
-    /// ``DatabaseError/writeFailure`` reports their counts.
+    /// ``DocketError/writeFailure`` reports their counts.
     /// - Throws: as ``updateOne(_:_:options:)``; `InvalidOptions` (72) when `options.sort` is set.
     /// - Complexity: O(n) plus the size of the updated documents.
     @discardableResult
-    public func updateMany(_ filter: Document, _ update: Document, options: UpdateOptions = UpdateOptions())
-        throws(DatabaseError) -> UpdateResult
+    public func updateMany(_ filter: BSONDocument, _ update: BSONDocument, options: UpdateOptions = UpdateOptions())
+        throws(DocketError) -> UpdateResult
     {
         let plan = try Self.operatorPlan(update, arrayFilters: options.arrayFilters)
-        guard options.sort == nil else { throw DatabaseError(.invalidOptions, "sort is not supported for updateMany") }
+        guard options.sort == nil else { throw DocketError(.invalidOptions, "sort is not supported for updateMany") }
         return try performUpdate(filter, .update(plan), multi: true, upsert: options.upsert, sort: nil, returning: nil)
             .result
     }
@@ -293,11 +295,13 @@ public struct DocumentCollection: Sendable {
     ///   collides; `BSONObjectTooLarge` (10334).
     /// - Complexity: O(1) when the filter pins `_id`, else O(n); plus the size of the document.
     @discardableResult
-    public func replaceOne(_ filter: Document, _ replacement: Document, options: ReplaceOptions = ReplaceOptions())
-        throws(DatabaseError) -> UpdateResult
+    public func replaceOne(
+        _ filter: BSONDocument, _ replacement: BSONDocument, options: ReplaceOptions = ReplaceOptions()
+    )
+        throws(DocketError) -> UpdateResult
     {
         try Self.checkReplacement(replacement)
-        let sort = try options.sort.map { spec throws(DatabaseError) in try SortSpec(spec) }
+        let sort = try options.sort.map { spec throws(DocketError) in try SortSpec(spec) }
         return try performUpdate(
             filter, .replacement(replacement), multi: false, upsert: options.upsert, sort: sort, returning: nil
         ).result
@@ -309,7 +313,7 @@ public struct DocumentCollection: Sendable {
     /// - Throws: the filter's parse errors.
     /// - Complexity: O(1) when the filter pins `_id`, else O(n).
     @discardableResult
-    public func deleteOne(_ filter: Document) throws(DatabaseError) -> DeleteResult {
+    public func deleteOne(_ filter: BSONDocument) throws(DocketError) -> DeleteResult {
         try performDelete(filter, multi: false, sort: nil).result
     }
 
@@ -317,7 +321,7 @@ public struct DocumentCollection: Sendable {
     /// - Throws: the filter's parse errors.
     /// - Complexity: O(n).
     @discardableResult
-    public func deleteMany(_ filter: Document) throws(DatabaseError) -> DeleteResult {
+    public func deleteMany(_ filter: BSONDocument) throws(DocketError) -> DeleteResult {
         try performDelete(filter, multi: true, sort: nil).result
     }
 
@@ -330,11 +334,11 @@ public struct DocumentCollection: Sendable {
     /// - Throws: as ``updateOne(_:_:options:)``; the projection's parse errors.
     /// - Complexity: as ``updateOne(_:_:options:)``.
     public func findOneAndUpdate(
-        _ filter: Document, _ update: Document, options: FindOneAndUpdateOptions = FindOneAndUpdateOptions()
-    ) throws(DatabaseError) -> Document? {
+        _ filter: BSONDocument, _ update: BSONDocument, options: FindOneAndUpdateOptions = FindOneAndUpdateOptions()
+    ) throws(DocketError) -> BSONDocument? {
         let plan = try Self.operatorPlan(update, arrayFilters: options.arrayFilters)
-        let sort = try options.sort.map { spec throws(DatabaseError) in try SortSpec(spec) }
-        let projection = try options.projection.map { spec throws(DatabaseError) in try Projection(spec) }
+        let sort = try options.sort.map { spec throws(DocketError) in try SortSpec(spec) }
+        let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
         let outcome = try performUpdate(
             filter, .update(plan), multi: false, upsert: options.upsert, sort: sort, returning: options.returnDocument)
         return try outcome.projected(projection)
@@ -346,11 +350,12 @@ public struct DocumentCollection: Sendable {
     /// - Throws: as ``replaceOne(_:_:options:)``; the projection's parse errors.
     /// - Complexity: as ``replaceOne(_:_:options:)``.
     public func findOneAndReplace(
-        _ filter: Document, _ replacement: Document, options: FindOneAndReplaceOptions = FindOneAndReplaceOptions()
-    ) throws(DatabaseError) -> Document? {
+        _ filter: BSONDocument, _ replacement: BSONDocument,
+        options: FindOneAndReplaceOptions = FindOneAndReplaceOptions()
+    ) throws(DocketError) -> BSONDocument? {
         try Self.checkReplacement(replacement)
-        let sort = try options.sort.map { spec throws(DatabaseError) in try SortSpec(spec) }
-        let projection = try options.projection.map { spec throws(DatabaseError) in try Projection(spec) }
+        let sort = try options.sort.map { spec throws(DocketError) in try SortSpec(spec) }
+        let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
         let outcome = try performUpdate(
             filter, .replacement(replacement), multi: false, upsert: options.upsert, sort: sort,
             returning: options.returnDocument)
@@ -361,11 +366,11 @@ public struct DocumentCollection: Sendable {
     /// - Returns: the deleted document, or `nil` when nothing matched.
     /// - Throws: the filter's, sort's and projection's parse errors.
     /// - Complexity: O(1) when the filter pins `_id`, else O(n).
-    public func findOneAndDelete(_ filter: Document, options: FindOneAndDeleteOptions = FindOneAndDeleteOptions())
-        throws(DatabaseError) -> Document?
+    public func findOneAndDelete(_ filter: BSONDocument, options: FindOneAndDeleteOptions = FindOneAndDeleteOptions())
+        throws(DocketError) -> BSONDocument?
     {
-        let sort = try options.sort.map { spec throws(DatabaseError) in try SortSpec(spec) }
-        let projection = try options.projection.map { spec throws(DatabaseError) in try Projection(spec) }
+        let sort = try options.sort.map { spec throws(DocketError) in try SortSpec(spec) }
+        let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
         let outcome = try performDelete(filter, multi: false, sort: sort)
         guard let deleted = outcome.deleted else { return nil }
         guard let projection else { return deleted.raw.document }
@@ -380,13 +385,13 @@ public struct DocumentCollection: Sendable {
     /// operation is atomic on its own; the batch as a whole is not (as in MongoDB).
     /// - Returns: the totals, and the ids of inserted and upserted documents by model index.
     /// - Throws: `FailedToParse` (9) before running anything when an update model has no operators or a replacement
-    ///   has some; otherwise the first failure, whose ``DatabaseError/writeFailure`` holds every write error and the
+    ///   has some; otherwise the first failure, whose ``DocketError/writeFailure`` holds every write error and the
     ///   partial result. `InvalidLength` (16) for an empty list.
     /// - Complexity: the sum of the operations'.
     @discardableResult
-    public func bulkWrite(_ models: [WriteModel], ordered: Bool = true) throws(DatabaseError) -> BulkWriteResult {
+    public func bulkWrite(_ models: [WriteModel], ordered: Bool = true) throws(DocketError) -> BulkWriteResult {
         guard !models.isEmpty else {
-            throw DatabaseError(.invalidLength, "Write batch sizes must be between 1 and 100000. Got 0 operations.")
+            throw DocketError(.invalidLength, "Write batch sizes must be between 1 and 100000. Got 0 operations.")
         }
         // Client-side validation first, as drivers do: nothing runs if a model is malformed.
         for model in models {
@@ -415,15 +420,15 @@ public struct DocumentCollection: Sendable {
                 if ordered { break }
             }
         }
-        if !errors.isEmpty { throw DatabaseError(BulkWriteFailure(writeErrors: errors, result: result)) }
+        if !errors.isEmpty { throw DocketError(BulkWriteFailure(writeErrors: errors, result: result)) }
         return result
     }
 
-    private func apply(_ model: WriteModel, index: Int, into result: inout BulkWriteResult) throws(DatabaseError) {
+    private func apply(_ model: WriteModel, index: Int, into result: inout BulkWriteResult) throws(DocketError) {
         switch model {
         case .insertOne(let document):
-            let id = try insertOne(document).insertedId
-            result.insertedIds[index] = id
+            let id = try insertOne(document).insertedID
+            result.insertedIDs[index] = id
             result.insertedCount += 1
         case .updateOne(let filter, let update, let options):
             add(try updateOne(filter, update, options: options), index: index, into: &result)
@@ -441,7 +446,7 @@ public struct DocumentCollection: Sendable {
     private func add(_ update: UpdateResult, index: Int, into result: inout BulkWriteResult) {
         result.matchedCount += update.matchedCount
         result.modifiedCount += update.modifiedCount
-        if let id = update.upsertedId { result.upsertedIds[index] = id }
+        if let id = update.upsertedID { result.upsertedIDs[index] = id }
     }
 
     private func merge(_ partial: BulkWriteResult, into result: inout BulkWriteResult) {

@@ -314,9 +314,11 @@ public struct BSONTimestamp: Sendable, Hashable, Comparable {
 
 // MARK: - Literals
 
+// `BSONValue` deliberately does not conform to `ExpressibleByNilLiteral`: with it, `cond ? value : nil` assigned to a
+// `BSONValue?` (a document subscript) silently became `.null` instead of "absent". Write `.null` for BSON null.
+
 extension BSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
-    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral,
-    ExpressibleByNilLiteral
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }
     /// Integer literals become `.int32` when they fit, `.int64` otherwise.
@@ -327,5 +329,4 @@ extension BSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: BSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, BSONValue)...) { self = .document(BSONDocument(elements)) }
-    public init(nilLiteral: ()) { self = .null }
 }

@@ -13,7 +13,7 @@ import Testing
         "oid": .objectID(ObjectID(timestamp: 1, random: 2, counter: 3)),
         "bool": true,
         "date": .datetime(-62_135_596_800_000),
-        "null": nil,
+        "null": .null,
         "regex": .regex(BSONRegex(pattern: "^a.*b$", options: "mi")),
         "ptr": .dbPointer(BSONDBPointer(namespace: "db.c", id: ObjectID(timestamp: 9, random: 9, counter: 9))),
         "code": .javascript("function() {}"),

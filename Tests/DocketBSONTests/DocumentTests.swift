@@ -4,7 +4,7 @@ import Testing
 @Suite struct DocumentTests {
     @Test func literalSyntaxBuildsNestedDocuments() {
         let doc: BSONDocument = [
-            "name": "Ada", "teams": [["id": 1, "role": "admin"]], "score": 1.5, "ok": true, "none": nil,
+            "name": "Ada", "teams": [["id": 1, "role": "admin"]], "score": 1.5, "ok": true, "none": .null,
         ]
         #expect(doc.keys == ["name", "teams", "score", "ok", "none"])
         #expect(doc["name"]?.stringValue == "Ada")

@@ -131,9 +131,9 @@ func makeCollection(_ name: String = "c") -> DocketCollection {
 
     @Test func nullAndDocumentIDsAreLegal() throws {
         let c = makeCollection()
-        try c.insertOne(["_id": nil])
+        try c.insertOne(["_id": .null])
         try c.insertOne(["_id": ["a": 1, "b": 2]])
-        #expect(try c.findOne(["_id": nil])?["_id"] == .null)
+        #expect(try c.findOne(["_id": .null])?["_id"] == .null)
         #expect(try c.countDocuments(["_id": ["a": 1, "b": 2]]) == 1)
     }
 

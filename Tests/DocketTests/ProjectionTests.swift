@@ -104,8 +104,8 @@ private let numbers: BSONDocument = ["_id": 1, "a": [1, 2, 3, 4, 5], "s": "text"
         .init(
             name: "document without _id", document: ["a": 1, "b": 2], projection: ["b": 1], expected: ["b": 2]),
         .init(
-            name: "null and array values are included whole", document: ["_id": 1, "a": nil, "b": [1, [2]], "c": 3],
-            projection: ["a": 1, "b": 1], expected: ["_id": 1, "a": nil, "b": [1, [2]]]),
+            name: "null and array values are included whole", document: ["_id": 1, "a": .null, "b": [1, [2]], "c": 3],
+            projection: ["a": 1, "b": 1], expected: ["_id": 1, "a": .null, "b": [1, [2]]]),
     ]
 
     @Test(arguments: basicCases) func basic(_ c: ProjectionCase) throws { try check(c) }
@@ -174,7 +174,8 @@ private let numbers: BSONDocument = ["_id": 1, "a": [1, 2, 3, 4, 5], "s": "text"
             name: "literal replaces an existing field in place order", document: ["_id": 1, "a": 1, "b": 2],
             projection: ["b": "new"], expected: ["_id": 1, "b": "new"]),
         .init(
-            name: "null literal", document: ["_id": 1, "a": 1], projection: ["a": nil], expected: ["_id": 1, "a": nil]),
+            name: "null literal", document: ["_id": 1, "a": 1], projection: ["a": .null],
+            expected: ["_id": 1, "a": .null]),
         .init(
             name: "array literal", document: ["_id": 1], projection: ["tags": ["a", 1, ["k": true]], "_id": 0],
             expected: ["tags": ["a", 1, ["k": true]]]),

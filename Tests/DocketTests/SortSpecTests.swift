@@ -168,7 +168,7 @@ private struct SplitMix64: RandomNumberGenerator {
             sort: ["a": 0], code: 15975, message: "$sort key ordering must be 1 (for ascending) or -1 (for descending)"),
         .init(sort: ["a": "x"], code: 15974, message: "Illegal key in $sort specification: a: \"x\""),
         .init(sort: ["a": true], code: 15974, message: "Illegal key in $sort specification: a: true"),
-        .init(sort: ["a": nil], code: 15974, message: "Illegal key in $sort specification: a: null"),
+        .init(sort: ["a": .null], code: 15974, message: "Illegal key in $sort specification: a: null"),
         .init(sort: ["a": ["b": 1]], code: 17312, message: "$meta is the only expression supported by $sort right now"),
         .init(sort: ["a": [:]], code: 17312, message: "$meta is the only expression supported by $sort right now"),
         .init(

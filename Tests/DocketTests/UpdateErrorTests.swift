@@ -69,7 +69,7 @@ import Testing
         ),
         UpdateErrorCase(
             name: "$mul on null",
-            document: ["_id": .objectID(ObjectID(timestamp: 1, random: 2, counter: 3)), "a": ["b": nil]],
+            document: ["_id": .objectID(ObjectID(timestamp: 1, random: 2, counter: 3)), "a": ["b": .null]],
             update: ["$mul": ["a.b": 2]], code: 14,
             message:
                 "Cannot apply $mul to a value of non-numeric type. {_id: ObjectId('000000010000000002000003')} has the field 'b' of non-numeric type null"

@@ -87,7 +87,7 @@ func show(_ document: BSONDocument) -> String {
             update: ["$set": ["a.0": 5]], expected: ["_id": 1, "a": [5, 2]]),
         UpdateCase(
             name: "$set past the end pads with null", document: ["_id": 1, "a": [1, 2]], update: ["$set": ["a.5": 1]],
-            expected: ["_id": 1, "a": [1, 2, nil, nil, nil, 1]]),
+            expected: ["_id": 1, "a": [1, 2, .null, .null, .null, 1]]),
         UpdateCase(
             name: "$set of a numeric field on a document creates a field named by the number",
             document: ["_id": 1, "a": ["x": 1]], update: ["$set": ["a.5": 1]],
@@ -102,9 +102,9 @@ func show(_ document: BSONDocument) -> String {
             expected: ["_id": 1, "teams": [["id": 1, "role": "a"], ["id": 2, "role": "x"]]]),
         UpdateCase(
             name: "$set creates a document past the end of an array", document: ["_id": 1, "a": [1]],
-            update: ["$set": ["a.2.b": 1]], expected: ["_id": 1, "a": [1, nil, ["b": 1]]]),
+            update: ["$set": ["a.2.b": 1]], expected: ["_id": 1, "a": [1, .null, ["b": 1]]]),
         UpdateCase(
-            name: "$set replaces a null", document: ["_id": 1, "a": nil], update: ["$set": ["a": ["b": 1]]],
+            name: "$set replaces a null", document: ["_id": 1, "a": .null], update: ["$set": ["a": ["b": 1]]],
             expected: ["_id": 1, "a": ["b": 1]]),
         UpdateCase(
             name: "$set with an empty operand is a no-op", document: ["_id": 1], update: ["$set": [:]],
@@ -135,13 +135,13 @@ func show(_ document: BSONDocument) -> String {
             expected: ["_id": 1, "a": 1], modified: false),
         UpdateCase(
             name: "$unset of an array element sets it to null", document: ["_id": 1, "a": [1, 2, 3]],
-            update: ["$unset": ["a.1": 1]], expected: ["_id": 1, "a": [1, nil, 3]]),
+            update: ["$unset": ["a.1": 1]], expected: ["_id": 1, "a": [1, .null, 3]]),
         UpdateCase(
             name: "$unset of a nested field", document: ["_id": 1, "a": ["b": 1, "c": 2]],
             update: ["$unset": ["a.b": 1]], expected: ["_id": 1, "a": ["c": 2]]),
         UpdateCase(
             name: "$unset with $[] nulls every element", document: ["_id": 1, "a": [1, 2]],
-            update: ["$unset": ["a.$[]": 1]], expected: ["_id": 1, "a": [nil, nil]]),
+            update: ["$unset": ["a.$[]": 1]], expected: ["_id": 1, "a": [.null, .null]]),
     ]
 
     static let arithmeticCases: [UpdateCase] = [
@@ -205,8 +205,8 @@ func show(_ document: BSONDocument) -> String {
             name: "$min compares across types: numbers sort before strings", document: ["_id": 1, "a": 5],
             update: ["$min": ["a": "x"]], expected: ["_id": 1, "a": 5], modified: false),
         UpdateCase(
-            name: "$min null sorts below numbers", document: ["_id": 1, "a": 5], update: ["$min": ["a": nil]],
-            expected: ["_id": 1, "a": nil]),
+            name: "$min null sorts below numbers", document: ["_id": 1, "a": 5], update: ["$min": ["a": .null]],
+            expected: ["_id": 1, "a": .null]),
         UpdateCase(
             name: "$max raises", document: ["_id": 1, "a": 5], update: ["$max": ["a": 7.5]],
             expected: ["_id": 1, "a": 7.5]),

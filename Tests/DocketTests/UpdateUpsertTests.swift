@@ -20,8 +20,8 @@ import Testing
         SeedCase(name: "_id comes first", filter: ["x": 1, "_id": 7], expected: ["_id": 7, "x": 1]),
         SeedCase(name: "fields come in path order", filter: ["b": 1, "a": 2], expected: ["a": 2, "b": 1]),
         SeedCase(
-            name: "documents and arrays are values", filter: ["a": ["b": 1], "c": [1, 2], "n": nil],
-            expected: ["a": ["b": 1], "c": [1, 2], "n": nil]),
+            name: "documents and arrays are values", filter: ["a": ["b": 1], "c": [1, 2], "n": .null],
+            expected: ["a": ["b": 1], "c": [1, 2], "n": .null]),
         SeedCase(
             name: "regular expressions are not equalities", filter: ["a": .regex(BSONRegex(pattern: "x")), "b": 1],
             expected: ["b": 1]),

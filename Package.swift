@@ -43,7 +43,11 @@ var targets: [Target] = [
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
     .target(name: "DocketTestSupport", dependencies: ["DocketBSON"], path: "Tests/DocketTestSupport"),
-    .testTarget(name: "DocketBSONTests", dependencies: ["DocketBSON", "DocketTestSupport", "DocketWorkloads"]),
+    .testTarget(
+        name: "DocketBSONTests",
+        dependencies: ["DocketBSON", "DocketTestSupport", "DocketWorkloads"],
+        exclude: ["Golden"]
+    ),
     .testTarget(name: "DocketTests", dependencies: ["Docket", "DocketTestSupport", "DocketWorkloads"]),
     .testTarget(name: "DocketCLITests", dependencies: ["Docket", "DocketWorkloads", "DocketTestSupport"]),
     .testTarget(

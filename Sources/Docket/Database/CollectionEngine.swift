@@ -225,7 +225,7 @@ final class CollectionEngine: Sendable {
     /// The E11000 error for a duplicate `_id`, in mongod's format.
     func duplicateKeyError(index: Int, id: BSONValue) -> WriteError {
         let message =
-            "E11000 duplicate key error collection: \(namespace) index: _id_ dup key: { _id: \(id.shellDescription) }"
+            "E11000 duplicate key error collection: \(namespace) index: _id_ dup key: { _id: \(BSONPrinter.errorMessage.string(id)) }"
         return WriteError(
             index: index,
             code: .duplicateKey,

@@ -220,7 +220,7 @@ extension DocketCollection {
         var reordered: BSONDocument?
         if document.first?.key != "_id" || !(document.first?.value.isIdentical(to: originalID) ?? false) {
             guard let index = document.index(forKey: "_id"), document[index].value.isIdentical(to: originalID) else {
-                let altered = document["_id"].map { "_id: \($0.shellDescription)" } ?? "_id: missing"
+                let altered = document["_id"].map { "_id: \(BSONPrinter.errorMessage.string($0))" } ?? "_id: missing"
                 throw DocketError(
                     .immutableField,
                     "After applying the update, the (immutable) field '_id' was found to have been altered to "

@@ -187,14 +187,14 @@ struct ProjectionParser {
             throw DocketError(
                 .notImplemented,
                 "Aggregation expressions in projections are not supported yet: \(key): "
-                    + ProjectionFormatting.describe(value),
+                    + BSONPrinter.projectionMessage.string(value),
                 fieldPath: key)
         }
         try add(parent + (try Self.fieldPath(key)), .literal(value), relativeName: key)
         guard type != .exclusion else {
             throw DocketError(
                 .projectionLiteralInExclusion,
-                "Cannot use an expression \(key): \(ProjectionFormatting.describe(value)) in an exclusion projection",
+                "Cannot use an expression \(key): \(BSONPrinter.projectionMessage.string(value)) in an exclusion projection",
                 fieldPath: key)
         }
         type = .inclusion

@@ -56,7 +56,7 @@ struct SortSpec: Sendable {
             guard value.isNumber else {
                 throw DocketError(
                     .sortIllegalKey,
-                    "Illegal key in $sort specification: \(name): \(ProjectionFormatting.describe(value))",
+                    "Illegal key in $sort specification: \(name): \(BSONPrinter.projectionMessage.string(value))",
                     fieldPath: name)
             }
             let direction = Self.safeNumberLong(value)
@@ -97,7 +97,7 @@ struct SortSpec: Sendable {
         ]
         guard case .string(let metaName) = first.value, validMetaSorts.contains(metaName) else {
             throw DocketError(
-                .sortIllegalMeta, "Illegal $meta sort: $meta: \(ProjectionFormatting.describe(first.value))",
+                .sortIllegalMeta, "Illegal $meta sort: $meta: \(BSONPrinter.projectionMessage.string(first.value))",
                 fieldPath: name)
         }
         throw DocketError(

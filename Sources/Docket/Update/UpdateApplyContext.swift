@@ -101,7 +101,7 @@ enum UpdateViability {
         let name = start > 0 ? context.path[start - 1] : ""
         return DocketError(
             .pathNotViable,
-            "Cannot create field '\(context.path[start])' in element {\(UpdateText.element(name, element))}",
+            "Cannot create field '\(context.path[start])' in element {\(BSONPrinter.updateMessage.element(name, element))}",
             fieldPath: context.pathText
         )
     }
@@ -113,7 +113,7 @@ enum UpdateViability {
         return DocketError(
             .pathNotViable,
             "Cannot use the part (\(context.path[start])) of (\(context.pathText)) to traverse the element "
-                + "({\(UpdateText.element(name, element))})",
+                + "({\(BSONPrinter.updateMessage.element(name, element))})",
             fieldPath: context.pathText
         )
     }

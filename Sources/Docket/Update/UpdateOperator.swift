@@ -107,7 +107,7 @@ enum LeafOutcome {
 
 /// MongoDB's `parseIntegerElementToLong`: an integral number that fits a 64-bit integer.
 func parseIntegerArgument(_ value: BSONValue, field: String) throws(DocketError) -> Int64 {
-    let text = UpdateText.element(field, value)
+    let text = BSONPrinter.updateMessage.element(field, value)
     switch value {
     case .int32(let i): return Int64(i)
     case .int64(let i): return i

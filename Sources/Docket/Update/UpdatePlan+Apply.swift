@@ -183,7 +183,7 @@ extension UpdatePlan {
                 throw DocketError(
                     .badValue,
                     "Cannot apply array updates to non-array element "
-                        + UpdateText.element(context.path.last ?? "", value),
+                        + BSONPrinter.updateMessage.element(context.path.last ?? "", value),
                     fieldPath: context.pathText
                 )
             }
@@ -366,7 +366,7 @@ extension UpdatePlan {
         let parentName = context.path[context.path.count - 2]
         return DocketError(
             .immutableField,
-            "Updating the path '\(parentPath)' to \(UpdateText.element(parentName, parent)) would modify the immutable "
+            "Updating the path '\(parentPath)' to \(BSONPrinter.updateMessage.element(parentName, parent)) would modify the immutable "
                 + "field '_id'",
             fieldPath: context.pathText
         )

@@ -24,7 +24,7 @@ extension UpdatePlan {
                 throw DocketError(
                     .immutableField,
                     "After applying the update, the (immutable) field '_id' was found to have been altered to "
-                        + UpdateText.element("_id", newID),
+                        + BSONPrinter.updateMessage.element("_id", newID),
                     fieldPath: "_id"
                 )
             }

@@ -91,7 +91,7 @@ struct UpdatePlan: Sendable {
                 throw DocketError(
                     .failedToParse,
                     "Modifiers operate on fields but we found type \(operand.type.alias) instead. For example: "
-                        + "{$mod: {<field>: ...}} not {\(UpdateText.element(name, operand))}",
+                        + "{$mod: {<field>: ...}} not {\(BSONPrinter.updateMessage.element(name, operand))}",
                     operatorName: name
                 )
             }
@@ -102,7 +102,7 @@ struct UpdatePlan: Sendable {
                     guard case .string(let to) = argument else {
                         throw DocketError(
                             .badValue,
-                            "The 'to' field for $rename must be a string: \(UpdateText.element(field, argument))",
+                            "The 'to' field for $rename must be a string: \(BSONPrinter.updateMessage.element(field, argument))",
                             operatorName: name
                         )
                     }
@@ -127,7 +127,7 @@ struct UpdatePlan: Sendable {
             throw DocketError(
                 .failedToParse,
                 "The array filter for identifier '\(filter.identifier)' was not used in the update "
-                    + UpdateText.document(update)
+                    + BSONPrinter.updateMessage.string(update)
             )
         }
         guard case .object(let rootNode) = tree else { preconditionFailure("the root of an update is an object node") }

@@ -142,7 +142,10 @@ private func daysInMonth(year: Int64, month: Int64) -> Int64 {
 
 /// Appends `YYYY-MM-DDTHH:MM:SS[.mmm]Z` for a datetime in years 0000...9999; the milliseconds are written only
 /// when they are not zero (`1970-01-01T00:00:00Z`, `2012-12-24T12:15:30.501Z`), as libbson and the BSON corpus do.
-func appendISODate(milliseconds ms: Int64, to out: inout [UInt8]) {
+///
+/// With `javaScriptForm`, the text is JavaScript's `Date.prototype.toISOString()`: the milliseconds are always
+/// written, and years outside 0...9999 take a sign and six digits (`+275760-09-13T00:00:00.000Z`).
+func appendISODate(milliseconds ms: Int64, to out: inout [UInt8], javaScriptForm: Bool = false) {
     let millisPerDay: Int64 = 86_400_000
     var days = ms / millisPerDay
     var rest = ms % millisPerDay
@@ -155,8 +158,16 @@ func appendISODate(milliseconds ms: Int64, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "0") &+ UInt8(v / 10))
         out.append(UInt8(ascii: "0") &+ UInt8(v % 10))
     }
-    two(year / 100)
-    two(year % 100)
+    if javaScriptForm && (year < 0 || year > 9999) {
+        out.append(year < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        let magnitude = year.magnitude
+        for divisor: UInt64 in [100_000, 10_000, 1000, 100, 10, 1] {
+            out.append(UInt8(ascii: "0") &+ UInt8(magnitude / divisor % 10))
+        }
+    } else {
+        two(year / 100)
+        two(year % 100)
+    }
     out.append(UInt8(ascii: "-"))
     two(month)
     out.append(UInt8(ascii: "-"))
@@ -168,7 +179,7 @@ func appendISODate(milliseconds ms: Int64, to out: inout [UInt8]) {
     out.append(UInt8(ascii: ":"))
     two(rest / 1000 % 60)
     let millis = rest % 1000
-    if millis != 0 {
+    if millis != 0 || javaScriptForm {
         out.append(UInt8(ascii: "."))
         out.append(UInt8(ascii: "0") &+ UInt8(millis / 100))
         two(millis % 100)

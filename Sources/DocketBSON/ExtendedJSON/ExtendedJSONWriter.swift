@@ -376,57 +376,18 @@ func appendDoubleDecimal(_ d: Double, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "0"))
         return
     }
-    // `description` yields the shortest digits that round-trip (Swift's Errol/Ryu-style printer); only its
-    // layout is rewritten here.
-    let text = d.description
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { digits in
-        var count = 0
-        var pointPosition = -1
-        var exponent = 0
-        var negative = false
-        var inExponent = false
-        var exponentNegative = false
-        for c in text.utf8 {
-            if inExponent {
-                switch c {
-                case UInt8(ascii: "-"): exponentNegative = true
-                case UInt8(ascii: "+"): break
-                default: exponent = exponent * 10 + Int(c &- UInt8(ascii: "0"))
-                }
-                continue
-            }
-            switch c {
-            case UInt8(ascii: "-"): negative = true
-            case UInt8(ascii: "."): pointPosition = count
-            case UInt8(ascii: "e"), UInt8(ascii: "E"): inExponent = true
-            default:
-                if count < 40 {
-                    digits[count] = c
-                    count += 1
-                }
-            }
-        }
-        if exponentNegative { exponent = -exponent }
-        if pointPosition < 0 { pointPosition = count }
-        // Value = 0.<digits> × 10^(pointPosition + exponent). Drop leading and trailing zeros.
-        var first = 0
-        while first < count - 1 && digits[first] == UInt8(ascii: "0") {
-            first += 1
-            pointPosition -= 1
-        }
-        while count - 1 > first && digits[count - 1] == UInt8(ascii: "0") { count -= 1 }
-        let significant = count - first
-        let scientificExponent = pointPosition - 1 + exponent
+    withShortestDigits(of: d) { digits, scientificExponent, negative in
+        let significant = digits.count
         if negative { out.append(UInt8(ascii: "-")) }
         if scientificExponent >= -4 && scientificExponent < 16 {
             if scientificExponent >= 0 {
                 let integerDigits = scientificExponent + 1
                 for k in 0..<integerDigits {
-                    out.append(k < significant ? digits[first + k] : UInt8(ascii: "0"))
+                    out.append(k < significant ? digits[k] : UInt8(ascii: "0"))
                 }
                 out.append(UInt8(ascii: "."))
                 if significant > integerDigits {
-                    for k in integerDigits..<significant { out.append(digits[first + k]) }
+                    for k in integerDigits..<significant { out.append(digits[k]) }
                 } else {
                     out.append(UInt8(ascii: "0"))
                 }
@@ -434,13 +395,13 @@ func appendDoubleDecimal(_ d: Double, to out: inout [UInt8]) {
                 out.append(UInt8(ascii: "0"))
                 out.append(UInt8(ascii: "."))
                 for _ in 0..<(-scientificExponent - 1) { out.append(UInt8(ascii: "0")) }
-                for k in 0..<significant { out.append(digits[first + k]) }
+                for k in 0..<significant { out.append(digits[k]) }
             }
         } else {
-            out.append(digits[first])
+            out.append(digits[0])
             out.append(UInt8(ascii: "."))
             if significant > 1 {
-                for k in 1..<significant { out.append(digits[first + k]) }
+                for k in 1..<significant { out.append(digits[k]) }
             } else {
                 out.append(UInt8(ascii: "0"))
             }

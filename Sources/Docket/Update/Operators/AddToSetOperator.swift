@@ -14,7 +14,7 @@ enum AddToSetOperator {
             guard spec.count == 1 else {
                 throw DocketError(
                     .badValue,
-                    "Found unexpected fields after $each in $addToSet: \(UpdateText.document(spec))"
+                    "Found unexpected fields after $each in $addToSet: \(BSONPrinter.updateMessage.string(spec))"
                 )
             }
             items = each

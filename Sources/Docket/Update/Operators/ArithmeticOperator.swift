@@ -23,7 +23,7 @@ enum ArithmeticOperator {
         guard argument.isNumber else {
             throw DocketError(
                 .typeMismatch,
-                "Cannot \(verb) with non-numeric argument: {\(UpdateText.element(field, argument))}",
+                "Cannot \(verb) with non-numeric argument: {\(BSONPrinter.updateMessage.element(field, argument))}",
                 fieldPath: field
             )
         }

@@ -25,7 +25,7 @@ struct BitOperation: Sendable {
                 throw DocketError(
                     .badValue,
                     "The $bit modifier only supports 'and', 'or', and 'xor', not '\(name)' which is an unknown "
-                        + "operator: {\(UpdateText.element(name, operand))}"
+                        + "operator: {\(BSONPrinter.updateMessage.element(name, operand))}"
                 )
             }
             switch operand {
@@ -34,7 +34,7 @@ struct BitOperation: Sendable {
                 throw DocketError(
                     .badValue,
                     "The $bit modifier field must be an Integer(32/64 bit); a '\(operand.type.alias)' is not "
-                        + "supported here: {\(UpdateText.element(name, operand))}"
+                        + "supported here: {\(BSONPrinter.updateMessage.element(name, operand))}"
                 )
             }
             operations.append(BitOperation(kind: kind, operand: operand))

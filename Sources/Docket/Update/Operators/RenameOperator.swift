@@ -6,7 +6,7 @@
 enum RenameOperator {
     /// Checks a `{source: "target"}` pair as MongoDB's `RenameNode::init` does.
     static func validate(source: UpdatePath, target: UpdatePath, argument: BSONValue) throws(DocketError) {
-        let text = UpdateText.element(source.text, argument)
+        let text = BSONPrinter.updateMessage.element(source.text, argument)
         if target.text.utf8.contains(0) {
             throw DocketError(.badValue, "The 'to' field for $rename cannot contain an embedded null byte")
         }
@@ -67,7 +67,7 @@ enum RenameOperator {
         let name = path.parts[k - 1]
         return DocketError(
             .pathNotViable,
-            "cannot use the part (\(name) of \(path.text)) to traverse the element ({\(UpdateText.element(name, element))})",
+            "cannot use the part (\(name) of \(path.text)) to traverse the element ({\(BSONPrinter.updateMessage.element(name, element))})",
             fieldPath: path.text,
             operatorName: "$rename"
         )

@@ -13,10 +13,12 @@ var targets: [Target] = [
     .target(name: "DocketBSON"),
     .target(name: "Docket", dependencies: ["DocketBSON"]),
     .target(name: "DocketWorkloads", dependencies: ["DocketBSON"]),
+    // The shell's language and database surface (mongosh's subset of JavaScript), testable without a terminal.
+    .target(name: "DocketShell", dependencies: ["Docket"]),
     .executableTarget(
         name: "docket",
         dependencies: [
-            "Docket", "DocketBSON", "DocketWorkloads",
+            "Docket", "DocketBSON", "DocketWorkloads", "DocketShell",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]
     ),
@@ -51,6 +53,11 @@ var targets: [Target] = [
     .testTarget(name: "DocketTests", dependencies: ["Docket", "DocketTestSupport", "DocketWorkloads"]),
     .testTarget(name: "DocketCLITests", dependencies: ["Docket", "DocketWorkloads", "DocketTestSupport"]),
     .testTarget(
+        name: "DocketShellTests",
+        dependencies: ["DocketShell", "Docket", "DocketTestSupport"],
+        exclude: ["Transcripts"]
+    ),
+    .testTarget(
         name: "SpecTests",
         dependencies: ["Docket", "DocketBSON", "DocketTestSupport"],
         exclude: ["Resources"]
@@ -84,6 +91,7 @@ let package = Package(
     products: [
         .library(name: "DocketBSON", targets: ["DocketBSON"]),
         .library(name: "Docket", targets: ["Docket"]),
+        .library(name: "DocketShell", targets: ["DocketShell"]),
         .executable(name: "docket", targets: ["docket"]),
     ],
     dependencies: [

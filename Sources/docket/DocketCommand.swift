@@ -7,15 +7,30 @@ import Docket
     import Darwin
 #endif
 
-/// The `docket` command: the entry point of Docket's tools.
+/// The `docket` executable: the shell (`docket [PATH] [script.js …] [--eval CODE] …`), or one of the tools
+/// (`docket bsondump FILE`, `docket generate-users …`).
 @main
-struct DocketCommand: ParsableCommand {
+enum Main {
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let first = arguments.first, ToolsCommand.toolNames.contains(first) {
+            ToolsCommand.main(arguments)
+        } else {
+            ShellCommand.launch(arguments)
+        }
+    }
+}
+
+/// The tools: `docket bsondump` and `docket generate-users`.
+struct ToolsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docket",
         abstract: "Docket: a MongoDB-style document database in pure Swift.",
         version: docketVersion,
         subcommands: [BSONDump.self, GenerateUsers.self]
     )
+
+    static let toolNames: Set<String> = ["bsondump", "generate-users"]
 }
 
 /// Buffered writing to a file descriptor (one `write(2)` per 64 KiB, not per line).

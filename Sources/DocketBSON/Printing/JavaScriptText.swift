@@ -87,4 +87,12 @@ public enum JavaScriptText {
         appendISODate(milliseconds: Int64(ms.rounded(.towardZero)), to: &out, javaScriptForm: true)
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// The days since 1970-01-01 of a proleptic Gregorian date (`month` 1...12).
+    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        daysFromCivil(year: year, month: month, day: day)
+    }
+
+    /// The proleptic Gregorian date of a count of days since 1970-01-01 (`month` 1...12).
+    public static func civilDate(days: Int64) -> (year: Int64, month: Int64, day: Int64) { civilFromDays(days) }
 }

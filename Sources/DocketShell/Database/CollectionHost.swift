@@ -1,0 +1,407 @@
+import Docket
+
+/// `db.<name>`: a collection, with mongosh's collection methods over `DocketCollection`.
+final class CollectionHost {
+    unowned let database: DatabaseHost
+    let name: String
+    let collection: DocketCollection
+    /// Field names seen in documents this collection returned (Tab completion offers them).
+    var seenFields: Set<String> = []
+
+    init(database: DatabaseHost, name: String) {
+        self.database = database
+        self.name = name
+        collection = database.database.collection(name)
+    }
+
+    var fullName: String { "\(database.name).\(name)" }
+
+    /// The methods `db.coll.help()` lists, with their descriptions.
+    static let methods: [(String, String)] = [
+        ("insertOne", "Inserts a document: db.coll.insertOne({ name: 'Ada' })."),
+        ("insertMany", "Inserts documents: db.coll.insertMany([{ a: 1 }, { a: 2 }], { ordered: true })."),
+        ("find", "Returns a cursor over the matching documents: db.coll.find({ age: { $gt: 30 } }, { name: 1 })."),
+        ("findOne", "Returns the first matching document, or null."),
+        ("countDocuments", "Counts the matching documents: db.coll.countDocuments({ status: 'active' })."),
+        ("estimatedDocumentCount", "Returns the number of documents from the collection's metadata."),
+        ("count", "Counts the matching documents (deprecated in MongoDB; use countDocuments)."),
+        ("distinct", "Returns the distinct values of a field: db.coll.distinct('country', { status: 'active' })."),
+        ("updateOne", "Updates the first matching document: db.coll.updateOne({ _id: 1 }, { $set: { a: 2 } })."),
+        ("updateMany", "Updates every matching document."),
+        ("replaceOne", "Replaces the first matching document."),
+        ("deleteOne", "Deletes the first matching document."),
+        ("deleteMany", "Deletes every matching document."),
+        ("findOneAndUpdate", "Updates a document and returns it (before, or after with { returnDocument: 'after' })."),
+        ("findOneAndReplace", "Replaces a document and returns it."),
+        ("findOneAndDelete", "Deletes a document and returns it."),
+        ("bulkWrite", "Runs insertOne, updateOne, updateMany, replaceOne, deleteOne and deleteMany operations."),
+        ("drop", "Drops the collection; returns whether it existed."),
+        ("stats", "Returns statistics about the collection: count, size, average document size."),
+        ("aggregate", "Runs an aggregation pipeline (not yet available in Docket)."),
+        ("createIndex", "Creates an index (not yet available in Docket)."),
+        ("getIndexes", "Lists the indexes (not yet available in Docket)."),
+        ("dropIndex", "Drops an index (not yet available in Docket)."),
+        ("explain", "Explains a query (not yet available in Docket)."),
+        ("getName", "Returns the collection's name."),
+        ("getFullName", "Returns the collection's namespace: database.collection."),
+        ("getDB", "Returns the collection's database."),
+        ("help", "Shows this help."),
+    ]
+
+    static let methodNames: Set<String> = Set(methods.map(\.0)).union([
+        "createIndexes", "dropIndexes", "getIndexKeys", "hideIndex", "unhideIndex", "reIndex", "watch",
+        "mapReduce", "validate", "renameCollection", "insert", "remove", "update", "toString",
+    ])
+
+    // MARK: Methods
+
+    func call(_ interpreter: Interpreter, _ method: String, _ arguments: [JSValue]) throws(ShellError) -> JSValue {
+        let bridge = BSONBridge(interpreter: interpreter)
+        func argument(_ i: Int) -> JSValue { interpreter.argument(arguments, i) }
+        func options(_ i: Int) -> JSObject? {
+            if case .object(let object) = argument(i) { return object }
+            return nil
+        }
+        func filter(_ i: Int) throws(ShellError) -> BSONDocument {
+            try bridge.optionalDocument(argument(i), what: "filter") ?? [:]
+        }
+        do {
+            switch method {
+            case "insertOne":
+                let result = try collection.insertOne(try bridge.document(argument(0), what: "doc"))
+                return WriteResults.insertOne(result, bridge)
+            case "insertMany":
+                guard case .array(let array) = argument(0) else {
+                    throw ShellError(
+                        name: "MongoInvalidArgumentError", message: "Argument \"docs\" must be an array of documents")
+                }
+                var documents: [BSONDocument] = []
+                documents.reserveCapacity(array.elements.count)
+                for element in array.elements { documents.append(try bridge.document(element, what: "docs")) }
+                let ordered = try bool(interpreter, options(1)?["ordered"], default: true)
+                return WriteResults.insertMany(try collection.insertMany(documents, ordered: ordered), bridge)
+            case "insert":
+                if case .array = argument(0) { return try call(interpreter, "insertMany", arguments) }
+                return try call(interpreter, "insertOne", arguments)
+            case "find":
+                let cursor = CursorHost(collection: self, filter: try filter(0))
+                if !argument(1).isNullish { cursor.projection = try bridge.document(argument(1), what: "projection") }
+                if let options = options(2) { try cursor.apply(options, interpreter) }
+                return .host(.cursor(cursor))
+            case "findOne":
+                var findOptions = FindOptions(limit: 1)
+                findOptions.projection = try bridge.optionalDocument(argument(1), what: "projection")
+                if let sort = options(2)?["sort"] { findOptions.sort = try bridge.document(sort, what: "sort") }
+                if let skip = options(2)?["skip"] { findOptions.skip = Int(try interpreter.toNumber(skip)) }
+                guard let document = try collection.findOne(try filter(0), options: findOptions) else { return .null }
+                noteFields(document)
+                return .object(bridge.object(document))
+            case "countDocuments":
+                var countOptions = CountOptions()
+                if let skip = options(1)?["skip"] { countOptions.skip = Int(try interpreter.toNumber(skip)) }
+                if let limit = options(1)?["limit"] { countOptions.limit = Int(try interpreter.toNumber(limit)) }
+                return .number(Double(try collection.countDocuments(try filter(0), options: countOptions)))
+            case "count":
+                return .number(Double(try collection.countDocuments(try filter(0))))
+            case "estimatedDocumentCount":
+                return .number(Double(collection.estimatedDocumentCount()))
+            case "distinct":
+                let key = try interpreter.toString(argument(0))
+                return .array(JSArray(try collection.distinct(key, filter: try filter(1)).map(bridge.value)))
+            case "updateOne", "updateMany":
+                let update = try updateDocument(argument(1), bridge)
+                var updateOptions = UpdateOptions()
+                if let o = options(2) { try readUpdateOptions(o, &updateOptions, interpreter, bridge) }
+                let result =
+                    method == "updateOne"
+                    ? try collection.updateOne(try filter(0), update, options: updateOptions)
+                    : try collection.updateMany(try filter(0), update, options: updateOptions)
+                return WriteResults.update(result, bridge)
+            case "replaceOne":
+                var replaceOptions = ReplaceOptions()
+                replaceOptions.upsert = try bool(interpreter, options(2)?["upsert"], default: false)
+                if let sort = options(2)?["sort"] { replaceOptions.sort = try bridge.document(sort, what: "sort") }
+                let result = try collection.replaceOne(
+                    try filter(0), try bridge.document(argument(1), what: "replacement"), options: replaceOptions)
+                return WriteResults.update(result, bridge)
+            case "deleteOne", "deleteMany":
+                let result =
+                    method == "deleteOne"
+                    ? try collection.deleteOne(try filter(0)) : try collection.deleteMany(try filter(0))
+                return .object(
+                    JSObject(
+                        keys: ["acknowledged", "deletedCount"],
+                        values: [.bool(true), .number(Double(result.deletedCount))]))
+            case "remove":
+                let justOne = try bool(interpreter, argument(1), default: false)
+                return try call(interpreter, justOne ? "deleteOne" : "deleteMany", [argument(0)])
+            case "findOneAndUpdate":
+                var o = FindOneAndUpdateOptions()
+                if let given = options(2) {
+                    o.returnDocument = try returnDocument(given, interpreter)
+                    o.sort = try bridge.optionalDocument(given["sort"] ?? .undefined, what: "sort")
+                    o.projection = try bridge.optionalDocument(given["projection"] ?? .undefined, what: "projection")
+                    o.upsert = try bool(interpreter, given["upsert"], default: false)
+                    if let filters = given["arrayFilters"] { o.arrayFilters = try documents(filters, bridge) }
+                }
+                let document = try collection.findOneAndUpdate(
+                    try filter(0), try updateDocument(argument(1), bridge), options: o)
+                return document.map { .object(bridge.object($0)) } ?? .null
+            case "findOneAndReplace":
+                var o = FindOneAndReplaceOptions()
+                if let given = options(2) {
+                    o.returnDocument = try returnDocument(given, interpreter)
+                    o.sort = try bridge.optionalDocument(given["sort"] ?? .undefined, what: "sort")
+                    o.projection = try bridge.optionalDocument(given["projection"] ?? .undefined, what: "projection")
+                    o.upsert = try bool(interpreter, given["upsert"], default: false)
+                }
+                let document = try collection.findOneAndReplace(
+                    try filter(0), try bridge.document(argument(1), what: "replacement"), options: o)
+                return document.map { .object(bridge.object($0)) } ?? .null
+            case "findOneAndDelete":
+                var o = FindOneAndDeleteOptions()
+                if let given = options(1) {
+                    o.sort = try bridge.optionalDocument(given["sort"] ?? .undefined, what: "sort")
+                    o.projection = try bridge.optionalDocument(given["projection"] ?? .undefined, what: "projection")
+                }
+                let document = try collection.findOneAndDelete(try filter(0), options: o)
+                return document.map { .object(bridge.object($0)) } ?? .null
+            case "bulkWrite":
+                let models = try writeModels(argument(0), interpreter, bridge)
+                let ordered = try bool(interpreter, options(1)?["ordered"], default: true)
+                return WriteResults.bulk(try collection.bulkWrite(models, ordered: ordered), bridge)
+            case "drop":
+                let existed = database.database.listCollectionNames().contains(name)
+                collection.drop()
+                return .bool(existed)
+            case "stats":
+                let (count, size) = try sizes(interpreter)
+                return .object(
+                    JSObject(
+                        keys: ["ns", "count", "size", "avgObjSize", "storageSize", "nindexes", "totalIndexSize", "ok"],
+                        values: [
+                            .string(fullName), .number(Double(count)), .number(Double(size)),
+                            .number(count == 0 ? 0 : (Double(size) / Double(count)).rounded(.down)),
+                            .number(Double(size)), .number(1), .number(0), .number(1),
+                        ]))
+            case "getName": return .string(name)
+            case "getFullName", "toString": return .string(fullName)
+            case "getDB": return .host(.database(database))
+            case "help": return .host(.result(ShellResult(help: Help.collection)))
+            case "aggregate":
+                throw ShellError.notImplemented("db.collection.aggregate()", comingWith: "aggregation")
+            case "mapReduce":
+                throw ShellError.notImplemented("db.collection.mapReduce()", comingWith: "aggregation")
+            case "createIndex", "createIndexes", "getIndexes", "getIndexKeys", "dropIndex", "dropIndexes", "hideIndex",
+                "unhideIndex", "reIndex":
+                throw ShellError.notImplemented("db.collection.\(method)()", comingWith: "indexes")
+            case "explain":
+                throw ShellError.notImplemented("db.collection.explain()", comingWith: "indexes")
+            case "watch":
+                throw ShellError(
+                    name: "MongoServerError", message: "Change streams are not supported by Docket",
+                    code: .notImplemented)
+            case "update":
+                throw ShellError(
+                    name: "MongoshDeprecatedError",
+                    message: "db.collection.update() is deprecated; use updateOne, updateMany or replaceOne")
+            case "validate", "renameCollection":
+                throw ShellError(
+                    name: "MongoServerError", message: "db.collection.\(method)() is not supported by Docket",
+                    code: .notImplemented)
+            default:
+                throw ShellError.type("db.\(name).\(method) is not a function")
+            }
+        } catch {
+            throw ShellError.wrapping(error)
+        }
+    }
+
+    func noteFields(_ document: BSONDocument) {
+        guard seenFields.count < 500 else { return }
+        for key in document.keys { seenFields.insert(key) }
+    }
+
+    /// The number of documents and their total BSON size.
+    func sizes(_ interpreter: Interpreter) throws(ShellError) -> (count: Int, size: Int) {
+        var count = 0
+        var size = 0
+        do {
+            for document in try collection.find() {
+                count += 1
+                size += (try? document.bsonBytes().count) ?? 0
+                if count & 0x3FF == 0 { try interpreter.checkpoint() }
+            }
+        } catch {
+            throw ShellError.wrapping(error)
+        }
+        return (count, size)
+    }
+
+    // MARK: Arguments
+
+    private func bool(_ interpreter: Interpreter, _ value: JSValue?, default: Bool) throws(ShellError) -> Bool {
+        guard let value, !value.isUndefined else { return `default` }
+        return interpreter.toBoolean(value)
+    }
+
+    private func updateDocument(_ value: JSValue, _ bridge: BSONBridge) throws(ShellError) -> BSONDocument {
+        if case .array = value {
+            throw ShellError.notImplemented("Pipeline-style updates", comingWith: "aggregation")
+        }
+        return try bridge.document(value, what: "update")
+    }
+
+    private func documents(_ value: JSValue, _ bridge: BSONBridge) throws(ShellError) -> [BSONDocument] {
+        guard case .array(let array) = value else {
+            throw ShellError(name: "MongoInvalidArgumentError", message: "arrayFilters must be an array of documents")
+        }
+        var result: [BSONDocument] = []
+        for element in array.elements { result.append(try bridge.document(element, what: "arrayFilters")) }
+        return result
+    }
+
+    private func readUpdateOptions(
+        _ o: JSObject, _ options: inout UpdateOptions, _ interpreter: Interpreter,
+        _ bridge: BSONBridge
+    ) throws(ShellError) {
+        options.upsert = try bool(interpreter, o["upsert"], default: false)
+        if let filters = o["arrayFilters"] { options.arrayFilters = try documents(filters, bridge) }
+        if let sort = o["sort"] { options.sort = try bridge.document(sort, what: "sort") }
+    }
+
+    private func returnDocument(_ o: JSObject, _ interpreter: Interpreter) throws(ShellError) -> ReturnDocument {
+        if let value = o["returnNewDocument"], interpreter.toBoolean(value) { return .after }
+        if case .string(let which)? = o["returnDocument"] {
+            switch which {
+            case "after": return .after
+            case "before": return .before
+            default:
+                throw ShellError(
+                    name: "MongoInvalidArgumentError", message: "returnDocument must be either 'before' or 'after'")
+            }
+        }
+        return .before
+    }
+
+    private func writeModels(_ value: JSValue, _ interpreter: Interpreter, _ bridge: BSONBridge) throws(ShellError)
+        -> [DocketCollection.WriteModel]
+    {
+        guard case .array(let array) = value else {
+            throw ShellError(name: "MongoInvalidArgumentError", message: "Argument \"operations\" must be an array")
+        }
+        var models: [DocketCollection.WriteModel] = []
+        for element in array.elements {
+            guard case .object(let operation) = element, operation.count == 1, let kind = operation.keys.first,
+                case .object(let spec) = operation.value(at: 0)
+            else {
+                throw ShellError(
+                    name: "MongoInvalidArgumentError",
+                    message: "Invalid BulkWriteOperation: \(try interpreter.toDisplayString(element))")
+            }
+            func document(_ key: String) throws(ShellError) -> BSONDocument {
+                try bridge.document(spec[key] ?? .undefined, what: key)
+            }
+            var updateOptions = UpdateOptions()
+            switch kind {
+            case "insertOne":
+                models.append(.insertOne(try document("document")))
+            case "updateOne", "updateMany":
+                try readUpdateOptions(spec, &updateOptions, interpreter, bridge)
+                let update = try updateDocument(spec["update"] ?? .undefined, bridge)
+                models.append(
+                    kind == "updateOne"
+                        ? .updateOne(filter: try document("filter"), update: update, options: updateOptions)
+                        : .updateMany(filter: try document("filter"), update: update, options: updateOptions))
+            case "replaceOne":
+                var replaceOptions = ReplaceOptions()
+                replaceOptions.upsert = try bool(interpreter, spec["upsert"], default: false)
+                models.append(
+                    .replaceOne(
+                        filter: try document("filter"), replacement: try document("replacement"),
+                        options: replaceOptions))
+            case "deleteOne":
+                models.append(.deleteOne(filter: try document("filter")))
+            case "deleteMany":
+                models.append(.deleteMany(filter: try document("filter")))
+            default:
+                throw ShellError(
+                    name: "MongoInvalidArgumentError", message: "Invalid BulkWriteOperation: \(kind)")
+            }
+        }
+        return models
+    }
+}
+
+/// Write results as mongosh prints them.
+enum WriteResults {
+    static func insertOne(_ result: InsertOneResult, _ bridge: BSONBridge) -> JSValue {
+        .object(
+            JSObject(keys: ["acknowledged", "insertedId"], values: [.bool(true), bridge.value(result.insertedID)]))
+    }
+
+    static func insertMany(_ result: InsertManyResult, _ bridge: BSONBridge) -> JSValue {
+        .object(
+            JSObject(
+                keys: ["acknowledged", "insertedIds"], values: [.bool(true), .object(ids(result.insertedIDs, bridge))]))
+    }
+
+    static func update(_ result: UpdateResult, _ bridge: BSONBridge) -> JSValue {
+        .object(
+            JSObject(
+                keys: ["acknowledged", "insertedId", "matchedCount", "modifiedCount", "upsertedCount"],
+                values: [
+                    .bool(true), result.upsertedID.map(bridge.value) ?? .null, .number(Double(result.matchedCount)),
+                    .number(Double(result.modifiedCount)), .number(Double(result.upsertedCount)),
+                ]))
+    }
+
+    static func bulk(_ result: BulkWriteResult, _ bridge: BSONBridge) -> JSValue {
+        .object(
+            JSObject(
+                keys: [
+                    "acknowledged", "insertedCount", "insertedIds", "matchedCount", "modifiedCount", "deletedCount",
+                    "upsertedCount", "upsertedIds",
+                ],
+                values: [
+                    .bool(true), .number(Double(result.insertedCount)), .object(ids(result.insertedIDs, bridge)),
+                    .number(Double(result.matchedCount)), .number(Double(result.modifiedCount)),
+                    .number(Double(result.deletedCount)), .number(Double(result.upsertedCount)),
+                    .object(ids(result.upsertedIDs, bridge)),
+                ]))
+    }
+
+    /// `{ '0': id, '1': id }` in index order.
+    static func ids(_ ids: [Int: BSONValue], _ bridge: BSONBridge) -> JSObject {
+        let sorted = ids.sorted { $0.key < $1.key }
+        return JSObject(keys: sorted.map { String($0.key) }, values: sorted.map { bridge.value($0.value) })
+    }
+}
+
+/// What mongosh prints after a bulk write error: `Result:` and `Write Errors:`.
+enum BulkWriteDetails {
+    static func describe(_ failure: BulkWriteFailure) -> [(label: String, value: BSONValue)] {
+        let r = failure.result
+        func ids(_ map: [Int: BSONValue]) -> BSONValue {
+            .document(BSONDocument(map.sorted { $0.key < $1.key }.map { (String($0.key), $0.value) }))
+        }
+        let result: BSONDocument = [
+            "insertedCount": .int32(Int32(clamping: r.insertedCount)),
+            "matchedCount": .int32(Int32(clamping: r.matchedCount)),
+            "modifiedCount": .int32(Int32(clamping: r.modifiedCount)),
+            "deletedCount": .int32(Int32(clamping: r.deletedCount)),
+            "upsertedCount": .int32(Int32(clamping: r.upsertedCount)),
+            "upsertedIds": ids(r.upsertedIDs), "insertedIds": ids(r.insertedIDs),
+        ]
+        let errors: [BSONValue] = failure.writeErrors.map { error in
+            var document: BSONDocument = [
+                "index": .int32(Int32(clamping: error.index)), "code": .int32(Int32(clamping: error.code.code)),
+                "errmsg": .string(error.message),
+            ]
+            if let pattern = error.keyPattern { document["keyPattern"] = .document(pattern) }
+            if let value = error.keyValue { document["keyValue"] = .document(value) }
+            return .document(document)
+        }
+        return [("Result", .document(result)), ("Write Errors", .array(errors))]
+    }
+}

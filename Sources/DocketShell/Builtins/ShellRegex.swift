@@ -23,7 +23,8 @@ struct ShellRegex {
         do {
             expression = try NSRegularExpression(pattern: translated, options: options)
         } catch {
-            throw ShellError(name: "SyntaxError", message: "Invalid regular expression: /\(pattern)/: \(error)")
+            throw ShellError(
+                name: "SyntaxError", message: "Invalid regular expression: /\(pattern)/: the pattern does not compile")
         }
     }
 

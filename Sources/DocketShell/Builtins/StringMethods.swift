@@ -380,7 +380,7 @@ enum NumberMethods {
                 throw ShellError.range("toPrecision() argument must be between 1 and 100")
             }
             if !number.isFinite { return .string(JavaScriptText.number(number)) }
-            return .string(Interpreter.formatDouble(number, "%.\(precision)g"))
+            return .string(precisionText(number, precision))
         case "toExponential":
             let digits = first.isUndefined ? 6 : Int(try ArrayMethods.integer(interpreter, first))
             if !number.isFinite { return .string(JavaScriptText.number(number)) }
@@ -399,10 +399,55 @@ enum NumberMethods {
         }
     }
 
+    /// `toFixed`: the decimal closest to the number with `digits` fraction digits, a tie going to the larger
+    /// magnitude (C's `%f` would round a tie to even).
     static func fixed(_ number: Double, _ digits: Int) -> String {
-        let text = Interpreter.formatDouble(number, "%.\(digits)f")
-        return text == "-0" || (text.hasPrefix("-") && text.allSatisfy { "-0.".contains($0) })
-            ? String(text.dropFirst()) : text
+        // glibc prints the exact decimal expansion of a double (at most 1074 fraction digits).
+        let exact = Interpreter.formatDouble(abs(number), "%.\(digits + 1080)f")
+        guard let point = exact.firstIndex(of: ".") else { return exact }
+        var kept = Array(exact[..<exact.index(point, offsetBy: digits + 1)].filter { $0 != "." })
+        let rest = exact[exact.index(point, offsetBy: digits + 1)...]
+        if let first = rest.first, first >= "5" {
+            // Round up (a tie rounds up too): propagate the carry.
+            var i = kept.count - 1
+            while i >= 0 {
+                if kept[i] == "9" {
+                    kept[i] = "0"
+                    i -= 1
+                } else {
+                    kept[i] = Character(Unicode.Scalar(kept[i].asciiValue! + 1))
+                    break
+                }
+            }
+            if i < 0 { kept.insert("1", at: 0) }
+        }
+        var text = String(kept)
+        if digits > 0 { text.insert(".", at: text.index(text.endIndex, offsetBy: -digits)) }
+        let isZero = kept.allSatisfy { $0 == "0" }
+        return (number < 0 && !isZero ? "-" : "") + text
+    }
+
+    /// `toPrecision`: `precision` significant digits, in exponential form when the exponent is below -6 or not
+    /// below the precision.
+    static func precisionText(_ number: Double, _ precision: Int) -> String {
+        if number == 0 { return precision > 1 ? "0." + String(repeating: "0", count: precision - 1) : "0" }
+        let scientific = Interpreter.formatDouble(abs(number), "%.\(precision - 1)e")
+        guard let e = scientific.firstIndex(of: "e"), let exponent = Int(scientific[scientific.index(after: e)...])
+        else {
+            return JavaScriptText.number(number)
+        }
+        let digits = String(scientific[..<e].filter { $0 != "." })
+        let sign = number < 0 ? "-" : ""
+        if exponent < -6 || exponent >= precision {
+            let mantissa = digits.count > 1 ? "\(digits.first!).\(digits.dropFirst())" : digits
+            return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + String(abs(exponent))
+        }
+        if exponent >= 0 {
+            let integer = digits.prefix(exponent + 1)
+            let fraction = digits.dropFirst(exponent + 1)
+            return sign + integer + (fraction.isEmpty ? "" : "." + fraction)
+        }
+        return sign + "0." + String(repeating: "0", count: -exponent - 1) + digits
     }
 
     static func radixString(_ number: Double, _ radix: Int) -> String {
@@ -433,10 +478,18 @@ enum NumberMethods {
 extension Interpreter {
     /// A double through a C format (`%.3f`, `%.5g`, `%.2e`).
     static func formatDouble(_ value: Double, _ format: String) -> String {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { buffer in
-            let written = withVaList([value]) { vsnprintf(buffer.baseAddress!, 512, format, $0) }
-            let length = min(max(0, Int(written)), 511)
-            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: length), as: UTF8.self)
+        var capacity = 512
+        while true {
+            let (text, needed) = withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
+                let written = Int(withVaList([value]) { vsnprintf(buffer.baseAddress!, capacity, format, $0) })
+                let length = min(max(0, written), capacity - 1)
+                let text = String(
+                    decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: length), as: UTF8.self)
+                return (text, written)
+            }
+            if needed < capacity { return text }
+            capacity = needed + 1
         }
     }
+
 }

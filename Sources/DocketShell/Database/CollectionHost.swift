@@ -247,7 +247,7 @@ final class CollectionHost {
 
     private func updateDocument(_ value: JSValue, _ bridge: BSONBridge) throws(ShellError) -> BSONDocument {
         if case .array = value {
-            throw ShellError.notImplemented("Pipeline-style updates", comingWith: "aggregation")
+            throw ShellError.notImplemented("A pipeline-style update", comingWith: "aggregation")
         }
         return try bridge.document(value, what: "update")
     }

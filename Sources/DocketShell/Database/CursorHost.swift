@@ -67,7 +67,7 @@ final class CursorHost {
             case "projection": projection = try bridge.document(value, what: "projection")
             case "batchSize": batchSize = try count(interpreter, value, "batchSize")
             case "hint": throw ShellError.notImplemented("The hint option", comingWith: "indexes")
-            case "collation": throw ShellError.notImplemented("Collations", comingWith: "indexes")
+            case "collation": throw ShellError.notImplemented("The collation option", comingWith: "indexes")
             default: break
             }
         }

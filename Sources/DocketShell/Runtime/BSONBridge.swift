@@ -60,6 +60,7 @@ struct BSONBridge {
     }
 
     private func bson(_ value: JSValue, depth: Int, path: inout [ObjectIdentifier]) throws(ShellError) -> BSONValue {
+        guard interpreter.stack.hasRoom else { throw ShellError.range("Maximum call stack size exceeded") }
         switch value {
         case .undefined, .null: return .null
         case .bool(let b): return .bool(b)

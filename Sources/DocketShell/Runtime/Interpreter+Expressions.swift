@@ -164,6 +164,9 @@ extension Interpreter {
             do {
                 return try callMethod(receiver, name, arguments, optionalCall: optional)
             } catch var error {
+                if error.name == "TypeError" && error.message == "\(name) is not a function" {
+                    error.message = "\(Interpreter.name(of: objectExpression)).\(name) is not a function"
+                }
                 locate(&error, position)
                 throw error
             }
@@ -207,7 +210,7 @@ extension Interpreter {
         case .index(let object, _, _, _): "\(Interpreter.name(of: object))[…]"
         case .call(let callee, _, _, _): "\(Interpreter.name(of: callee))(…)"
         case .this: "this"
-        default: "expression"
+        default: "(intermediate value)"
         }
     }
 

@@ -77,8 +77,8 @@ final class Interpreter {
             program = try resolver.resolve(try Parser.parse(source))
         } catch var error {
             if error.sourceName == nil { error.sourceName = sourceName }
-            if let position = error.position, error.sourceLine == nil {
-                error.sourceLine = Interpreter.line(Int(position.line), of: source)
+            if let position = error.position, error.sourceLines.isEmpty {
+                error.sourceLines = Interpreter.lines(through: Int(position.line), of: source)
             }
             throw error
         }
@@ -90,13 +90,14 @@ final class Interpreter {
         return try run(program, sourceID: sourceID)
     }
 
-    static func line(_ number: Int, of source: String) -> String? {
-        var current = 1
-        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
-            if current == number { return String(line.hasSuffix("\r") ? line.dropLast() : line) }
-            current += 1
+    /// The line `number` of a source and up to two lines before it.
+    static func lines(through number: Int, of source: String) -> [(number: Int, text: String)] {
+        var result: [(number: Int, text: String)] = []
+        for (i, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where i + 1 >= number - 2 && i + 1 <= number {
+            result.append((i + 1, String(line.hasSuffix("\r") ? line.dropLast() : line)))
         }
-        return nil
+        return result
     }
 
     private func run(_ program: Program, sourceID: Int) throws(ShellError) -> JSValue {

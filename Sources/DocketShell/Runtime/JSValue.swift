@@ -43,7 +43,7 @@ extension JSValue: Sendable {}
 ///   document read from the database prints in its stored order.
 final class JSObject {
     private(set) var keys: [String] = []
-    private(set) var values: [JSValue] = []
+    fileprivate(set) var values: [JSValue] = []
     private var index: [String: Int]?
     /// For objects made by `new Error(…)` and the shell's errors: the name and message (not enumerable).
     var error: (name: String, message: String)?
@@ -101,6 +101,10 @@ final class JSObject {
         return true
     }
 
+    deinit {
+        if Teardown.holdsReferences(values) { Teardown.dismantle(values: &values) }
+    }
+
     private func rebuildIndex() {
         var map: [String: Int] = [:]
         map.reserveCapacity(keys.count)
@@ -114,6 +118,10 @@ final class JSArray {
     var elements: [JSValue]
 
     init(_ elements: [JSValue] = []) { self.elements = elements }
+
+    deinit {
+        if Teardown.holdsReferences(elements) { Teardown.dismantle(values: &elements) }
+    }
 }
 
 /// A JavaScript date: mutable, as `setDate` and friends change it. Time in milliseconds since the epoch (UTC), NaN
@@ -137,7 +145,7 @@ final class JSFunction {
         case native(NativeFunction)
     }
 
-    let kind: Kind
+    fileprivate(set) var kind: Kind
     let name: String
     /// Properties set on the function (`ObjectId.isValid`, or by a script).
     var properties: JSObject?
@@ -158,6 +166,10 @@ final class JSFunction {
         case .native(let native): native.length
         }
     }
+
+    deinit {
+        if case .closure = kind { Teardown.dismantle(function: self) }
+    }
 }
 
 /// The body of a native function.
@@ -174,7 +186,7 @@ struct NativeFunction {
 /// loop capture.
 final class Environment {
     var slots: ContiguousArray<JSValue>
-    let parent: Environment?
+    fileprivate(set) var parent: Environment?
 
     init(size: Int, parent: Environment?) {
         slots = ContiguousArray(repeating: .undefined, count: size)
@@ -184,6 +196,10 @@ final class Environment {
     init(copying other: Environment) {
         slots = other.slots
         parent = other.parent
+    }
+
+    deinit {
+        if parent != nil || Teardown.holdsReferences(slots) { Teardown.dismantle(environment: self) }
     }
 
     @inline(__always) func ancestor(_ hops: Int) -> Environment {
@@ -216,4 +232,93 @@ enum HostObject {
     case collection(CollectionHost)
     case cursor(CursorHost)
     case result(ShellResult)
+}
+
+/// Releases deep graphs of values without deep recursion.
+///
+/// Swift releases a tree recursively: dropping the root of `v = { v }` nested 100,000 times (or a chain of 100,000
+/// closures and their environments) would recurse 100,000 deinitialisers deep and overflow the stack. Each
+/// deinitialiser here hands its children to a work list instead, and takes the children of every child that is
+/// about to die too, so the depth of the release is constant.
+enum Teardown {
+    private enum Item {
+        case value(JSValue)
+        case environment(Environment)
+    }
+
+    /// Whether values hold objects whose release could recurse (plain values and BSON scalars cannot).
+    @inline(__always) static func holdsReferences<C: Collection>(_ values: C) -> Bool where C.Element == JSValue {
+        values.contains { value in
+            switch value {
+            case .object, .array, .function: true
+            default: false
+            }
+        }
+    }
+
+    static func dismantle(values: inout [JSValue]) {
+        var work = values.map { Item.value($0) }
+        values.removeAll()
+        drain(&work)
+    }
+
+    static func dismantle(function: JSFunction) {
+        guard case .closure(_, let environment) = function.kind else { return }
+        function.kind = .native(placeholder)
+        var work = [Item.environment(environment)]
+        drain(&work)
+    }
+
+    static func dismantle(environment: Environment) {
+        var work = environment.slots.map { Item.value($0) }
+        environment.slots.removeAll()
+        if let parent = environment.parent {
+            environment.parent = nil
+            work.append(.environment(parent))
+        }
+        drain(&work)
+    }
+
+    private static var placeholder: NativeFunction {
+        NativeFunction(length: 0, isConstructor: false) { _, _, _, _ in .undefined }
+    }
+
+    /// Releases the items one by one; an item about to die gives its children to the list first.
+    private static func drain(_ work: inout [Item]) {
+        while var item = work.popLast() {
+            var object: JSObject?
+            var array: JSArray?
+            var function: JSFunction?
+            var environment: Environment?
+            switch item {
+            case .value(.object(let o)): object = o
+            case .value(.array(let a)): array = a
+            case .value(.function(let f)): function = f
+            case .environment(let e): environment = e
+            default: break
+            }
+            // Drop the list's reference, so the uniqueness checks below see only ours.
+            item = .value(.undefined)
+            if var o = object.take(), isKnownUniquelyReferenced(&o), holdsReferences(o.values) {
+                for child in o.values { work.append(.value(child)) }
+                o.values.removeAll()
+            }
+            if var a = array.take(), isKnownUniquelyReferenced(&a), holdsReferences(a.elements) {
+                for child in a.elements { work.append(.value(child)) }
+                a.elements.removeAll()
+            }
+            if var f = function.take(), isKnownUniquelyReferenced(&f), case .closure(_, let captured) = f.kind {
+                f.kind = .native(placeholder)
+                work.append(.environment(captured))
+            }
+            if var e = environment.take(), isKnownUniquelyReferenced(&e) {
+                for child in e.slots where holdsReferences(CollectionOfOne(child)) { work.append(.value(child)) }
+                e.slots.removeAll()
+                if let parent = e.parent {
+                    e.parent = nil
+                    work.append(.environment(parent))
+                }
+            }
+        }
+    }
 }

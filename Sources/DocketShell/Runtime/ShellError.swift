@@ -35,8 +35,8 @@ public struct ShellError: Error, Sendable, CustomStringConvertible {
     public var position: SourcePosition?
     /// The script the position refers to (`script.js`, `@(shell eval)`, `@(shell)`).
     public var sourceName: String?
-    /// The source line at `position`, for a syntax error's code frame.
-    var sourceLine: String?
+    /// The source lines up to `position` (at most three), for a syntax error's code frame.
+    var sourceLines: [(number: Int, text: String)] = []
     /// More information printed after the message (mongosh's "Result:" and "Write Errors:" of a bulk write error).
     var details: [(label: String, value: BSONValue)] = []
     /// Whether the script threw a value that is not an error object (`throw 42`).

@@ -119,7 +119,8 @@ public final class Shell {
             if documents.isEmpty { return nil }
             return batchText(documents, hasMore: hasMore)
         case .host(.result(let result)):
-            return result.render(colors: options.colors)
+            let text = result.render(colors: options.colors)
+            return text.isEmpty ? nil : text
         default:
             return BSONPrinter(.shell(.init(colors: options.colors))).render(
                 ValuePrinter(interpreter: interpreter).node(value))
@@ -158,22 +159,43 @@ public final class Shell {
         var header = error.name
         if let code = error.code, error.name.hasPrefix("Mongo") { header += "[\(code.name)]" }
         var text = (useColors ? PrintText(header, .error).colored : header) + ": " + error.message
-        if error.isThrownValue, let id = error.thrownID, let value = interpreter.thrownValues[id] {
-            text = "Uncaught " + ValuePrinter(interpreter: interpreter).plainText(value)
-        }
+        if error.isThrownValue { text = "Uncaught " + error.message }
         if error.name == "SyntaxError", let position = error.position, position.line > 0 {
             text += " (\(position.line):\(position.column))"
-            if let line = error.sourceLine {
-                let gutter = String(position.line)
-                text += "\n\n> \(gutter) | \(line)\n  \(String(repeating: " ", count: gutter.count)) | "
+            if !error.sourceLines.isEmpty {
+                // Babel's code frame, as mongosh shows it.
+                let width = String(position.line).count
+                text += "\n\n"
+                for (number, line) in error.sourceLines {
+                    let gutter = String(repeating: " ", count: width - String(number).count) + String(number)
+                    text += (number == position.line ? "> " : "  ") + gutter + " | " + line + "\n"
+                }
+                text += "  \(String(repeating: " ", count: width)) | "
                 text += String(repeating: " ", count: max(0, Int(position.column) - 1)) + "^\n"
             }
         }
+        let printer = BSONPrinter(.shell(.init(colors: useColors)))
         for (label, value) in error.details {
             text += "\n" + (useColors ? PrintText(label, .header).colored : label) + ": "
-            text += BSONPrinter(.shell(.init(colors: useColors))).string(value)
+            text += printer.render(Shell.detailNode(label, value))
         }
         return text
+    }
+}
+
+extension Shell {
+    /// A bulk write error's detail as the Node.js driver prints it: `BulkWriteResult { … }`,
+    /// `[ WriteError { err: { … } } ]`.
+    static func detailNode(_ label: String, _ value: BSONValue) -> PrintNode {
+        switch (label, value) {
+        case ("Result", .document(let result)):
+            return .object(prefix: "BulkWriteResult", entries: result.map { PrintEntry($0.key, PrintNode($0.value)) })
+        case ("Write Errors", .array(let errors)):
+            return .array(
+                elements: errors.map { .object(prefix: "WriteError", entries: [PrintEntry("err", PrintNode($0))]) })
+        default:
+            return PrintNode(value)
+        }
     }
 }
 

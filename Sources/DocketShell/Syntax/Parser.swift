@@ -75,7 +75,6 @@ struct Parser {
         let what: String
         switch keyword {
         case .class, .extends, .super: what = "Classes ('\(keyword.rawValue)')"
-        case .async, .await: what = "Asynchronous functions ('\(keyword.rawValue)'; the shell's calls are synchronous)"
         case .yield: what = "Generators ('yield')"
         case .import, .export: what = "Modules ('\(keyword.rawValue)'; use load(file))"
         case .with: what = "'with' statements"
@@ -102,6 +101,18 @@ struct Parser {
 
     private mutating func leave() { nesting -= 1 }
 
+    /// Skips `async` before a function (`async function`, `async () =>`, `async x =>`, `async name() {}`): the
+    /// shell's calls are synchronous, so an async function is an ordinary one and `await` returns its operand.
+    private mutating func skipAsyncModifier() throws(ShellError) {
+        guard token.isKeyword(.async) else { return }
+        var scanner = lexer
+        guard let next = try? scanner.next(), !next.isAfterNewline else { return }
+        switch next.kind {
+        case .keyword(.function), .punctuator(.leftParen), .identifier: try advance()
+        default: return
+        }
+    }
+
     private mutating func identifierName() throws(ShellError) -> String? {
         switch token.kind {
         case .identifier(let name):
@@ -126,6 +137,7 @@ struct Parser {
     mutating func parseStatement() throws(ShellError) -> Stmt {
         try enter()
         defer { leave() }
+        try skipAsyncModifier()
         let position = token.position
         switch token.kind {
         case .punctuator(.leftBrace):
@@ -517,6 +529,7 @@ struct Parser {
     private mutating func parseAssignment(allowIn: Bool = true) throws(ShellError) -> Expr {
         try enter()
         defer { leave() }
+        try skipAsyncModifier()
         if let arrow = try parseArrowFunctionIfAny() { return arrow }
         let position = token.position
         let left = try parseConditional(allowIn: allowIn)
@@ -612,8 +625,13 @@ struct Parser {
         try enter()
         defer { leave() }
         var left = try parseUnary()
+        // Each operator of a chain (`a + b + c …`) deepens the tree: count it as nesting, so no tree is deeper
+        // than the interpreter (and Swift's release of the tree) can walk.
+        let nestingBefore = nesting
+        defer { nesting = nestingBefore }
         while let (op, precedence) = infixOperator(allowIn: allowIn), precedence > minimumPrecedence {
             let position = token.position
+            try enter()
             try advance()
             // `**` is right-associative; the others are left-associative.
             let isExponent: Bool
@@ -643,9 +661,9 @@ struct Parser {
             try advance()
             return .delete(try parseUnary(), position)
         case .keyword(.await):
-            throw ShellError.syntax(
-                "'await' is not supported by the docket shell (its calls are synchronous: drop the await)",
-                at: position)
+            // The shell's calls are synchronous: `await x` is `x`, as a mongosh script expects.
+            try advance()
+            return try parseUnary()
         case .punctuator(.plusPlus), .punctuator(.minusMinus):
             let increment = token.isPunctuator(.plusPlus)
             try advance()
@@ -714,7 +732,10 @@ struct Parser {
             expression = try parsePrimary()
         }
         var isOptionalChain = false
+        let nestingBefore = nesting
+        defer { nesting = nestingBefore }
         while true {
+            try enter()
             let position = token.position
             if try accept(.dot) {
                 expression = .member(expression, name: try propertyName(), optional: false, position)
@@ -758,7 +779,10 @@ struct Parser {
         } else {
             expression = try parsePrimary()
         }
+        let nestingBefore = nesting
+        defer { nesting = nestingBefore }
         while true {
+            try enter()
             let position = token.position
             if try accept(.dot) {
                 expression = .member(expression, name: try propertyName(), optional: false, position)
@@ -939,9 +963,9 @@ struct Parser {
                     token = saved.1
                     previousEnd = saved.2
                 }
-                if token.isKeyword(.async) || token.isPunctuator(.star) {
-                    throw ShellError.syntax(
-                        "Async and generator methods are not supported by the docket shell", at: keyPosition)
+                try skipAsyncModifier()
+                if token.isPunctuator(.star) {
+                    throw ShellError.syntax("Generator methods are not supported by the docket shell", at: keyPosition)
                 }
                 let (key, shorthand) = try parsePropertyKey()
                 if try accept(.colon) {
@@ -1063,7 +1087,10 @@ struct Parser {
         while depth > 0 {
             guard let next = try? scanner.next() else { return false }
             switch next.kind {
-            case .punctuator(.leftParen), .punctuator(.leftBracket), .punctuator(.leftBrace): depth += 1
+            case .punctuator(.leftParen), .punctuator(.leftBracket), .punctuator(.leftBrace):
+                depth += 1
+                // Deeper than the parser goes: not worth scanning (the parse fails anyway).
+                if depth > Parser.maximumNesting { return false }
             case .punctuator(.rightParen), .punctuator(.rightBracket), .punctuator(.rightBrace): depth -= 1
             case .template(_, let isTail) where !isTail:
                 // `${` opened a substitution; its `}` closes it.

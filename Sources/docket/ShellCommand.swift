@@ -211,6 +211,11 @@ let processInterrupt = InterruptFlag()
 
 /// Ctrl-C stops the running evaluation; a second Ctrl-C before it stopped ends the process.
 private func installInterruptHandler() {
+    // A parent may have started us with SIGINT blocked (the mask is inherited): unblock it.
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    sigprocmask(SIG_UNBLOCK, &set, nil)
     signal(SIGINT) { _ in
         if processInterrupt.isRequested { _exit(130) }
         processInterrupt.request()

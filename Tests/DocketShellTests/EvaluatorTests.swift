@@ -141,7 +141,7 @@ import Testing
 
     @Test func errorsCarryTheirPosition() {
         let thrown = error("let a = 1\nlet b = a.c.d")
-        #expect(thrown?.position == SourcePosition(line: 2, column: 12))
+        #expect(thrown?.position == SourcePosition(line: 2, column: 13))
         let inFunction = error("function f() {\n  return nope\n}\nf()")
         #expect(inFunction?.position == SourcePosition(line: 2, column: 10))
         #expect(inFunction?.location == "@(shell):2:10")

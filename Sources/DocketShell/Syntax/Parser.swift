@@ -738,11 +738,15 @@ struct Parser {
             try enter()
             let position = token.position
             if try accept(.dot) {
-                expression = .member(expression, name: try propertyName(), optional: false, position)
+                // A member's position is its name's: errors point at `find` in `db.c.find(…)`.
+                let namePosition = token.position
+                expression = .member(expression, name: try propertyName(), optional: false, namePosition)
             } else if try accept(.questionDot) {
                 isOptionalChain = true
                 if token.isPunctuator(.leftParen) {
-                    expression = .call(callee: expression, arguments: try parseArguments(), optional: true, position)
+                    expression = .call(
+                        callee: expression, arguments: try parseArguments(), optional: true,
+                        Parser.callPosition(expression, position))
                 } else if try accept(.leftBracket) {
                     let index = try parseExpression()
                     try expect(.rightBracket)
@@ -755,7 +759,9 @@ struct Parser {
                 try expect(.rightBracket)
                 expression = .index(expression, index, optional: false, position)
             } else if token.isPunctuator(.leftParen) {
-                expression = .call(callee: expression, arguments: try parseArguments(), optional: false, position)
+                expression = .call(
+                    callee: expression, arguments: try parseArguments(), optional: false,
+                    Parser.callPosition(expression, position))
             } else if case .template = token.kind {
                 throw ShellError.syntax("Tagged templates are not supported by the docket shell", at: position)
             } else {
@@ -763,6 +769,12 @@ struct Parser {
             }
         }
         return isOptionalChain ? .optionalChain(expression) : expression
+    }
+
+    /// Where a call's errors point: the method's name for `a.b(…)`, else the `(`.
+    private static func callPosition(_ callee: Expr, _ parenthesis: SourcePosition) -> SourcePosition {
+        if case .member(_, _, _, let position) = callee { return position }
+        return parenthesis
     }
 
     /// The callee of `new`: a member expression without calls (`new a.b.C(…)`).

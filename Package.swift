@@ -33,6 +33,7 @@ var targets: [Target] = [
     // libFuzzer entry points; see README "Fuzzing". They build (and do nothing) in a plain `swift build`.
     .executableTarget(name: "FuzzBSONDecoder", dependencies: ["DocketBSON"], path: "Fuzz/FuzzBSONDecoder"),
     .executableTarget(name: "FuzzExtendedJSON", dependencies: ["DocketBSON"], path: "Fuzz/FuzzExtendedJSON"),
+    .executableTarget(name: "FuzzShell", dependencies: ["Docket", "DocketShell"], path: "Fuzz/FuzzShell"),
     // Runnable examples, built by CI so they never rot.
     .executableTarget(name: "BSONBasics", dependencies: ["DocketBSON"], path: "Examples/BSONBasics"),
     .executableTarget(name: "SeedScenario", dependencies: ["Docket"], path: "Examples/SeedScenario"),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds one libFuzzer target and runs it: Fuzz/run.sh BSONDecoder|ExtendedJSON [seconds]
-# Seeds come from the vendored BSON corpus; the working corpus lives in Fuzz/corpus-<name> (not committed).
+# Builds one libFuzzer target and runs it: Fuzz/run.sh BSONDecoder|ExtendedJSON|Shell [seconds]
+# Seeds come from the vendored BSON corpus (the shell's from its transcripts and Examples/scripts); the working
+# corpus lives in Fuzz/corpus-<name> (not committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=$1
@@ -20,6 +21,16 @@ python3 - "$name" "$corpus" <<'PY'
 import glob, json, sys
 name, corpus = sys.argv[1], sys.argv[2]
 n = 0
+if name == "Shell":
+    # Each line of the REPL transcripts, and each example script whole.
+    for path in sorted(glob.glob("Tests/DocketShellTests/Transcripts/*.in")):
+        for line in open(path, encoding="utf-8"):
+            open(f"{corpus}/seed-{n}", "w", encoding="utf-8").write(line)
+            n += 1
+    for path in sorted(glob.glob("Examples/scripts/*.js")):
+        open(f"{corpus}/seed-{n}", "w", encoding="utf-8").write(open(path, encoding="utf-8").read())
+        n += 1
+    sys.exit(0)
 for path in sorted(glob.glob("Tests/SpecTests/Resources/bson-corpus/*.json")):
     spec = json.load(open(path))
     for case in spec.get("valid", []) + spec.get("decodeErrors", []) + spec.get("parseErrors", []):

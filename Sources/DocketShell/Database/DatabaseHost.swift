@@ -19,7 +19,8 @@ final class DatabaseHost {
 
     /// MongoDB's database name rules (checked by mongosh before any command).
     static func validate(_ name: String) throws(ShellError) {
-        if name.isEmpty || name.utf8.count >= 64 || name.contains(where: { "/\\. \"$\0".contains($0) }) {
+        if name.isEmpty || name.utf8.count >= 64 || name.utf8.contains(where: { Array("/\\. \"$\0".utf8).contains($0) })
+        {
             throw ShellError(
                 name: "MongoInvalidArgumentError", message: "Invalid database name: '\(name)'", code: .invalidNamespace)
         }
@@ -100,7 +101,8 @@ final class DatabaseHost {
     }
 
     func validatedCollection(_ name: String) throws(ShellError) -> CollectionHost {
-        if name.isEmpty || name.contains("$") || name.contains("\0") || name.hasPrefix(".") {
+        if let host = collections[name] { return host }
+        if name.isEmpty || name.utf8.contains(UInt8(ascii: "$")) || name.utf8.contains(0) || name.hasPrefix(".") {
             throw ShellError(
                 name: "MongoshInvalidInputError", message: "Invalid collection name: \(name)", code: .invalidNamespace)
         }

@@ -153,10 +153,18 @@ struct ShellCommand: ParsableCommand {
         }
         if isInteractive {
             output.flush()
-            var input = PlainShellInput(showsPrompts: stdinIsTerminal) {
-                output.write($0); output.flush()
+            if stdinIsTerminal && isatty(1) == 1 {
+                // A terminal: the line editor (history in ~/.docket_shell_history, Tab completion).
+                var input = LineEditorInput(shell: shellSession)
+                exitCode = shellSession.runREPL(&input) { output.flush() }
+            } else {
+                // Piped input: plain lines, no escape codes (prompts only if standard input is a terminal).
+                var input = PlainShellInput(showsPrompts: stdinIsTerminal) {
+                    output.write($0)
+                    output.flush()
+                }
+                exitCode = shellSession.runREPL(&input) { output.flush() }
             }
-            exitCode = shellSession.runREPL(&input) { output.flush() }
         }
         output.flush()
         if exitCode != 0 { throw ExitCode(exitCode) }

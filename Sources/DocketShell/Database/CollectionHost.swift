@@ -68,8 +68,9 @@ final class CollectionHost {
         do {
             switch method {
             case "insertOne":
-                let result = try collection.insertOne(try bridge.document(argument(0), what: "doc"))
-                return WriteResults.insertOne(result, bridge)
+                let document = try bridge.document(argument(0), what: "doc")
+                if seenFields.isEmpty { noteFields(document) }
+                return WriteResults.insertOne(try collection.insertOne(document), bridge)
             case "insertMany":
                 guard case .array(let array) = argument(0) else {
                     throw ShellError(

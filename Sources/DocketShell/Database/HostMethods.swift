@@ -31,6 +31,9 @@ enum HostMethods {
     static func call(_ interpreter: Interpreter, _ host: HostObject, _ name: String, _ arguments: [JSValue])
         throws(ShellError) -> JSValue
     {
+        // Each database call is a point where Ctrl-C stops the script (one atomic load): a loop of calls may take
+        // far longer than the interpreter's 1024 steps between checks.
+        try interpreter.checkpoint()
         switch host {
         case .database(let database):
             if DatabaseHost.methods[name] == nil && name != "toString" {

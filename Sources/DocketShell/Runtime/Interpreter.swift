@@ -21,8 +21,8 @@ public final class InterruptFlag: Sendable {
     public var isRequested: Bool { requested.load(ordering: .relaxed) }
 }
 
-/// How a statement ended.
-enum Completion {
+/// How a statement ended (a statement's completion record).
+enum Flow {
     case normal
     case breakLoop(String?)
     case continueLoop(String?)
@@ -204,7 +204,7 @@ final class Interpreter {
         return JSFunction(node, environment)
     }
 
-    func executeBlock(_ statements: [Stmt], _ environment: Environment) throws(ShellError) -> Completion {
+    func executeBlock(_ statements: [Stmt], _ environment: Environment) throws(ShellError) -> Flow {
         try hoistFunctions(statements, environment)
         for statement in statements {
             let completion = try execute(statement, environment)
@@ -214,7 +214,7 @@ final class Interpreter {
         return .normal
     }
 
-    func execute(_ statement: Stmt, _ environment: Environment) throws(ShellError) -> Completion {
+    func execute(_ statement: Stmt, _ environment: Environment) throws(ShellError) -> Flow {
         switch statement {
         case .expression(let expression, let position):
             do {
@@ -291,7 +291,7 @@ final class Interpreter {
     }
 
     /// How a loop goes on after its body completed: `nil` to go on, else the completion that ends the loop.
-    @inline(__always) private func loopExit(_ completion: Completion, _ label: String?) -> Completion? {
+    @inline(__always) private func loopExit(_ completion: Flow, _ label: String?) -> Flow? {
         switch completion {
         case .normal: return nil
         case .breakLoop(let target) where target == nil || target == label: return .normal
@@ -303,7 +303,7 @@ final class Interpreter {
     private func executeFor(
         _ initializer: Stmt?, _ test: Expr?, _ update: Expr?, _ body: Stmt, _ loopSize: Int?, _ label: String?,
         _ outer: Environment
-    ) throws(ShellError) -> Completion {
+    ) throws(ShellError) -> Flow {
         var environment = loopSize.map { Environment(size: $0, parent: outer) } ?? outer
         if let initializer { _ = try execute(initializer, environment) }
         while true {
@@ -320,9 +320,9 @@ final class Interpreter {
     private func executeForEach(
         _ isOf: Bool, _ binding: Pattern, _ iterable: Expr, _ body: Stmt, _ size: Int?, _ label: String?,
         _ position: SourcePosition, _ outer: Environment
-    ) throws(ShellError) -> Completion {
+    ) throws(ShellError) -> Flow {
         let collection = try evaluate(iterable, outer)
-        var result = Completion.normal
+        var result = Flow.normal
         let each: (JSValue) throws(ShellError) -> Bool = { (value: JSValue) throws(ShellError) -> Bool in
             try self.tick()
             let environment = size.map { Environment(size: $0, parent: outer) } ?? outer
@@ -346,8 +346,8 @@ final class Interpreter {
 
     private func executeTry(
         _ body: Stmt, _ parameter: Pattern?, _ handler: Stmt?, _ finalizer: Stmt?, _ environment: Environment
-    ) throws(ShellError) -> Completion {
-        var completion = Completion.normal
+    ) throws(ShellError) -> Flow {
+        var completion = Flow.normal
         var pending: ShellError?
         do {
             completion = try execute(body, environment)
@@ -371,7 +371,7 @@ final class Interpreter {
     }
 
     private func executeSwitch(_ value: Expr, _ cases: [SwitchCase], _ label: String?, _ environment: Environment)
-        throws(ShellError) -> Completion
+        throws(ShellError) -> Flow
     {
         let subject = try evaluate(value, environment)
         var start: Int?

@@ -1,21 +1,6 @@
 import Docket
 import Foundation
 
-/// Completions for the text before the cursor: where the replaced word starts (a character offset) and the words
-/// that may replace it.
-public struct ShellCompletion: Sendable, Equatable {
-    /// The character offset where the word being completed starts.
-    public var replaceFrom: Int
-    /// The candidates, sorted.
-    public var candidates: [String]
-
-    /// Creates a completion.
-    public init(replaceFrom: Int, candidates: [String]) {
-        self.replaceFrom = replaceFrom
-        self.candidates = candidates
-    }
-}
-
 extension Shell {
     /// Tab completion: shell commands and globals at the start of an input, database names after `use`, what
     /// `show` shows, collection names and database methods after `db.`, collection methods after `db.coll.`, cursor
@@ -24,7 +9,8 @@ extension Shell {
     /// - Parameters:
     ///   - line: The whole input.
     ///   - cursor: The cursor as a character offset.
-    public func completions(line: String, cursor: Int) -> ShellCompletion {
+    /// - Returns: The line editor's ``Completion``: where the word being completed starts, and its candidates, sorted.
+    public func completions(line: String, cursor: Int) -> Completion {
         let characters = Array(line)
         let end = min(max(cursor, 0), characters.count)
         var start = end
@@ -37,8 +23,8 @@ extension Shell {
         let word = String(characters[start..<end])
         let before = String(characters[..<start])
         let trimmedBefore = before.trimmingCharacters(in: .whitespaces)
-        func result(_ options: [String]) -> ShellCompletion {
-            ShellCompletion(
+        func result(_ options: [String]) -> Completion {
+            Completion(
                 replaceFrom: start,
                 candidates: Array(
                     Set(options.filter { $0.hasPrefix(word) && $0 != word || word.isEmpty && !$0.isEmpty })
@@ -55,6 +41,9 @@ extension Shell {
             return result(memberCompletions(of: chain))
         }
         if let collection = collectionOfOpenCall(before), isKeyPosition(before) {
+            if collection.seenFields.isEmpty, let sample = try? collection.collection.findOne() {
+                collection.noteFields(sample)
+            }
             return result(Array(collection.seenFields))
         }
         return result(globalNames())

@@ -21,15 +21,10 @@ struct StackGuard {
         let here = StackGuard.currentAddress()
         var low: UInt = 0
         #if canImport(Glibc)
-            var attributes = pthread_attr_t()
-            if getAttributes(pthread_self(), &attributes) == 0 {
-                var address: UnsafeMutableRawPointer?
-                var size = 0
-                if pthread_attr_getstack(&attributes, &address, &size) == 0, let address {
-                    low = UInt(bitPattern: address)
-                }
-                pthread_attr_destroy(&attributes)
-            }
+            // For the main thread glibc finds the stack by reading /proc/self/maps, which costs far more than the
+            // parse it guards (every REPL line is parsed to see whether it is complete): its bounds never change, so
+            // they are read once.
+            low = currentThreadID() == getpid() ? StackGuard.mainThreadLow : StackGuard.currentThreadLow()
         #elseif canImport(Darwin)
             let top = UInt(bitPattern: pthread_get_stackaddr_np(pthread_self()))
             low = top - UInt(pthread_get_stacksize_np(pthread_self()))
@@ -42,6 +37,23 @@ struct StackGuard {
         // On a tiny stack keep at least a quarter of it usable; the error then comes earlier.
         limit = low + min(StackGuard.reserve, usable * 3 / 4)
     }
+
+    #if canImport(Glibc)
+        /// The lowest address of the main thread's stack (0 when unknown); initialised on first use, which
+        /// `init()` makes on the main thread.
+        private static let mainThreadLow = currentThreadLow()
+
+        /// The lowest address of the calling thread's stack, or 0 when unknown.
+        private static func currentThreadLow() -> UInt {
+            var attributes = pthread_attr_t()
+            guard getAttributes(pthread_self(), &attributes) == 0 else { return 0 }
+            defer { pthread_attr_destroy(&attributes) }
+            var address: UnsafeMutableRawPointer?
+            var size = 0
+            guard pthread_attr_getstack(&attributes, &address, &size) == 0, let address else { return 0 }
+            return UInt(bitPattern: address)
+        }
+    #endif
 
     /// Whether there is room for more recursion.
     @inline(__always) var hasRoom: Bool { StackGuard.currentAddress() > limit }
@@ -57,4 +69,9 @@ struct StackGuard {
     /// included, of a running thread.
     @_silgen_name("pthread_getattr_np")
     private func getAttributes(_ thread: pthread_t, _ attributes: UnsafeMutablePointer<pthread_attr_t>) -> Int32
+
+    /// glibc's `gettid` (2.30+, not exported by the Glibc module): the kernel's id of the calling thread, equal to the
+    /// process id on the main thread.
+    @_silgen_name("gettid")
+    private func currentThreadID() -> pid_t
 #endif

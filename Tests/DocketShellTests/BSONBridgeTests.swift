@@ -35,6 +35,8 @@ import Testing
         #expect(try stored("[1, 'a', [true]]") == [1, "a", [true]])
         #expect(try stored("{ b: { c: null } }") == ["b": ["c": .null]])
         #expect(try stored("MinKey()") == .minKey)
+        #expect(try stored("MinKey") == .minKey)  // mongosh's toBSON on the constructors (MONGOSH-1024)
+        #expect(try stored("MaxKey") == .maxKey)
         #expect(try stored("Timestamp(1, 2)") == .timestamp(BSONTimestamp(timestamp: 1, increment: 2)))
         #expect(try stored("function f(x) { return x }") == .javascript("function f(x) { return x }"))
     }

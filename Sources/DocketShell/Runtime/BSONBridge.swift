@@ -83,6 +83,10 @@ struct BSONBridge {
             return .array(elements)
         case .function(let function):
             if case .closure(let node, _) = function.kind { return .javascript(node.sourceText) }
+            // mongosh gives its `MinKey`/`MaxKey` constructors a `toBSON`, so the bare name stores the key, as the
+            // legacy shell did (MONGOSH-1024).
+            if function.name == "MinKey" { return .minKey }
+            if function.name == "MaxKey" { return .maxKey }
             return .javascript("function \(function.name)() { [native code] }")
         case .bson(let b): return b
         case .date(let date):

@@ -167,6 +167,48 @@ import Testing
         #expect(recursion?.name == "RangeError")
     }
 
+    @Test func sleepingCountsAgainstTheStepLimit() {
+        let shell = TestShell(stepLimit: 1_000)
+        let started = Date()
+        #expect(shell.error("sleep(1e30)")?.kind == .limitExceeded)
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+
+    /// NaN, ±Infinity and huge numbers where a count, an index or a radix goes: an error or a clamped value, never
+    /// a trapping conversion (found by the shell's fuzzer: `BinData(+db.users.find(…)…)`).
+    @Test(arguments: [
+        ("BinData(NaN, 'AAEC')", "Binary.createFromBase64('AAEC', 0)"),
+        ("BinData(1e30, 'AAEC').sub_type", "255"),
+        ("HexData(-Infinity, '00')", "Binary.createFromBase64('AA==', 0)"),
+        ("(5).toString(1e30)", "RangeError: toString() radix must be between 2 and 36"),
+        ("NumberLong(5).toString(NaN)", "RangeError: radix"),
+        ("(5).toFixed(1e30)", "RangeError: toFixed() digits argument must be between 0 and 100"),
+        ("(5).toPrecision(Infinity)", "RangeError: toPrecision() argument must be between 1 and 100"),
+        ("(5).toExponential(-1e30)", "RangeError: toExponential() argument must be between 0 and 100"),
+        ("const r = /a/g; r.lastIndex = 1e30; [r.exec('a'), r.lastIndex]", "[ null, 0 ]"),
+        ("const r = /a/g; r.lastIndex = -Infinity; [r.exec('ba'), r.lastIndex]", "[ [ 'a' ], 2 ]"),
+        ("Array.from({ length: 1e30 })", "RangeError: Invalid array length"),
+        ("db.c.insertMany([{}, {}]); db.c.find().limit(NaN).toArray().length", "2"),
+        ("db.c.insertMany([{}, {}]); db.c.find().limit(-1e30).toArray().length", "2"),
+        ("db.c.find({}, {}, { limit: Infinity }).toArray()", "[]"),
+        ("db.c.countDocuments({}, { skip: NaN })", "MongoServerError[BadValue]: skip must be a non-negative integer"),
+        (
+            "db.c.countDocuments({}, { limit: 1e300 })",
+            "MongoServerError[BadValue]: limit must be a non-negative integer"
+        ),
+        ("db.c.findOne({}, {}, { skip: -1 })", "MongoServerError[BadValue]: skip must be a non-negative integer"),
+        ("const e = new Error('x'); e.code = NaN; throw e", "Error: x"),
+    ])
+    func outOfRangeNumbersNeverTrap(source: String, expected: String) {
+        let shell = TestShell()
+        do {
+            #expect(try shell.value(source) == expected)
+        } catch {
+            #expect(shell.shell.formatError(error) == expected)
+            #expect(error.code == nil || source.hasPrefix("db."))
+        }
+    }
+
     @Test func interruptStopsAnEvaluationFromAnotherThread() async throws {
         let options = Shell.Options()
         let flag = options.interrupt

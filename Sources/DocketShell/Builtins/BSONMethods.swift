@@ -92,7 +92,7 @@ enum BSONMethods {
                 }
             }
             if case .int64(let i) = value, !first.isUndefined {
-                let radix = Int(try interpreter.toNumber(first))
+                let radix = interpreter.clampedInt(try interpreter.toNumber(first))
                 guard (2...36).contains(radix) else { throw ShellError.range("radix") }
                 return .string(String(i, radix: radix))
             }

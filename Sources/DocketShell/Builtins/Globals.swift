@@ -100,6 +100,8 @@ enum Globals {
         g["sleep"] = function("sleep", 1) { i, _, a, _ throws(ShellError) in
             var remaining = max(0, try i.toNumber(i.argument(a, 0)))
             while remaining > 0 {
+                // A millisecond of sleep counts as a step, so a step budget (the fuzzer's) bounds sleeping too.
+                i.steps &+= Int(min(remaining, 50))
                 try i.checkpoint()
                 let step = min(remaining, 50)
                 usleep(UInt32(step * 1000))
@@ -247,7 +249,7 @@ enum Globals {
             return .bson(.binary(binary))
         }
         g["BinData"] = function("BinData", 2, constructible: true) { i, _, a, _ throws(ShellError) in
-            let subtype = UInt8(truncatingIfNeeded: Int(try i.toNumber(i.argument(a, 0))))
+            let subtype = UInt8(truncatingIfNeeded: i.clampedInt(try i.toNumber(i.argument(a, 0))))
             guard let binary = BSONBinary(base64Encoded: try i.toString(i.argument(a, 1)), subtype: .init(subtype))
             else {
                 throw ShellError(name: "BSONError", message: "BinData: invalid base64 string")
@@ -255,7 +257,7 @@ enum Globals {
             return .bson(.binary(binary))
         }
         g["HexData"] = function("HexData", 2, constructible: true) { i, _, a, _ throws(ShellError) in
-            let subtype = UInt8(truncatingIfNeeded: Int(try i.toNumber(i.argument(a, 0))))
+            let subtype = UInt8(truncatingIfNeeded: i.clampedInt(try i.toNumber(i.argument(a, 0))))
             guard let binary = BSONBinary(hexString: try i.toString(i.argument(a, 1)), subtype: .init(subtype)) else {
                 throw ShellError(name: "BSONError", message: "HexData: invalid hex string")
             }

@@ -232,7 +232,9 @@ extension Globals {
                     var values: [JSValue] = []
                     let source = i.argument(a, 0)
                     if case .object(let object) = source, let length = object["length"] {
-                        let n = Int(max(0, min(try i.toNumber(length), Double(i.limits.maximumArrayLength))))
+                        // ToLength, then the array's limit: a RangeError beyond it, as `new Array(n)` throws.
+                        let n = max(0, i.clampedInt(try i.toNumber(length)))
+                        try i.checkArrayLength(n)
                         for k in 0..<n { values.append(object[String(k)] ?? .undefined) }
                     } else if !source.isNullish {
                         try i.iterate(source) { (value: JSValue) throws(ShellError) -> Bool in

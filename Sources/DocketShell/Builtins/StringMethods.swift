@@ -360,14 +360,14 @@ enum NumberMethods {
         switch name {
         case "toString":
             if first.isUndefined { return .string(JavaScriptText.number(number)) }
-            let radix = Int(try ArrayMethods.integer(interpreter, first))
+            let radix = interpreter.clampedInt(try ArrayMethods.integer(interpreter, first))
             guard (2...36).contains(radix) else { throw ShellError.range("toString() radix must be between 2 and 36") }
             if radix == 10 || !number.isFinite { return .string(JavaScriptText.number(number)) }
             return .string(radixString(number, radix))
         case "valueOf": return .number(number)
         case "toLocaleString": return .string(JavaScriptText.number(number))
         case "toFixed":
-            let digits = Int(try ArrayMethods.integer(interpreter, first))
+            let digits = interpreter.clampedInt(try ArrayMethods.integer(interpreter, first))
             guard (0...100).contains(digits) else {
                 throw ShellError.range("toFixed() digits argument must be between 0 and 100")
             }
@@ -375,16 +375,19 @@ enum NumberMethods {
             return .string(fixed(number, digits))
         case "toPrecision":
             if first.isUndefined { return .string(JavaScriptText.number(number)) }
-            let precision = Int(try ArrayMethods.integer(interpreter, first))
+            let precision = interpreter.clampedInt(try ArrayMethods.integer(interpreter, first))
             guard (1...100).contains(precision) else {
                 throw ShellError.range("toPrecision() argument must be between 1 and 100")
             }
             if !number.isFinite { return .string(JavaScriptText.number(number)) }
             return .string(precisionText(number, precision))
         case "toExponential":
-            let digits = first.isUndefined ? 6 : Int(try ArrayMethods.integer(interpreter, first))
+            let digits = first.isUndefined ? 6 : interpreter.clampedInt(try ArrayMethods.integer(interpreter, first))
             if !number.isFinite { return .string(JavaScriptText.number(number)) }
-            var text = Interpreter.formatDouble(number, "%.\(min(max(digits, 0), 100))e")
+            guard (0...100).contains(digits) else {
+                throw ShellError.range("toExponential() argument must be between 0 and 100")
+            }
+            var text = Interpreter.formatDouble(number, "%.\(digits)e")
             // C writes e+05; JavaScript writes e+5.
             if let e = text.firstIndex(of: "e") {
                 let mantissa = text[..<e]

@@ -93,14 +93,18 @@ final class CollectionHost {
                 var findOptions = FindOptions(limit: 1)
                 findOptions.projection = try bridge.optionalDocument(argument(1), what: "projection")
                 if let sort = options(2)?["sort"] { findOptions.sort = try bridge.document(sort, what: "sort") }
-                if let skip = options(2)?["skip"] { findOptions.skip = Int(try interpreter.toNumber(skip)) }
+                if let skip = options(2)?["skip"] { findOptions.skip = try CursorHost.count(interpreter, skip, "skip") }
                 guard let document = try collection.findOne(try filter(0), options: findOptions) else { return .null }
                 noteFields(document)
                 return .object(bridge.object(document))
             case "countDocuments":
                 var countOptions = CountOptions()
-                if let skip = options(1)?["skip"] { countOptions.skip = Int(try interpreter.toNumber(skip)) }
-                if let limit = options(1)?["limit"] { countOptions.limit = Int(try interpreter.toNumber(limit)) }
+                if let skip = options(1)?["skip"] {
+                    countOptions.skip = try CursorHost.count(interpreter, skip, "skip")
+                }
+                if let limit = options(1)?["limit"] {
+                    countOptions.limit = try CursorHost.count(interpreter, limit, "limit")
+                }
                 return .number(Double(try collection.countDocuments(try filter(0), options: countOptions)))
             case "count":
                 return .number(Double(try collection.countDocuments(try filter(0))))

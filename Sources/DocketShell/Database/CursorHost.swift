@@ -62,10 +62,10 @@ final class CursorHost {
             let value = options[key]!
             switch key {
             case "sort": sort = try bridge.document(value, what: "sort")
-            case "skip": skip = try count(interpreter, value, "skip")
-            case "limit": limit = Int(try interpreter.toNumber(value))
+            case "skip": skip = try Self.count(interpreter, value, "skip")
+            case "limit": limit = interpreter.clampedInt(try interpreter.toNumber(value))
             case "projection": projection = try bridge.document(value, what: "projection")
-            case "batchSize": batchSize = try count(interpreter, value, "batchSize")
+            case "batchSize": batchSize = try Self.count(interpreter, value, "batchSize")
             case "hint": throw ShellError.notImplemented("The hint option", comingWith: "indexes")
             case "collation": throw ShellError.notImplemented("The collation option", comingWith: "indexes")
             default: break
@@ -73,7 +73,8 @@ final class CursorHost {
         }
     }
 
-    private func count(_ interpreter: Interpreter, _ value: JSValue, _ name: String) throws(ShellError) -> Int {
+    /// A `skip`, `batchSize` or count `limit`: a non-negative integer below 2^31, else BadValue (2).
+    static func count(_ interpreter: Interpreter, _ value: JSValue, _ name: String) throws(ShellError) -> Int {
         let n = try interpreter.toNumber(value)
         guard n.isFinite, n >= 0, n < 2_147_483_648 else {
             throw ShellError(
@@ -147,12 +148,15 @@ final class CursorHost {
         }
         switch method {
         case "sort": return try modify { () throws(ShellError) in sort = try bridge.document(first, what: "sort") }
-        case "skip": return try modify { () throws(ShellError) in skip = try count(interpreter, first, "skip") }
-        case "limit": return try modify { () throws(ShellError) in limit = Int(try interpreter.toNumber(first)) }
+        case "skip": return try modify { () throws(ShellError) in skip = try Self.count(interpreter, first, "skip") }
+        case "limit":
+            return try modify { () throws(ShellError) in
+                limit = interpreter.clampedInt(try interpreter.toNumber(first))
+            }
         case "project", "projection":
             return try modify { () throws(ShellError) in projection = try bridge.document(first, what: "projection") }
         case "batchSize":
-            return try modify { () throws(ShellError) in batchSize = try count(interpreter, first, "batchSize") }
+            return try modify { () throws(ShellError) in batchSize = try Self.count(interpreter, first, "batchSize") }
         case "comment", "maxTimeMS", "allowDiskUse", "noCursorTimeout", "readPref", "readConcern", "pretty",
             "showRecordId", "tailable":
             return this

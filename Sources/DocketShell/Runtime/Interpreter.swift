@@ -402,10 +402,10 @@ extension ShellError {
     init(thrown value: JSValue, interpreter: Interpreter) {
         if case .object(let object) = value, let error = object.error {
             self.init(name: error.name, message: error.message)
-            if case .number(let number)? = object["code"] {
+            if case .number(let number)? = object["code"], let number = Int(exactly: number) {
                 var codeName = ""
                 if case .string(let name)? = object["codeName"] { codeName = name }
-                code = DocketError.Code(Int(number), codeName)
+                code = DocketError.Code(number, codeName)
             }
         } else {
             self.init(name: "Error", message: ValuePrinter(interpreter: interpreter).plainText(value))

@@ -176,6 +176,16 @@ extension Interpreter {
 
     func toUInt32(_ n: Double) -> UInt32 { UInt32(bitPattern: toInt32(n)) }
 
+    /// A number as an `Int` (a count, an index, an option): NaN is 0, a fraction is truncated toward zero, and a value
+    /// beyond `Int`'s range (±Infinity included) is clamped to its ends, so no number from a script can trap in a
+    /// conversion (`Int(Double.nan)` does).
+    func clampedInt(_ n: Double) -> Int {
+        if n.isNaN { return 0 }
+        if n >= 9_223_372_036_854_775_808 { return .max }  // 2^63, one past Int.max
+        if n <= -9_223_372_036_854_775_808 { return .min }
+        return Int(n.rounded(.towardZero))
+    }
+
     // MARK: Operators
 
     func binary(_ op: BinaryOperator, _ a: JSValue, _ b: JSValue) throws(ShellError) -> JSValue {

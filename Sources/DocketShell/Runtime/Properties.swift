@@ -105,7 +105,7 @@ extension Interpreter {
             if function.properties == nil { function.properties = JSObject() }
             function.properties!.set(name, newValue)
         case .regexp(let regexp) where name == "lastIndex":
-            regexp.lastIndex = Int(try toNumber(newValue))
+            regexp.lastIndex = max(0, clampedInt(try toNumber(newValue)))  // read as ToLength: never negative
         case .undefined, .null:
             throw ShellError.type(
                 "Cannot set properties of \(value.isUndefined ? "undefined" : "null") (setting '\(name)')")

@@ -8,7 +8,7 @@ import Docket
 #endif
 
 /// The `docket` executable: the shell (`docket [PATH] [script.js …] [--eval CODE] …`), or one of the tools
-/// (`docket bsondump FILE`, `docket generate-users …`).
+/// (`docket bsondump FILE`, `docket generate-users …`, `docket aggregate …`).
 @main
 enum Main {
     static func main() {
@@ -21,16 +21,16 @@ enum Main {
     }
 }
 
-/// The tools: `docket bsondump` and `docket generate-users`.
+/// The tools: `docket bsondump`, `docket generate-users` and `docket aggregate`.
 struct ToolsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docket",
         abstract: "Docket: a MongoDB-style document database in pure Swift.",
         version: docketVersion,
-        subcommands: [BSONDump.self, GenerateUsers.self]
+        subcommands: [BSONDump.self, GenerateUsers.self, AggregateCommand.self]
     )
 
-    static let toolNames: Set<String> = ["bsondump", "generate-users"]
+    static let toolNames: Set<String> = ["bsondump", "generate-users", "aggregate"]
 }
 
 /// Buffered writing to a file descriptor (one `write(2)` per 64 KiB, not per line).

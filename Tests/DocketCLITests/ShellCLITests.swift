@@ -206,6 +206,17 @@ extension DocketExecutable {
         #expect(result.stdout == "42\n")
     }
 
+    @Test func aggregateIsACommandThatSaysItIsNotAvailableYet() throws {
+        let result = try DocketExecutable.run(["aggregate", "--collection", "users", "pipeline.json"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("MongoServerError[NotImplemented]"))
+        #expect(result.stderr.contains("code 238 (NotImplemented)"))
+        #expect(!result.stderr.contains("not durable"))
+        let help = try DocketExecutable.run(["aggregate", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--collection"))
+    }
+
     @Test func interruptStopsARunningScript() throws {
         let path = try DocketExecutable.script("let n = 0; while (true) { n++ }", name: "forever.js")
         let process = Process()

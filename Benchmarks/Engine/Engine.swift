@@ -68,17 +68,30 @@ func keys(_ n: Int) -> WorkloadKeys { n == 100_000 ? keys100k : keys1M }
 let runCounter = Atomic<Int>(0)
 
 /// The W4 run: every key of `updates`, `update_one({_id}, {$set: {field: values[(v + r) % 3]}})`.
+///
+/// Checks what it measured, so that a no-op regression cannot pass for a speed-up: every update matched and
+/// modified its document, and sampled documents hold the value this run wrote.
 func runW4(_ users: DocketCollection, _ updates: [WorkloadKeys.Update], field: String, values: [String]) -> Int {
     let r = runCounter.add(1, ordering: .relaxed).newValue
+    var matched = 0
     var modified = 0
     for key in updates {
         let value = values[(key.valueIndex + r) % values.count]
         do {
-            modified += try users.updateOne(["_id": .objectID(key.id)], ["$set": [field: .string(value)]])
-                .modifiedCount
+            let result = try users.updateOne(["_id": .objectID(key.id)], ["$set": [field: .string(value)]])
+            matched += result.matchedCount
+            modified += result.modifiedCount
         } catch {
             fatalError("update failed: \(error)")
         }
+    }
+    precondition(matched == updates.count, "W4: \(matched) of \(updates.count) updates matched")
+    // A key updated twice in one run changes only the first time when both writes carry the same value.
+    precondition(modified > updates.count * 9 / 10, "W4: only \(modified) of \(updates.count) updates modified")
+    for key in updates.suffix(3) {
+        let expected = values[(key.valueIndex + r) % values.count]
+        let stored = try? users.findOne(["_id": .objectID(key.id)])?[path: field]
+        precondition(stored == .string(expected), "W4: \(field) of \(key.id) is \(String(describing: stored))")
     }
     return modified
 }
@@ -169,16 +182,12 @@ let benchmarks: @Sendable () -> Void = {
             let email = keys(n).w2[0].email
             benchmark.startMeasurement()
             let found = measuringThreadCPU(benchmark) {
-                var found = 0
-                do {
-                    for document in try users.find(["email": .string(email)]) { found += document.count }
-                } catch {
+                do { return try users.find(["email": .string(email)]).toArray().count } catch {
                     fatalError("find failed: \(error)")
                 }
-                return found
             }
             benchmark.stopMeasurement()
-            precondition(found == 9, "the email matches exactly one user")
+            precondition(found == 1, "the email matches exactly one user")
         } setup: {
             _ = users(n)
             _ = keys(n)

@@ -4,6 +4,47 @@
     import Darwin
 #endif
 
+/// MongoDB's limits on BSON documents, shared by the reader, the writer and the Extended JSON reader, so that
+/// whatever one of them accepts the others accept too.
+public enum BSONLimits {
+    /// The deepest nesting of documents and arrays (the top-level document is depth 0): 100, as in MongoDB.
+    public static let maximumDepth = 100
+    /// The largest document: 16 MiB, as in MongoDB.
+    public static let maximumDocumentSize = 16 * 1024 * 1024
+
+    static func depthError(at offset: Int? = nil) -> BSONError {
+        BSONError(.depthLimitExceeded, "documents nested deeper than \(maximumDepth) levels", byteOffset: offset)
+    }
+}
+
+extension BSONDocument {
+    /// Whether the document nests documents and arrays deeper than `limit` (the document itself is depth 0).
+    ///
+    /// The walk stops one level below `limit`, so it is safe on any stack whatever the document's depth.
+    /// - Complexity: O(number of values at depth `limit` or less).
+    public func nestsDeeper(than limit: Int) -> Bool {
+        BSONValue.document(self).nestsDeeper(than: limit, at: -1)
+    }
+}
+
+extension BSONValue {
+    /// Whether a value held by a container at depth `depth` makes the nesting exceed `limit`.
+    func nestsDeeper(than limit: Int, at depth: Int) -> Bool {
+        switch self {
+        case .document(let d):
+            if depth + 1 > limit { return true }
+            return d.fields.contains { $0.value.nestsDeeper(than: limit, at: depth + 1) }
+        case .array(let a):
+            if depth + 1 > limit { return true }
+            return a.contains { $0.nestsDeeper(than: limit, at: depth + 1) }
+        case .javascriptWithScope(let c):
+            return BSONValue.document(c.scope).nestsDeeper(than: limit, at: depth)
+        default:
+            return false
+        }
+    }
+}
+
 /// Limits applied while reading BSON.
 public struct BSONReaderOptions: Sendable, Hashable {
     /// The deepest nesting of documents and arrays accepted (the top-level document is depth 0).
@@ -14,7 +55,7 @@ public struct BSONReaderOptions: Sendable, Hashable {
     public var maxDocumentSize: Int
 
     /// Creates options; the defaults are MongoDB's limits.
-    public init(maxDepth: Int = 100, maxDocumentSize: Int = 16 * 1024 * 1024) {
+    public init(maxDepth: Int = BSONLimits.maximumDepth, maxDocumentSize: Int = BSONLimits.maximumDocumentSize) {
         self.maxDepth = maxDepth
         self.maxDocumentSize = maxDocumentSize
     }

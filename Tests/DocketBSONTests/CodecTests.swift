@@ -1,4 +1,5 @@
 import DocketBSON
+import DocketTestSupport
 import Testing
 
 @Suite struct CodecTests {
@@ -189,10 +190,40 @@ import Testing
             return doc
         }
         let ok = try nested(100).bsonBytes()
+        #expect(ok == nestedDocumentBytes(depth: 100))
         #expect(throws: Never.self) { try BSONDocument(bsonBytes: ok) }
-        let deep = try nested(101).bsonBytes()
+        let deep = nestedDocumentBytes(depth: 101)
         #expect { try BSONDocument(bsonBytes: deep) } throws: { ($0 as? BSONError)?.kind == .depthLimitExceeded }
         #expect(throws: Never.self) { try BSONDocument(bsonBytes: deep, options: BSONReaderOptions(maxDepth: 200)) }
+    }
+
+    /// What the writer produces the reader accepts: the writer refuses documents nested deeper than the reader's
+    /// limit, before recursing into them, so even a document thousands of levels deep cannot exhaust a small stack.
+    @Test func writerRefusesWhatTheReaderWouldRejectOnAnyStack() throws {
+        @Sendable func nested(_ depth: Int, array: Bool) -> BSONDocument {
+            var value: BSONValue = 1
+            for _ in 0..<depth { value = array ? [value] : ["d": value] }
+            return ["top": value]
+        }
+        for array in [false, true] {
+            #expect(throws: Never.self) { try nested(100, array: array).bsonBytes() }
+            #expect(throws: Never.self) { try nested(100, array: array).encodedSize() }
+            #expect(!nested(100, array: array).nestsDeeper(than: 100))
+            #expect(nested(101, array: array).nestsDeeper(than: 100))
+        }
+        // Thousands of levels, on a thread with a small stack.
+        let outcome = runOnSmallStack {
+            let deep = nested(3000, array: false)
+            let errors = [
+                (try? deep.bsonBytes()) == nil, (try? deep.encodedSize()) == nil,
+                (try? BSONValue.document(deep).encodedValueSize()) == nil, deep.nestsDeeper(than: 100),
+            ]
+            return errors.allSatisfy { $0 }
+        }
+        #expect(outcome)
+        #expect { try nested(101, array: true).bsonBytes() } throws: {
+            ($0 as? BSONError)?.kind == .depthLimitExceeded
+        }
     }
 
     @Test func sizeLimitIsEnforced() throws {

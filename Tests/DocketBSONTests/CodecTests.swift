@@ -211,14 +211,20 @@ import Testing
             #expect(!nested(100, array: array).nestsDeeper(than: 100))
             #expect(nested(101, array: array).nestsDeeper(than: 100))
         }
-        // Thousands of levels, on a thread with a small stack.
-        let outcome = runOnSmallStack {
-            let deep = nested(3000, array: false)
-            let errors = [
-                (try? deep.bsonBytes()) == nil, (try? deep.encodedSize()) == nil,
-                (try? BSONValue.document(deep).encodedValueSize()) == nil, deep.nestsDeeper(than: 100),
-            ]
-            return errors.allSatisfy { $0 }
+        // Thousands of levels, encoded on a thread with a small stack. The value is built and freed on a thread with a
+        // large one: freeing a tree that deep recurses in the Swift runtime, on the caller's stack, not the encoder's.
+        let outcome = runOnSmallStack(stackSize: 64 << 20) {
+            let box = DeepValueBox(nested(3000, array: false))
+            let refused = runOnSmallStack {
+                guard let deep = box.value else { return false }
+                let errors = [
+                    (try? deep.bsonBytes()) == nil, (try? deep.encodedSize()) == nil,
+                    (try? BSONValue.document(deep).encodedValueSize()) == nil, deep.nestsDeeper(than: 100),
+                ]
+                return errors.allSatisfy { $0 }
+            }
+            box.value = nil  // freed here, on the large stack
+            return refused
         }
         #expect(outcome)
         #expect { try nested(101, array: true).bsonBytes() } throws: {
@@ -240,4 +246,11 @@ import Testing
             #expect(throws: BSONError.self) { try BSONDocument(bsonBytes: Array(bytes.prefix(n))) }
         }
     }
+}
+
+/// Hands a deep value to another thread without that thread's closure owning it (so it is never freed there).
+/// `@unchecked Sendable`: the owner sets and clears it while no other thread runs; the reader runs in between.
+private final class DeepValueBox: @unchecked Sendable {
+    var value: BSONDocument?
+    init(_ value: BSONDocument) { self.value = value }
 }

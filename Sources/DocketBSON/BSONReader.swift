@@ -23,24 +23,29 @@ extension BSONDocument {
     /// The walk stops one level below `limit`, so it is safe on any stack whatever the document's depth.
     /// - Complexity: O(number of values at depth `limit` or less).
     public func nestsDeeper(than limit: Int) -> Bool {
-        BSONValue.document(self).nestsDeeper(than: limit, at: -1)
+        Self.nests(storage, deeperThan: limit, at: 0)
+    }
+
+    /// Whether fields of a container at `depth` make the nesting exceed `limit`.
+    static func nests(_ fields: [Field], deeperThan limit: Int, at depth: Int) -> Bool {
+        if depth > limit { return true }
+        for i in fields.indices where fields[i].value.nestsDeeper(than: limit, at: depth) { return true }
+        return false
     }
 }
 
 extension BSONValue {
     /// Whether a value held by a container at depth `depth` makes the nesting exceed `limit`.
+    @inline(__always)
     func nestsDeeper(than limit: Int, at depth: Int) -> Bool {
         switch self {
-        case .document(let d):
-            if depth + 1 > limit { return true }
-            return d.fields.contains { $0.value.nestsDeeper(than: limit, at: depth + 1) }
+        case .document(let d): return BSONDocument.nests(d.storage, deeperThan: limit, at: depth + 1)
         case .array(let a):
             if depth + 1 > limit { return true }
-            return a.contains { $0.nestsDeeper(than: limit, at: depth + 1) }
-        case .javascriptWithScope(let c):
-            return BSONValue.document(c.scope).nestsDeeper(than: limit, at: depth)
-        default:
+            for i in a.indices where a[i].nestsDeeper(than: limit, at: depth + 1) { return true }
             return false
+        case .javascriptWithScope(let c): return BSONDocument.nests(c.scope.storage, deeperThan: limit, at: depth + 1)
+        default: return false
         }
     }
 }

@@ -91,7 +91,7 @@ import Testing
         // Writes plan the same way.
         for filter: BSONDocument in [["_id": 10], ["_id": 10.0], ["_id": ["$in": [10, 11]]]] {
             let selection = try Selection(filter: filter, multi: false, sort: nil, hint: nil)
-            guard case .idLookup = selection.access else {
+            guard selection.access.usesIDIndex else {
                 Issue.record("\(filter) is not planned as an _id lookup")
                 continue
             }
@@ -142,5 +142,32 @@ import Testing
         #expect(try c.countDocuments() == 0)
         #expect(try c.deleteMany([:]).deletedCount == 0)
         #expect(db.listCollectionNames().isEmpty)
+    }
+
+    /// A sorted find with a small limit reads sort keys from the stored bytes and decodes only what it returns.
+    @Test func sortedFindWithALimitDecodesOnlyWhatItReturns() throws {
+        let c = DocketClient().database("test").collection("decodes")
+        for start in stride(from: 0, to: 100_000, by: 10_000) {
+            try c.insertMany(
+                (start..<(start + 10_000)).map { i in
+                    ["_id": .int32(Int32(i)), "k": .int32(Int32((i * 7919) % 100_003)), "pad": "x", "a": [1, 2]]
+                })
+        }
+        let expected = (0..<100_000).map { Int64(($0 * 7919) % 100_003) }.sorted(by: >).prefix(20).map { $0 }
+        for projection: BSONDocument? in [nil, ["k": 1], ["pad": 0]] {
+            var iterator = try c.find([:], options: FindOptions(projection: projection, sort: ["k": -1], limit: 20))
+                .makeIterator()
+            var keys: [Int64] = []
+            while let document = try iterator.next() { keys.append(document["k"]!.int64Value!) }
+            #expect(keys.count == 20)
+            #expect(keys == expected)
+            #expect(iterator.stats.documentsExamined == 100_000)
+            #expect(iterator.stats.documentsDecoded == 20)
+            #expect(iterator.stats.returned == 20)
+        }
+        // Unsorted with skip: the skipped documents are not decoded either.
+        var iterator = try c.find(["k": ["$gte": 0]], options: FindOptions(skip: 500, limit: 5)).makeIterator()
+        while try iterator.next() != nil {}
+        #expect(iterator.stats.documentsDecoded == 5 && iterator.stats.documentsExamined == 505)
     }
 }

@@ -1,7 +1,22 @@
 import DocketBSON
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Compares two strings byte for byte (Swift's `==` equates canonically equivalent strings; BSON does not).
-@inline(__always) func bsonUTF8Equal(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+@inline(__always) func bsonUTF8Equal(_ a: String, _ b: String) -> Bool {
+    var a = a
+    var b = b
+    return a.withUTF8 { x in
+        b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+    }
+}
+
+/// Whether a key starts with `$` (an operator), by its first byte.
+@inline(__always) func isOperatorKey(_ key: String) -> Bool { key.utf8.first == UInt8(ascii: "$") }
 
 /// MongoDB's limits, in one place. Every entry point checks them through ``StorageRules`` (what may be stored) and
 /// ``ArgumentRules`` (what a filter, update, projection or sort may look like), so what one write path accepts

@@ -19,7 +19,7 @@ struct CollectionState: Sendable {
     var idIndex = IDIndex()
 
     /// Applies one write's changes. Inserts must not collide (the write checked them under this lock).
-    mutating func apply(_ changes: [DocumentChange]) {
+    mutating func apply(_ changes: DocumentChanges) {
         for change in changes {
             switch change {
             case .insert(let rid, let raw, let id):
@@ -141,7 +141,7 @@ final class CollectionEngine: Sendable {
     }
 
     /// Publishes one write's changes atomically (inside ``write(_:)``).
-    func publish(_ changes: [DocumentChange]) {
+    func publish(_ changes: DocumentChanges) {
         guard !changes.isEmpty else { return }
         state.withLock { $0.apply(changes) }
     }
@@ -151,10 +151,10 @@ final class CollectionEngine: Sendable {
     ///
     /// - Returns: the changes made (inserts only), and for each input index that failed, its duplicate-key error.
     func publishInserts(_ documents: [PreparedDocument], ordered: Bool) -> (
-        changes: [DocumentChange], errors: [Int: WriteError]
+        changes: DocumentChanges, errors: [Int: WriteError]
     ) {
         var errors: [Int: WriteError] = [:]
-        var changes: [DocumentChange] = []
+        var changes = DocumentChanges()
         changes.reserveCapacity(documents.count)
         state.withLock { s in
             for (i, prepared) in documents.enumerated() {

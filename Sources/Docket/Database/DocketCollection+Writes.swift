@@ -10,7 +10,7 @@ extension Selection {
         let sortSpec = try sort.flatMap { spec throws(DocketError) in spec.isEmpty ? nil : try SortSpec(spec) }
         let parsedHint = try hint.map { h throws(DocketError) in try QueryHint(parsing: h) }
         if parsedHint == nil, let id = QueryPlanner.pinnedID(filter) {
-            self.init(matcher: .matchAll, access: .idLookup([id]), multi: multi, sort: sortSpec)
+            self.init(matcher: .matchAll, access: .idPoint(id), multi: multi, sort: sortSpec)
             pinnedID = id
         } else {
             self.init(matcher: try Matcher(filter), multi: multi, sort: sortSpec, hint: parsedHint)
@@ -44,14 +44,14 @@ extension DocketCollection {
 
     /// The driver-side check that an update document starts with an operator.
     static func checkOperators(_ update: BSONDocument) throws(DocketError) {
-        guard let first = update.first, first.key.hasPrefix("$") else {
+        guard let first = update.first, isOperatorKey(first.key) else {
             throw DocketError(.failedToParse, "Update document requires atomic operators")
         }
     }
 
     /// The driver-side check that a replacement has no top-level operator.
     static func checkReplacement(_ replacement: BSONDocument) throws(DocketError) {
-        if let first = replacement.first, first.key.hasPrefix("$") {
+        if let first = replacement.first, isOperatorKey(first.key) {
             throw DocketError(.failedToParse, "Replacement document must not contain atomic operators")
         }
         try ArgumentRules.checkNesting(replacement, "replacement")
@@ -69,12 +69,17 @@ extension DocketCollection {
         hint: BSONValue?,
         returning: ReturnDocument? = nil
     ) throws(DocketError) -> WriteOutcome {
-        let selection = try Selection(filter: filter, multi: multi, sort: sort, hint: hint)
-        let request = UpdateRequest(
-            selection: selection, modification: modification, upsert: upsert, returning: returning)
+        let operation: WriteOperation
+        if returning == nil, sort == nil, hint == nil, let id = QueryPlanner.pinnedID(filter) {
+            operation = .updateByID(id, modification, upsert: upsert)
+        } else {
+            let selection = try Selection(filter: filter, multi: multi, sort: sort, hint: hint)
+            operation = .update(
+                UpdateRequest(selection: selection, modification: modification, upsert: upsert, returning: returning))
+        }
         let outcome: WriteOutcome
         do {
-            outcome = try execute(.update(request))
+            outcome = try execute(operation)
         } catch {
             // Errors raised while writing (an upsert's document, its duplicate key) carry a write failure.
             if error.writeFailure != nil { throw error }

@@ -37,14 +37,15 @@ public struct DocketCollection: Sendable {
     /// Runs a write on the live engine, making the collection exist first; retried on the new engine when the
     /// collection is dropped before the write gets the writer lock, so no acknowledged write is lost to a drop.
     func execute(_ operation: WriteOperation, creating: Bool = true) throws(DocketError) -> WriteOutcome {
+        var outcome = WriteOutcome()
         while true {
             let engine = self.engine
             if !engine.isMaterialized {
-                guard creating else { return WriteOutcome() }
+                guard creating else { return outcome }
                 try NamespaceRules.validate(database: engine.databaseName, collection: engine.name)
                 engine.materialize()
             }
-            if let outcome = try engine.execute(operation) { return outcome }
+            if try engine.execute(operation, into: &outcome) { return outcome }
         }
     }
 

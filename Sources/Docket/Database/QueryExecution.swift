@@ -72,21 +72,28 @@ struct MatchingDocuments {
             }
             position = RecordStore.position(after: rid, forward: forward)
             return MatchedDocument(rid: rid, raw: raw, details: details)
+        case .idPoint(let key):
+            guard keyIndex == 0 else { return nil }
+            keyIndex = 1
+            return lookup(key, &stats)
         case .idLookup(let keys):
-            guard let index = snapshot.idIndex else { preconditionFailure("an _id lookup without the _id index") }
             while keyIndex < keys.count {
                 let key = keys[keyIndex]
                 keyIndex += 1
-                stats.keysExamined += 1
-                guard let rid = index[key], let raw = snapshot.store[rid] else { continue }
-                stats.documentsExamined += 1
-                var details = MatchDetails()
-                if matcher.matches(raw, details: &details) {
-                    return MatchedDocument(rid: rid, raw: raw, details: details)
-                }
+                if let match = lookup(key, &stats) { return match }
             }
             return nil
         }
+    }
+
+    /// The document whose `_id` is `key`, if it matches.
+    private func lookup(_ key: BSONValue, _ stats: inout ExecutionStats) -> MatchedDocument? {
+        guard let index = snapshot.idIndex else { preconditionFailure("an _id lookup without the _id index") }
+        stats.keysExamined += 1
+        guard let rid = index[key], let raw = snapshot.store[rid] else { return nil }
+        stats.documentsExamined += 1
+        var details = MatchDetails()
+        return matcher.matches(raw, details: &details) ? MatchedDocument(rid: rid, raw: raw, details: details) : nil
     }
 }
 

@@ -20,12 +20,50 @@ enum DocumentChange: Sendable {
     case delete(RecordID, before: RawDocument)
 }
 
+/// The changes of one write operation, in order: what `publish` applies, and what index maintenance and the log
+/// consume. The first change is held inline, so the commonest write (one document) allocates nothing for it.
+struct DocumentChanges: Sendable, Sequence {
+    private var first: DocumentChange?
+    private var rest: [DocumentChange] = []
+
+    /// The number of changes.
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func append(_ change: DocumentChange) {
+        if first == nil { first = change } else { rest.append(change) }
+        count += 1
+    }
+
+    mutating func reserveCapacity(_ n: Int) { if n > 1 { rest.reserveCapacity(n - 1) } }
+
+    func makeIterator() -> Iterator { Iterator(first: first, rest: rest.makeIterator()) }
+
+    /// The first change, then the rest.
+    struct Iterator: IteratorProtocol {
+        var first: DocumentChange?
+        var rest: IndexingIterator<[DocumentChange]>
+
+        mutating func next() -> DocumentChange? {
+            if let change = first {
+                first = nil
+                return change
+            }
+            return rest.next()
+        }
+    }
+}
+
 /// A write, compiled.
 enum WriteOperation: Sendable {
     /// Insert prepared documents, in order; with `ordered`, stop at the first duplicate `_id`.
     case insert([PreparedDocument], ordered: Bool)
     /// Update (or replace) the selected documents, or upsert.
     case update(UpdateRequest)
+    /// The commonest write, `{_id: <scalar>}` updated (or replaced, or upserted): its own branch of the pipeline, with
+    /// nothing to select but one index lookup.
+    case updateByID(BSONValue, Modification, upsert: Bool)
     /// Delete the selected documents.
     case delete(Selection)
 }
@@ -60,18 +98,25 @@ struct Selection: Sendable {
     }
 }
 
-/// An update, a replacement or an upsert.
-struct UpdateRequest: Sendable {
+/// An update, a replacement or an upsert. A class: the pipeline passes it along without copying its parts.
+final class UpdateRequest: Sendable {
     let selection: Selection
     let modification: Modification
     let upsert: Bool
     /// For find-and-modify: which version of the single document to return.
     let returning: ReturnDocument?
+
+    init(selection: consuming Selection, modification: Modification, upsert: Bool, returning: ReturnDocument?) {
+        self.selection = selection
+        self.modification = modification
+        self.upsert = upsert
+        self.returning = returning
+    }
 }
 
-/// What a write did.
-struct WriteOutcome: Sendable {
-    var changes: [DocumentChange] = []
+/// What a write did. The pipeline fills the caller's value in place (`inout`): nothing is copied or allocated for it.
+struct WriteOutcome {
+    var changes = DocumentChanges()
     var matchedCount = 0
     var modifiedCount = 0
     var deletedCount = 0
@@ -86,102 +131,161 @@ struct WriteOutcome: Sendable {
     var failure: DocketError?
 }
 
+@available(*, unavailable)
+extension WriteOutcome: Sendable {}
+
 extension CollectionEngine {
-    /// Runs a write as the collection's only writer.
+    /// Runs a write as the collection's only writer, filling in `outcome`.
     ///
-    /// - Returns: the outcome, or `nil` when the collection was dropped before the write got the writer lock (the
-    ///   caller retries on the collection's new engine).
+    /// - Returns: `false` when the collection was dropped before the write got the writer lock (nothing was done:
+    ///   the caller retries on the collection's new engine).
     /// - Throws: errors raised before anything changed (an upsert whose document is invalid, a duplicate key of an
     ///   upsert); errors after partial progress come back in ``WriteOutcome/failure``.
-    func execute(_ operation: WriteOperation) throws(DocketError) -> WriteOutcome? {
-        try write { () throws(DocketError) -> WriteOutcome in
+    func execute(_ operation: WriteOperation, into outcome: inout WriteOutcome) throws(DocketError) -> Bool {
+        try write { () throws(DocketError) -> Void in
             switch operation {
             case .insert(let documents, let ordered):
-                var outcome = WriteOutcome()
                 (outcome.changes, outcome.insertErrors) = publishInserts(documents, ordered: ordered)
-                return outcome
             case .update(let request):
-                return try update(request)
+                try update(request, into: &outcome)
+            case .updateByID(let id, let modification, let upsert):
+                try update(id: id, modification, upsert: upsert, into: &outcome)
             case .delete(let selection):
-                var outcome = WriteOutcome()
-                let targets = select(selection, stats: &outcome.stats)
-                outcome.changes = targets.map { .delete($0.rid, before: $0.raw) }
-                outcome.deletedCount = targets.count
-                if let first = targets.first, !selection.multi {
-                    outcome.returned = try first.raw.decoded()
-                    outcome.returnedDetails = first.details
+                var returned: MatchedDocument?
+                var changes = DocumentChanges()
+                var stats = ExecutionStats()
+                forEachTarget(selection, stats: &stats) { target in
+                    changes.append(.delete(target.rid, before: target.raw))
+                    if !selection.multi { returned = target }
+                }
+                outcome.changes = changes
+                outcome.stats = stats
+                outcome.deletedCount = outcome.changes.count
+                if let returned {
+                    outcome.returned = try returned.raw.decoded()
+                    outcome.returnedDetails = returned.details
                 }
                 publish(outcome.changes)
-                return outcome
             }
-        }
+        } != nil
     }
 
-    /// The documents a write applies to, from the writer's snapshot.
-    private func select(_ selection: Selection, stats: inout ExecutionStats) -> [MatchedDocument] {
+    /// Calls `body` with each document a write applies to, from the writer's snapshot (in sort order for a sorted
+    /// single-document write). The snapshot lives only during this call: it is released before the write publishes,
+    /// so the writer's chunks are not shared when it changes them.
+    private func forEachTarget<E: Error>(
+        _ selection: Selection, stats: inout ExecutionStats, _ body: (MatchedDocument) throws(E) -> Void
+    ) throws(E) {
+        if case .idPoint(let key) = selection.access {
+            // The commonest write, by `_id`: one lookup under the state lock, no snapshot of the store or index.
+            stats.keysExamined += 1
+            guard let (rid, raw) = lookup(id: key) else { return }
+            stats.documentsExamined += 1
+            var details = MatchDetails()
+            if selection.matcher.matches(raw, details: &details) {
+                try body(MatchedDocument(rid: rid, raw: raw, details: details))
+            }
+            return
+        }
         var source = MatchingDocuments(
             snapshot: snapshot(includingIDIndex: selection.access.usesIDIndex), matcher: selection.matcher,
             access: selection.access)
         if let sort = selection.sort, !selection.multi {
             var best = SortBuffer<MatchedDocument>(spec: sort, bound: 1)
             while let match = source.next(&stats) { best.offer(key: sort.sortKey(for: match.raw), match) }
-            return best.sorted()
+            for match in best.sorted() { try body(match) }
+            return
         }
-        var targets: [MatchedDocument] = []
         while let match = source.next(&stats) {
-            targets.append(match)
-            if !selection.multi { break }
+            try body(match)
+            if !selection.multi { return }
         }
-        return targets
     }
 
-    private func update(_ request: UpdateRequest) throws(DocketError) -> WriteOutcome {
-        var outcome = WriteOutcome()
-        let targets = select(request.selection, stats: &outcome.stats)
-        if targets.isEmpty {
-            guard request.upsert else { return outcome }
-            return try upsert(request)
-        }
-        outcome.changes.reserveCapacity(targets.count)
-        for target in targets {
+    private func update(_ request: UpdateRequest, into outcome: inout WriteOutcome) throws(DocketError) {
+        var stats = ExecutionStats()
+        var selected = false
+        var changes = DocumentChanges()
+        var matched = 0
+        var modified = 0
+        var returned: BSONDocument?
+        var returnedDetails = MatchDetails()
+        var failure: DocketError?
+        forEachTarget(request.selection, stats: &stats) { target in
+            selected = true
+            guard failure == nil else { return }
             do throws(DocketError) {
                 let result = try request.modification.apply(
                     toStored: target.raw, arrayPosition: target.details.arrayPosition)
-                outcome.matchedCount += 1
+                matched += 1
                 var after = target.raw
                 if case .changed(let updated) = result {
-                    outcome.changes.append(.update(target.rid, before: target.raw, after: updated))
-                    outcome.modifiedCount += 1
+                    changes.append(.update(target.rid, before: target.raw, after: updated))
+                    modified += 1
                     after = updated
                 }
                 if let returning = request.returning {
-                    outcome.returned = try (returning == .before ? target.raw : after).decoded()
-                    outcome.returnedDetails = target.details
+                    returned = try (returning == .before ? target.raw : after).decoded()
+                    returnedDetails = target.details
                 }
             } catch {
-                outcome.failure = error
-                break
+                failure = error
             }
         }
-        publish(outcome.changes)
-        return outcome
+        outcome.stats = stats
+        if !selected && request.upsert { return try upsert(request, into: &outcome) }
+        publish(changes)
+        outcome.changes = changes
+        outcome.matchedCount = matched
+        outcome.modifiedCount = modified
+        outcome.returned = returned
+        outcome.returnedDetails = returnedDetails
+        outcome.failure = failure
+    }
+
+    /// The `.updateByID` branch: the same steps as ``update(_:into:)`` without a selection to plan or iterate.
+    private func update(id: BSONValue, _ modification: Modification, upsert: Bool, into outcome: inout WriteOutcome)
+        throws(DocketError)
+    {
+        outcome.stats.keysExamined = 1
+        guard let (rid, raw) = lookup(id: id) else {
+            guard upsert else { return }
+            try insertUpsert(modification.upsertDocument(equalities: [("_id", id)]), returning: nil, into: &outcome)
+            return
+        }
+        outcome.stats.documentsExamined = 1
+        outcome.matchedCount = 1
+        do throws(DocketError) {
+            if case .changed(let updated) = try modification.apply(toStored: raw, arrayPosition: nil) {
+                outcome.changes.append(.update(rid, before: raw, after: updated))
+                outcome.modifiedCount = 1
+                publish(outcome.changes)
+            }
+        } catch {
+            outcome.matchedCount = 0
+            outcome.failure = error
+        }
     }
 
     /// Inserts the document an upsert builds from the filter's equalities and the modification.
-    private func upsert(_ request: UpdateRequest) throws(DocketError) -> WriteOutcome {
-        let document = try request.modification.upsertDocument(
-            equalities: request.selection.upsertEqualities)
+    private func upsert(_ request: UpdateRequest, into outcome: inout WriteOutcome) throws(DocketError) {
+        let document = try request.modification.upsertDocument(equalities: request.selection.upsertEqualities)
+        try insertUpsert(document, returning: request.returning, into: &outcome)
+    }
+
+    /// Inserts an upsert's document.
+    private func insertUpsert(_ document: BSONDocument, returning: ReturnDocument?, into outcome: inout WriteOutcome)
+        throws(DocketError)
+    {
         let prepared = try PreparedDocument(forInsert: document)
         let (changes, errors) = publishInserts([prepared], ordered: true)
         if let error = errors[0] {
             throw DocketError(BulkWriteFailure(writeErrors: [error], result: BulkWriteResult()))
         }
-        var outcome = WriteOutcome()
         outcome.changes = changes
         outcome.upsertedID = prepared.id
-        if request.returning == .after {
+        if returning == .after {
             outcome.returned = try prepared.raw.decoded()
         }
-        return outcome
     }
 }

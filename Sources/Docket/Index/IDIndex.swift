@@ -127,9 +127,10 @@ struct IDIndex: Sendable {
 ///
 /// `@unchecked Sendable` by the invariant of ``RecordChunk``: it is mutated only by the collection's single writer,
 /// under the state lock, and only when `isKnownUniquelyReferenced` proves no snapshot reaches it.
+/// Its properties opt out of dynamic exclusivity checks by the same invariant (no two accesses can overlap).
 final class IDIndexSegment: @unchecked Sendable {
-    var objectIDs: ObjectIDTable
-    var others: [BSONValue: RecordID] = [:]
+    @exclusivity(unchecked) var objectIDs: ObjectIDTable
+    @exclusivity(unchecked) var others: [BSONValue: RecordID] = [:]
 
     init(seed: UInt64) { objectIDs = ObjectIDTable(seed: seed) }
 

@@ -10,12 +10,15 @@ import DocketBSON
 enum AccessPath: Sendable, Equatable {
     /// Every document, in natural (insertion) order, or reversed.
     case collectionScan(forward: Bool)
+    /// The document whose `_id` is this key, looked up in the `_id` index (MongoDB's `IDHACK`).
+    case idPoint(BSONValue)
     /// The documents whose `_id` is one of these keys, looked up in the `_id` index, in ascending key order.
     case idLookup([BSONValue])
 
     static func == (lhs: AccessPath, rhs: AccessPath) -> Bool {
         switch (lhs, rhs) {
         case (.collectionScan(let a), .collectionScan(let b)): a == b
+        case (.idPoint(let a), .idPoint(let b)): a.isIdentical(to: b)
         case (.idLookup(let a), .idLookup(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.isIdentical(to: $1) }
         default: false
         }
@@ -23,15 +26,16 @@ enum AccessPath: Sendable, Equatable {
 
     /// Whether the path reads the `_id` index (a reader's snapshot must then include it).
     var usesIDIndex: Bool {
-        if case .idLookup = self { return true }
-        return false
+        if case .collectionScan = self { return false }
+        return true
     }
 
-    /// MongoDB's name for the plan's access stage (`COLLSCAN`, `IDHACK`/`IXSCAN`), for explain and tests.
+    /// MongoDB's name for the plan's access stage (`COLLSCAN`, `IDHACK`, `IXSCAN`), for explain and tests.
     var stageName: String {
         switch self {
         case .collectionScan: "COLLSCAN"
-        case .idLookup(let keys): keys.count == 1 ? "IDHACK" : "IXSCAN"
+        case .idPoint: "IDHACK"
+        case .idLookup: "IXSCAN"
         }
     }
 }
@@ -86,7 +90,9 @@ enum QueryPlanner {
         case .natural(let forward)?:
             return .collectionScan(forward: forward)
         case .idIndex?, nil:
-            if naturalOrder == nil, let keys = idKeys(filter) { return .idLookup(keys) }
+            if naturalOrder == nil, let keys = idKeys(filter) {
+                return keys.count == 1 ? .idPoint(keys[0]) : .idLookup(keys)
+            }
             return .collectionScan(forward: naturalOrder ?? true)
         }
     }
@@ -99,9 +105,9 @@ enum QueryPlanner {
     /// selects the target and the write needs no compiled filter: the commonest write, update by `_id`, skips the
     /// filter compiler.
     static func pinnedID(_ filter: BSONDocument) -> BSONValue? {
-        guard filter.count == 1 else { return nil }
-        let (key, value) = filter[0]
-        guard bsonUTF8Equal(key, "_id") else { return nil }
+        guard filter.count == 1, let value = filter.first(where: { bsonUTF8Equal($0.key, "_id") })?.value else {
+            return nil
+        }
         switch value {
         case .objectID, .string, .int32, .int64, .datetime, .bool: return value
         default: return nil

@@ -54,13 +54,16 @@ struct RecordID: Hashable, Sendable, Comparable, CustomStringConvertible {
 /// Safe to share across threads (`@unchecked Sendable`) because of this invariant: a chunk is mutated only by the
 /// collection's single writer, under the collection's state lock, and only when `isKnownUniquelyReferenced` proves
 /// that no snapshot (and so no other thread) can reach it. Every other access is a read of an immutable chunk.
+///
+/// The stored properties opt out of dynamic exclusivity checks (`@exclusivity(unchecked)`): by the same invariant no
+/// two accesses can overlap, and the checks cost more than a lookup on the hot path.
 final class RecordChunk: @unchecked Sendable {
     /// Dense form: the slot of each offset in use so far (`nil` = deleted). Empty when packed.
-    var slots: ContiguousArray<RawDocument?> = []
+    @exclusivity(unchecked) var slots: ContiguousArray<RawDocument?> = []
     /// Packed form: the offsets of the live documents, ascending. Empty when dense.
-    var packedOffsets: ContiguousArray<UInt16> = []
+    @exclusivity(unchecked) var packedOffsets: ContiguousArray<UInt16> = []
     /// Packed form: the live documents, parallel to `packedOffsets`.
-    var packedDocuments: ContiguousArray<RawDocument> = []
+    @exclusivity(unchecked) var packedDocuments: ContiguousArray<RawDocument> = []
     /// Whether the chunk is in packed form.
     private(set) var isPacked = false
     /// The number of live documents.
@@ -176,20 +179,14 @@ final class RecordChunk: @unchecked Sendable {
             return nil
         }
         return slots.withUnsafeBufferPointer { slots in
-            // Scans are bound by memory latency: each document is its own allocation, and matching one starts with a
-            // cache miss on its header. Reading the length of the document `lookahead` slots ahead lets that miss
-            // overlap the matching of this one (a software prefetch). `touched` only keeps the reads alive: XORs of
-            // non-negative lengths are never `Int.min`, so the comparison never adds anything.
-            var touched = 0
+            // No software prefetch: documents are allocated in insertion order, so the hardware prefetcher follows
+            // a scan, and touching documents ahead measured slower (0.55 s against 1.1 s for 100 scans of 100k).
             var tested = 0
-            defer { examined += tested &+ (touched == Int.min ? 1 : 0) }
+            defer { examined += tested }
             let count = slots.count
             if forward {
                 var offset = start
                 while offset < count {
-                    if offset &+ RecordStore.lookahead < count, let ahead = slots[offset &+ RecordStore.lookahead] {
-                        touched ^= ahead.bytes.count
-                    }
                     if let document = slots[offset] {
                         tested += 1
                         if isMatch(document) { return (offset, document) }
@@ -199,9 +196,6 @@ final class RecordChunk: @unchecked Sendable {
             } else {
                 var offset = min(start, count - 1)
                 while offset >= 0 {
-                    if offset >= RecordStore.lookahead, let ahead = slots[offset &- RecordStore.lookahead] {
-                        touched ^= ahead.bytes.count
-                    }
                     if let document = slots[offset] {
                         tested += 1
                         if isMatch(document) { return (offset, document) }
@@ -246,9 +240,6 @@ struct RecordStore: Sendable {
         static let chunkShift: UInt64 = 10
     #endif
     static let chunkSize = 1 << Int(chunkShift)
-
-    /// How many slots ahead a scan touches documents to overlap their cache misses.
-    static let lookahead = 8
 
     /// The chunks from `baseChunk` on; `nil` where every id of the range is dead.
     private(set) var chunks: [RecordChunk?] = []

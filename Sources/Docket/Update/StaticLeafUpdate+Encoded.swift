@@ -93,49 +93,61 @@ extension StaticLeafUpdate {
         guard let newValue else {
             // Remove the whole element: type byte, key and value.
             let removed = target.valueOffset + target.valueLength - target.typeOffset
-            return .changed(splice(bytes, target, from: target.typeOffset, removing: removed, inserting: nil))
+            return .changed(splice(bytes, target, from: target.typeOffset, removing: removed, inserting: nil)!)
         }
         if StorageRules.exceedsNesting(newValue, atLevel: target.containerCount) { throw StorageRules.nestingError() }
         let newSize: Int
         do { newSize = try newValue.encodedValueSize() } catch { throw DocketError(error) }
         try StorageRules.checkSize(bytes.count + newSize - target.valueLength, context: .update)
-        // `$set`'s no-op: the same type and the same bytes (other operators decided above, with MongoDB's rules: a
+        // `$set`'s no-op is the same type and the same bytes (other operators decided above, with MongoDB's rules: a
         // NaN result, for one, always counts as a change).
-        if case .set = operation, newSize == target.valueLength && bytes[target.typeOffset] == newValue.type.rawValue {
-            let same = withUnsafeTemporaryAllocation(byteCount: newSize, alignment: 8) { scratch in
-                _ = try? newValue.writeEncodedValue(into: scratch)
-                return bytes.withUnsafeBytes { old in
-                    newSize == 0 || memcmp(old.baseAddress! + target.valueOffset, scratch.baseAddress!, newSize) == 0
-                }
-            }
-            if same { return .unchanged }
-        }
-        return .changed(
-            splice(bytes, target, from: target.valueOffset, removing: target.valueLength, inserting: newValue))
+        let setsIdenticalValueIsNoOp: Bool
+        if case .set = operation { setsIdenticalValueIsNoOp = true } else { setsIdenticalValueIsNoOp = false }
+        guard
+            let spliced = splice(
+                bytes, target, from: target.valueOffset, removing: target.valueLength, inserting: newValue,
+                size: newSize, unchangedIfIdentical: setsIdenticalValueIsNoOp)
+        else { return .unchanged }
+        return .changed(spliced)
     }
 
     /// Replaces `count` bytes at `start` with the encoding of `value` (or nothing), setting the element's type byte
     /// and adjusting every enclosing length prefix.
+    ///
+    /// - Parameter unchangedIfIdentical: return `nil` when the new value has the old one's type and bytes (the new
+    ///   value is written straight to its final place and compared there: one write, no scratch copy).
     private func splice(
-        _ bytes: [UInt8], _ target: Location, from start: Int, removing count: Int, inserting value: BSONValue?
-    )
-        -> RawDocument
-    {
-        let newSize = (try? value?.encodedValueSize()) ?? 0
+        _ bytes: [UInt8], _ target: Location, from start: Int, removing count: Int, inserting value: BSONValue?,
+        size: Int = 0, unchangedIfIdentical: Bool = false
+    ) -> RawDocument? {
+        let newSize = value == nil ? 0 : size
         let delta = newSize - count
         let total = bytes.count + delta
+        var unchanged = false
         let result = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
             let base = UnsafeMutableRawPointer(out.baseAddress!)
             bytes.withUnsafeBytes { old in
                 let src = old.baseAddress!
-                base.copyMemory(from: src, byteCount: start)
                 if let value {
                     _ = try? value.writeEncodedValue(
                         into: UnsafeMutableRawBufferPointer(start: base + start, count: newSize))
+                    if unchangedIfIdentical && delta == 0 && old[target.typeOffset] == value.type.rawValue
+                        && (newSize == 0 || memcmp(src + start, base + start, newSize) == 0)
+                    {
+                        unchanged = true
+                        return
+                    }
+                }
+                base.copyMemory(from: src, byteCount: start)
+                if let value {
                     base.storeBytes(of: value.type.rawValue, toByteOffset: target.typeOffset, as: UInt8.self)
                 }
                 let suffixStart = start + count
                 (base + start + newSize).copyMemory(from: src + suffixStart, byteCount: bytes.count - suffixStart)
+            }
+            if unchanged {
+                initialized = 0
+                return
             }
             // Every enclosing document and array grows (or shrinks) by `delta`.
             for k in 0..<target.containerCount {
@@ -145,7 +157,7 @@ extension StaticLeafUpdate {
             }
             initialized = total
         }
-        return RawDocument(uncheckedBytes: result)
+        return unchanged ? nil : RawDocument(uncheckedBytes: result)
     }
 
     /// Where the path's element lies: its type byte, its value, and the documents and arrays that enclose it (the

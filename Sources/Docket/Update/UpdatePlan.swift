@@ -16,7 +16,10 @@
 ///
 /// - Note: Differs from MongoDB: `$pull` conditions and array filters support the common query operators but not
 ///   regular expressions.
-struct UpdatePlan: Sendable {
+///
+/// A class: a compiled plan is immutable and shared by every document it is applied to, and the write pipeline
+/// passes it along without copying its tree.
+final class UpdatePlan: Sendable {
     /// Whether the update is a replacement document (no `$`-operators; the empty document is one too, as the
     /// server treats it).
     let isReplacement: Bool

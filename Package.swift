@@ -31,6 +31,8 @@ var targets: [Target] = [
     // libFuzzer entry points; see README "Fuzzing". They build (and do nothing) in a plain `swift build`.
     .executableTarget(name: "FuzzBSONDecoder", dependencies: ["DocketBSON"], path: "Fuzz/FuzzBSONDecoder"),
     .executableTarget(name: "FuzzExtendedJSON", dependencies: ["DocketBSON"], path: "Fuzz/FuzzExtendedJSON"),
+    // The engine's public entry points, driven by fuzz bytes through the generated-input scenarios.
+    .executableTarget(name: "FuzzEngine", dependencies: ["Docket", "DocketTestSupport"], path: "Fuzz/FuzzEngine"),
     // Runnable examples, built by CI so they never rot.
     .executableTarget(name: "BSONBasics", dependencies: ["DocketBSON"], path: "Examples/BSONBasics"),
     .executableTarget(name: "SeedScenario", dependencies: ["Docket"], path: "Examples/SeedScenario"),
@@ -42,7 +44,7 @@ var targets: [Target] = [
         path: "Benchmarks/Engine",
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
-    .target(name: "DocketTestSupport", dependencies: ["DocketBSON"], path: "Tests/DocketTestSupport"),
+    .target(name: "DocketTestSupport", dependencies: ["DocketBSON", "Docket"], path: "Tests/DocketTestSupport"),
     .testTarget(name: "DocketBSONTests", dependencies: ["DocketBSON", "DocketTestSupport", "DocketWorkloads"]),
     .testTarget(name: "DocketTests", dependencies: ["Docket", "DocketTestSupport", "DocketWorkloads"]),
     .testTarget(name: "DocketCLITests", dependencies: ["Docket", "DocketWorkloads", "DocketTestSupport"]),

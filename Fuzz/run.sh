@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds one libFuzzer target and runs it: Fuzz/run.sh BSONDecoder|ExtendedJSON [seconds]
-# Seeds come from the vendored BSON corpus; the working corpus lives in Fuzz/corpus-<name> (not committed).
+# Builds one libFuzzer target and runs it: Fuzz/run.sh BSONDecoder|ExtendedJSON|Engine [seconds]
+# Seeds come from the vendored BSON corpus (Engine: seeded random byte strings, each a program of engine calls);
+# the working corpus lives in Fuzz/corpus-<name> (not committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=$1
@@ -20,6 +21,12 @@ python3 - "$name" "$corpus" <<'PY'
 import glob, json, sys
 name, corpus = sys.argv[1], sys.argv[2]
 n = 0
+if name == "Engine":
+    import random
+    rng = random.Random(7)
+    for n in range(64):
+        open(f"{corpus}/seed-{n}", "wb").write(bytes(rng.randrange(256) for _ in range(rng.randrange(16, 600))))
+    sys.exit(0)
 for path in sorted(glob.glob("Tests/SpecTests/Resources/bson-corpus/*.json")):
     spec = json.load(open(path))
     for case in spec.get("valid", []) + spec.get("decodeErrors", []) + spec.get("parseErrors", []):

@@ -9,23 +9,7 @@ import DocketTestSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    var rng = ByteStreamRandom(Array(UnsafeBufferPointer(start: data, count: size)))
-    let c = DocketClient().database("fuzz").collection("c")
-    do {
-        try c.insertMany([
-            ["_id": 1, "a": [1, 2, ["b": 3]], "teams": [["id": 1, "role": "admin"]]],
-            ["_id": 2, "a": "x", "b": ["c": .null]],
-            ["_id": 3, "a": .double(.nan), "n": .int64(.max)],
-        ])
-    } catch {
-        fatalError("seeding failed: \(error)")
-    }
-    var steps = 0
-    while !rng.isExhausted && steps < 24 {
-        let operation = EngineInputs.operation(&rng)
-        let problems = EngineScenario.run(operation, on: c)
-        if !problems.isEmpty { fatalError(problems.joined(separator: "\n")) }
-        steps += 1
-    }
+    let problems = EngineScenario.runProgram(Array(UnsafeBufferPointer(start: data, count: size)))
+    if !problems.isEmpty { fatalError(problems.joined(separator: "\n")) }
     return 0
 }

@@ -358,6 +358,30 @@ public enum EngineInputs {
 
 /// Runs operations against a collection and checks the engine's promises.
 public enum EngineScenario {
+    /// The fuzz program of `bytes` (what `Fuzz/FuzzEngine` runs): a small seeded collection, then up to 24
+    /// operations drawn from the bytes, each checked by ``run(_:on:)``. Returns the problems of the first operation
+    /// that broke a promise, or an empty list.
+    public static func runProgram(_ bytes: [UInt8]) -> [String] {
+        var rng = ByteStreamRandom(bytes)
+        let c = DocketClient().database("fuzz").collection("c")
+        do {
+            try c.insertMany([
+                ["_id": 1, "a": [1, 2, ["b": 3]], "teams": [["id": 1, "role": "admin"]]],
+                ["_id": 2, "a": "x", "b": ["c": .null]],
+                ["_id": 3, "a": .double(.nan), "n": .int64(.max)],
+            ])
+        } catch {
+            return ["seeding failed: \(error)"]
+        }
+        var steps = 0
+        while !rng.isExhausted && steps < 24 {
+            let problems = run(EngineInputs.operation(&rng), on: c)
+            if !problems.isEmpty { return problems }
+            steps += 1
+        }
+        return []
+    }
+
     /// Applies `operation`; returns every broken promise (an empty list when all held).
     ///
     /// - Never a crash (a trap fails the test or fuzz run by itself).

@@ -318,6 +318,31 @@ import Testing
         #expect(db.listCollectionNames() == ["c"])
     }
 
+    // MARK: Found by the engine fuzzer
+
+    /// A find-and-modify whose returned document cannot be projected (positional `$` with no matching array element)
+    /// fails with 51246 and changes nothing: no update, no upsert, no delete.
+    @Test func findAndModifyWithAFailingProjectionChangesNothing() throws {
+        let c = collection()
+        try c.insertMany([["_id": 1, "a": [1, 2], "b": 1], ["_id": 2, "b": 2]])
+        let before = try c.find().toArray()
+        let positional: BSONDocument = ["a.$": 1]
+        expectCode(51246) {
+            _ = try c.findOneAndUpdate(
+                ["b": 1], ["$set": ["b": 10]],
+                options: FindOneAndUpdateOptions(returnDocument: .after, projection: positional))
+        }
+        expectCode(51246) {
+            _ = try c.findOneAndReplace(
+                ["b": 9], ["b": 9, "a": [1]],
+                options: FindOneAndReplaceOptions(returnDocument: .after, projection: positional, upsert: true))
+        }
+        expectCode(51246) {
+            _ = try c.findOneAndDelete(["b": 1], options: FindOneAndDeleteOptions(projection: positional))
+        }
+        #expect(try c.find().toArray() == before)
+    }
+
     // MARK: README
 
     private func readmeUsers() throws -> DocketCollection {

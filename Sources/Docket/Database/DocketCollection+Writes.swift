@@ -26,13 +26,6 @@ extension WriteOutcome {
 
     /// The result of a delete.
     var deleteResult: DeleteResult { DeleteResult(deletedCount: deletedCount) }
-
-    /// The document a find-and-modify returns, projected.
-    func projected(_ projection: Projection?) throws(DocketError) -> BSONDocument? {
-        guard let returned else { return nil }
-        guard let projection else { return returned }
-        return try projection.apply(to: returned, details: returnedDetails)
-    }
 }
 
 extension DocketCollection {
@@ -59,7 +52,7 @@ extension DocketCollection {
 
     /// Updates the targets of `filter`, or upserts.
     ///
-    /// - Parameter returning: for findOneAnd*: which version of the (single) document to return.
+    /// - Parameter returning: for findOneAnd*: which version of the (single) document to return, projected.
     func performUpdate(
         _ filter: BSONDocument,
         _ modification: Modification,
@@ -67,7 +60,7 @@ extension DocketCollection {
         upsert: Bool,
         sort: BSONDocument?,
         hint: BSONValue?,
-        returning: ReturnDocument? = nil
+        returning: ReturnRequest? = nil
     ) throws(DocketError) -> WriteOutcome {
         let operation: WriteOperation
         if returning == nil, sort == nil, hint == nil, let id = QueryPlanner.pinnedID(filter) {
@@ -95,10 +88,10 @@ extension DocketCollection {
     }
 
     /// Deletes the targets of `filter`.
-    func performDelete(_ filter: BSONDocument, multi: Bool, sort: BSONDocument?, hint: BSONValue?)
-        throws(DocketError) -> WriteOutcome
-    {
+    func performDelete(
+        _ filter: BSONDocument, multi: Bool, sort: BSONDocument?, hint: BSONValue?, returning: ReturnRequest? = nil
+    ) throws(DocketError) -> WriteOutcome {
         let selection = try Selection(filter: filter, multi: multi, sort: sort, hint: hint)
-        return try execute(.delete(selection), creating: false)
+        return try execute(.delete(selection, returning: returning), creating: false)
     }
 }

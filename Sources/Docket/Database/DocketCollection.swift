@@ -334,10 +334,10 @@ public struct DocketCollection: Sendable {
     ) throws(DocketError) -> BSONDocument? {
         let plan = try Self.operatorPlan(update, arrayFilters: options.arrayFilters)
         let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
-        let outcome = try performUpdate(
+        return try performUpdate(
             filter, .update(plan), multi: false, upsert: options.upsert, sort: options.sort, hint: options.hint,
-            returning: options.returnDocument)
-        return try outcome.projected(projection)
+            returning: ReturnRequest(version: options.returnDocument, projection: projection)
+        ).returned
     }
 
     /// Replaces the first document matching `filter` (in `options.sort` order) and returns it, before or after,
@@ -351,10 +351,10 @@ public struct DocketCollection: Sendable {
     ) throws(DocketError) -> BSONDocument? {
         try Self.checkReplacement(replacement)
         let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
-        let outcome = try performUpdate(
+        return try performUpdate(
             filter, .replacement(replacement), multi: false, upsert: options.upsert, sort: options.sort,
-            hint: options.hint, returning: options.returnDocument)
-        return try outcome.projected(projection)
+            hint: options.hint, returning: ReturnRequest(version: options.returnDocument, projection: projection)
+        ).returned
     }
 
     /// Deletes the first document matching `filter` (in `options.sort` order) and returns it, projected.
@@ -365,8 +365,10 @@ public struct DocketCollection: Sendable {
         throws(DocketError) -> BSONDocument?
     {
         let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
-        let outcome = try performDelete(filter, multi: false, sort: options.sort, hint: options.hint)
-        return try outcome.projected(projection)
+        return try performDelete(
+            filter, multi: false, sort: options.sort, hint: options.hint,
+            returning: ReturnRequest(version: .before, projection: projection)
+        ).returned
     }
 
     // MARK: - Bulk

@@ -64,8 +64,23 @@ enum WriteOperation: Sendable {
     /// The commonest write, `{_id: <scalar>}` updated (or replaced, or upserted): its own branch of the pipeline, with
     /// nothing to select but one index lookup.
     case updateByID(BSONValue, Modification, upsert: Bool)
-    /// Delete the selected documents.
-    case delete(Selection)
+    /// Delete the selected documents; for find-and-delete, return the deleted one.
+    case delete(Selection, returning: ReturnRequest?)
+}
+
+/// What a find-and-modify returns: which version of its single document, projected. The pipeline builds the returned
+/// document before it publishes anything, so a projection that fails (a positional `$` with no matching array element)
+/// fails the whole write and changes nothing, as mongod's rollback of the write unit does.
+struct ReturnRequest: Sendable {
+    let version: ReturnDocument
+    let projection: Projection?
+
+    /// The returned document: `document` decoded and projected with the match details of its selection.
+    func document(_ document: RawDocument, details: MatchDetails) throws(DocketError) -> BSONDocument {
+        let decoded = try document.decoded()
+        guard let projection else { return decoded }
+        return try projection.apply(to: decoded, details: details)
+    }
 }
 
 /// Which documents a write applies to.
@@ -103,10 +118,10 @@ final class UpdateRequest: Sendable {
     let selection: Selection
     let modification: Modification
     let upsert: Bool
-    /// For find-and-modify: which version of the single document to return.
-    let returning: ReturnDocument?
+    /// For find-and-modify: which version of the single document to return, projected.
+    let returning: ReturnRequest?
 
-    init(selection: consuming Selection, modification: Modification, upsert: Bool, returning: ReturnDocument?) {
+    init(selection: consuming Selection, modification: Modification, upsert: Bool, returning: ReturnRequest?) {
         self.selection = selection
         self.modification = modification
         self.upsert = upsert
@@ -123,9 +138,8 @@ struct WriteOutcome {
     var upsertedID: BSONValue?
     /// For inserts: the duplicate-key error of each input index that failed.
     var insertErrors: [Int: WriteError] = [:]
-    /// For find-and-modify: the document returned, and the match details for its projection.
+    /// For find-and-modify: the document returned, projected.
     var returned: BSONDocument?
-    var returnedDetails = MatchDetails()
     var stats = ExecutionStats()
     /// The error that stopped a multi-document write after some changes were published.
     var failure: DocketError?
@@ -150,7 +164,7 @@ extension CollectionEngine {
                 try update(request, into: &outcome)
             case .updateByID(let id, let modification, let upsert):
                 try update(id: id, modification, upsert: upsert, into: &outcome)
-            case .delete(let selection):
+            case .delete(let selection, let returning):
                 var returned: MatchedDocument?
                 var changes = DocumentChanges()
                 var stats = ExecutionStats()
@@ -158,14 +172,14 @@ extension CollectionEngine {
                     changes.append(.delete(target.rid, before: target.raw))
                     if !selection.multi { returned = target }
                 }
-                outcome.changes = changes
                 outcome.stats = stats
-                outcome.deletedCount = outcome.changes.count
-                if let returned {
-                    outcome.returned = try returned.raw.decoded()
-                    outcome.returnedDetails = returned.details
+                // Built before anything is published: a failing projection deletes nothing.
+                if let returned, let returning {
+                    outcome.returned = try returning.document(returned.raw, details: returned.details)
                 }
-                publish(outcome.changes)
+                outcome.changes = changes
+                outcome.deletedCount = changes.count
+                publish(changes)
             }
         } != nil
     }
@@ -209,7 +223,6 @@ extension CollectionEngine {
         var matched = 0
         var modified = 0
         var returned: BSONDocument?
-        var returnedDetails = MatchDetails()
         var failure: DocketError?
         forEachTarget(request.selection, stats: &stats) { target in
             selected = true
@@ -217,16 +230,17 @@ extension CollectionEngine {
             do throws(DocketError) {
                 let result = try request.modification.apply(
                     toStored: target.raw, arrayPosition: target.details.arrayPosition)
+                var updated: RawDocument?
+                if case .changed(let after) = result { updated = after }
+                // The returned document first: if its projection fails, this document's change is not recorded.
+                if let returning = request.returning {
+                    let version = returning.version == .before ? target.raw : (updated ?? target.raw)
+                    returned = try returning.document(version, details: target.details)
+                }
                 matched += 1
-                var after = target.raw
-                if case .changed(let updated) = result {
+                if let updated {
                     changes.append(.update(target.rid, before: target.raw, after: updated))
                     modified += 1
-                    after = updated
-                }
-                if let returning = request.returning {
-                    returned = try (returning == .before ? target.raw : after).decoded()
-                    returnedDetails = target.details
                 }
             } catch {
                 failure = error
@@ -239,7 +253,6 @@ extension CollectionEngine {
         outcome.matchedCount = matched
         outcome.modifiedCount = modified
         outcome.returned = returned
-        outcome.returnedDetails = returnedDetails
         outcome.failure = failure
     }
 
@@ -274,18 +287,21 @@ extension CollectionEngine {
     }
 
     /// Inserts an upsert's document.
-    private func insertUpsert(_ document: BSONDocument, returning: ReturnDocument?, into outcome: inout WriteOutcome)
+    private func insertUpsert(_ document: BSONDocument, returning: ReturnRequest?, into outcome: inout WriteOutcome)
         throws(DocketError)
     {
         let prepared = try PreparedDocument(forInsert: document)
+        // Built before the insert is published: a failing projection inserts nothing.
+        var returned: BSONDocument?
+        if let returning, returning.version == .after {
+            returned = try returning.document(prepared.raw, details: MatchDetails())
+        }
         let (changes, errors) = publishInserts([prepared], ordered: true)
         if let error = errors[0] {
             throw DocketError(BulkWriteFailure(writeErrors: [error], result: BulkWriteResult()))
         }
         outcome.changes = changes
         outcome.upsertedID = prepared.id
-        if returning == .after {
-            outcome.returned = try prepared.raw.decoded()
-        }
+        outcome.returned = returned
     }
 }

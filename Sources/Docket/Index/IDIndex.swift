@@ -43,6 +43,7 @@ struct IDIndex: Sendable {
     subscript(id: BSONValue) -> RecordID? {
         let h = hash(id)
         guard let segment = segments[Self.segment(of: h)] else { return nil }
+        defer { SharedOwnership.readerDone(segment) }
         if case .objectID(let oid) = id { return segment.objectIDs.find(oid, hash: h) }
         return segment.others[id]
     }
@@ -95,6 +96,7 @@ struct IDIndex: Sendable {
     var memoryFootprint: Int {
         segments.reduce(MemoryLayout<IDIndexSegment?>.stride * Self.segmentCount) { total, segment in
             guard let segment else { return total }
+            defer { SharedOwnership.readerDone(segment) }
             return total + segment.objectIDs.memoryFootprint + segment.others.capacity * 48
         }
     }
@@ -116,7 +118,9 @@ struct IDIndex: Sendable {
     @inline(__always) private mutating func makeSegmentUnique(_ s: Int) -> IDIndexSegment {
         if segments[s] == nil {
             segments[s] = IDIndexSegment(seed: seed)
-        } else if !isKnownUniquelyReferenced(&segments[s]!) {
+        } else if isKnownUniquelyReferenced(&segments[s]!) {
+            SharedOwnership.writerOwns(segments[s]!)
+        } else {
             segments[s] = IDIndexSegment(copying: segments[s]!)
         }
         return segments[s]!

@@ -98,6 +98,7 @@ final class RecordChunk: @unchecked Sendable {
     }
 
     subscript(offset: Int) -> RawDocument? {
+        defer { SharedOwnership.readerDone(self) }
         if !isPacked { return offset < slots.count ? slots[offset] : nil }
         let (i, found) = packedIndex(offset)
         return found ? packedDocuments[i] : nil
@@ -168,6 +169,7 @@ final class RecordChunk: @unchecked Sendable {
         examined: inout Int,
         where isMatch: (RawDocument) -> Bool
     ) -> (offset: Int, document: RawDocument)? {
+        defer { SharedOwnership.readerDone(self) }
         if isPacked {
             var (i, found) = packedIndex(start)
             if !forward && !found { i -= 1 }
@@ -209,6 +211,7 @@ final class RecordChunk: @unchecked Sendable {
 
     /// Calls `body` with each live offset and document in order until it returns `false`; returns `false` then.
     func forEach(_ body: (Int, RawDocument) throws -> Bool) rethrows -> Bool {
+        defer { SharedOwnership.readerDone(self) }
         if isPacked {
             for (i, document) in packedDocuments.enumerated() where try !body(Int(packedOffsets[i]), document) {
                 return false
@@ -475,7 +478,9 @@ struct RecordStore: Sendable {
     }
 
     @inline(__always) private mutating func makeChunkUnique(_ chunk: Int) {
-        if !isKnownUniquelyReferenced(&chunks[chunk]!) {
+        if isKnownUniquelyReferenced(&chunks[chunk]!) {
+            SharedOwnership.writerOwns(chunks[chunk]!)
+        } else {
             copyChunk(chunk)
         }
     }

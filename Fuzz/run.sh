@@ -7,14 +7,15 @@ cd "$(dirname "$0")/.."
 name=$1
 seconds=${2:-600}
 build() {
+    # swiftc keeps only the last -sanitize= flag and SwiftPM passes its two in no fixed order, so a build got either
+    # coverage or AddressSanitizer; the combined flag last gives both.
     swift build -c release --product "Fuzz$name" --sanitize=fuzzer --sanitize=address --disable-dead-strip \
-        --scratch-path ".build-fuzz-$name"
+        -Xswiftc -sanitize=fuzzer,address --scratch-path ".build-fuzz-$name"
 }
 build
 binary=".build-fuzz-$name/release/Fuzz$name"
 # Each target gets its own scratch path: building a second fuzz product into the same one was seen to leave the
-# first binary without coverage counters, and a fuzzer without coverage learns nothing. A relink without recompiling
-# the target's own file was also seen to lose them (FuzzEngine, Swift 6.3.1); recompiling it brings them back.
+# first binary without coverage counters, and a fuzzer without coverage learns nothing. The check below stays as a guard.
 if ! readelf -S "$binary" | grep -q __sancov_cntrs; then
     echo "note: $binary came out without coverage counters; recompiling its target once" >&2
     touch "Fuzz/Fuzz$name/Fuzz$name.swift"

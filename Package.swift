@@ -34,6 +34,8 @@ var targets: [Target] = [
     .executableTarget(name: "FuzzBSONDecoder", dependencies: ["DocketBSON"], path: "Fuzz/FuzzBSONDecoder"),
     .executableTarget(name: "FuzzExtendedJSON", dependencies: ["DocketBSON"], path: "Fuzz/FuzzExtendedJSON"),
     .executableTarget(name: "FuzzShell", dependencies: ["Docket", "DocketShell"], path: "Fuzz/FuzzShell"),
+    // The engine's public entry points, driven by fuzz bytes through the generated-input scenarios.
+    .executableTarget(name: "FuzzEngine", dependencies: ["Docket", "DocketTestSupport"], path: "Fuzz/FuzzEngine"),
     // Runnable examples, built by CI so they never rot.
     .executableTarget(name: "BSONBasics", dependencies: ["DocketBSON"], path: "Examples/BSONBasics"),
     .executableTarget(name: "SeedScenario", dependencies: ["Docket"], path: "Examples/SeedScenario"),
@@ -45,7 +47,7 @@ var targets: [Target] = [
         path: "Benchmarks/Engine",
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
-    .target(name: "DocketTestSupport", dependencies: ["DocketBSON"], path: "Tests/DocketTestSupport"),
+    .target(name: "DocketTestSupport", dependencies: ["DocketBSON", "Docket"], path: "Tests/DocketTestSupport"),
     .testTarget(
         name: "DocketBSONTests",
         dependencies: ["DocketBSON", "DocketTestSupport", "DocketWorkloads"],

@@ -67,20 +67,54 @@ func keys(_ n: Int) -> WorkloadKeys { n == 100_000 ? keys100k : keys1M }
 /// The run number r of the W4 benchmarks (each iteration writes the next values).
 let runCounter = Atomic<Int>(0)
 
-/// The W4 run: every key of `updates`, `update_one({_id}, {$set: {field: values[(v + r) % 3]}})`.
-func runW4(_ users: DocketCollection, _ updates: [WorkloadKeys.Update], field: String, values: [String]) -> Int {
-    let r = runCounter.add(1, ordering: .relaxed).newValue
+/// The W4 run `r`: every key of `updates`, `update_one({_id}, {$set: {field: values[(v + r) % 3]}})`.
+///
+/// - Returns: how many updates matched one document and how many modified it.
+func runW4(_ users: DocketCollection, _ updates: [WorkloadKeys.Update], field: String, values: [String], run r: Int)
+    -> (matched: Int, modified: Int)
+{
+    var matched = 0
     var modified = 0
     for key in updates {
         let value = values[(key.valueIndex + r) % values.count]
         do {
-            modified += try users.updateOne(["_id": .objectID(key.id)], ["$set": [field: .string(value)]])
-                .modifiedCount
+            let result = try users.updateOne(["_id": .objectID(key.id)], ["$set": [field: .string(value)]])
+            matched += result.matchedCount
+            modified += result.modifiedCount
         } catch {
             fatalError("update failed: \(error)")
         }
     }
-    return modified
+    return (matched, modified)
+}
+
+/// The replay of every W4 run so far in this process (each benchmark runs in its own process, on its own
+/// collection), so that a run's totals and final values can be checked.
+let w4Replays = Mutex<[String: UpdateReplay]>([:])
+
+/// Checks what a W4 run measured, after the measurement, so that a no-op regression cannot pass for a speed-up:
+/// every update matched one document, `modifiedCount` equals the replay's, and sampled documents hold the replayed
+/// values.
+func verifyW4(
+    _ workload: String, _ users: DocketCollection, _ n: Int, run r: Int, _ totals: (matched: Int, modified: Int)
+) {
+    w4Replays.withLock { replays in
+        var replay =
+            replays[workload]
+            ?? (workload == "W4a"
+                ? UpdateReplay.w4a(keys: keys(n).w4a, generator: generator)
+                : UpdateReplay.w4b(keys: keys(n).w4b, generator: generator))
+        let expected = replay.run(runIndex: r)
+        do {
+            try replay.checkTotals(matchedOne: totals.matched, modified: totals.modified, expectedModified: expected)
+            for key in replay.keys.prefix(20) + replay.keys.suffix(20) {
+                try replay.checkDocument(try users.findOne(["_id": .objectID(key.id)]), index: key.index)
+            }
+        } catch {
+            fatalError("\(workload) measured the wrong thing: \(error)")
+        }
+        replays[workload] = replay
+    }
 }
 
 /// The CPU time this thread has used, in nanoseconds. The machine the benchmarks run on may be shared: wall clock
@@ -169,16 +203,12 @@ let benchmarks: @Sendable () -> Void = {
             let email = keys(n).w2[0].email
             benchmark.startMeasurement()
             let found = measuringThreadCPU(benchmark) {
-                var found = 0
-                do {
-                    for document in try users.find(["email": .string(email)]) { found += document.count }
-                } catch {
+                do { return try users.find(["email": .string(email)]).toArray().count } catch {
                     fatalError("find failed: \(error)")
                 }
-                return found
             }
             benchmark.stopMeasurement()
-            precondition(found == 9, "the email matches exactly one user")
+            precondition(found == 1, "the email matches exactly one user")
         } setup: {
             _ = users(n)
             _ = keys(n)
@@ -187,11 +217,13 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("Engine.W4a/\(n)", configuration: configuration) { benchmark in
             let users = users(n)
             let updates = keys(n).w4a
+            let r = runCounter.add(1, ordering: .relaxed).newValue
             benchmark.startMeasurement()
-            blackHole(
-                measuringThreadCPU(benchmark) {
-                    runW4(users, updates, field: "status", values: WorkloadKeys.w4aValues)
-                })
+            let totals = measuringThreadCPU(benchmark) {
+                runW4(users, updates, field: "status", values: WorkloadKeys.w4aValues, run: r)
+            }
+            benchmark.stopMeasurement()
+            verifyW4("W4a", users, n, run: r, totals)
         } setup: {
             _ = users(n)
             _ = keys(n)
@@ -200,11 +232,13 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("Engine.W4b/\(n)", configuration: configuration) { benchmark in
             let users = users(n)
             let updates = keys(n).w4b
+            let r = runCounter.add(1, ordering: .relaxed).newValue
             benchmark.startMeasurement()
-            blackHole(
-                measuringThreadCPU(benchmark) {
-                    runW4(users, updates, field: "teams.0.role", values: WorkloadKeys.w4bValues)
-                })
+            let totals = measuringThreadCPU(benchmark) {
+                runW4(users, updates, field: "teams.0.role", values: WorkloadKeys.w4bValues, run: r)
+            }
+            benchmark.stopMeasurement()
+            verifyW4("W4b", users, n, run: r, totals)
         } setup: {
             _ = users(n)
             _ = keys(n)

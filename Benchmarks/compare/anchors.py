@@ -182,12 +182,8 @@ def run_sqlite(dataset, run, scan_ops, caps):
     lookups("W2-scan", keys["W2"]["keys"][:scan_ops])
     ranges("W3-scan", keys["W3"]["ranges"][:scan_ops])
 
-    create(indexes=True)
-    rec.measured("W1", dataset.size, timed(insert))
-    count_check("W1")
-    lookups("W2", keys["W2"]["keys"][:caps.get("W2", None)])
-    ranges("W3", keys["W3"]["ranges"][:caps.get("W3", None)])
-
+    # W4 runs on the table with only its `_id` index, as Docket's collection has today, so every system does the
+    # same work: no secondary index to maintain on an update (issue 7, item 14). The indexed table is built after.
     for workload, (field, values) in W4_FIELDS.items():
         key_list = keys[workload]["keys"][:caps.get("W4", None)]
         path = "$.status" if field == "status" else "$.teams[0].role"
@@ -209,6 +205,13 @@ def run_sqlite(dataset, run, scan_ops, caps):
             if got != final[i]:
                 raise VerificationError(f"{workload}: document {i} has {got}, expected {final[i]}")
         rec.measured(workload, len(key_list), seconds, modified=modified)
+
+    create(indexes=True)
+    rec.measured("W1", dataset.size, timed(insert))
+    count_check("W1")
+    lookups("W2", keys["W2"]["keys"][:caps.get("W2", None)])
+    ranges("W3", keys["W3"]["ranges"][:caps.get("W3", None)])
+
 
     result = []
 
@@ -290,12 +293,8 @@ def run_duckdb(dataset, run, scan_ops, caps):
     lookups("W2-scan", keys["W2"]["keys"][:scan_ops])
     ranges("W3-scan", keys["W3"]["ranges"][:scan_ops])
 
-    create(indexes=True)
-    rec.measured("W1", dataset.size, timed(insert))
-    count_check("W1")
-    lookups("W2", keys["W2"]["keys"][:caps.get("W2", None)])
-    ranges("W3", keys["W3"]["ranges"][:caps.get("W3", None)])
-
+    # W4 runs on the table with only its `_id` index, as Docket's collection has today, so every system does the
+    # same work: no secondary index to maintain on an update (issue 7, item 14). The indexed table is built after.
     statements = {
         "W4a": ("UPDATE users SET status = ? WHERE _id = ? AND status IS DISTINCT FROM ?", "status"),
         "W4b": ("UPDATE users SET teams = list_concat([struct_pack(id := teams[1].id, name := teams[1].name, "
@@ -321,6 +320,13 @@ def run_duckdb(dataset, run, scan_ops, caps):
             if got != final[i]:
                 raise VerificationError(f"{workload}: document {i} has {got}, expected {final[i]}")
         rec.measured(workload, len(key_list), seconds, modified=modified)
+
+    create(indexes=True)
+    rec.measured("W1", dataset.size, timed(insert))
+    count_check("W1")
+    lookups("W2", keys["W2"]["keys"][:caps.get("W2", None)])
+    ranges("W3", keys["W3"]["ranges"][:caps.get("W3", None)])
+
 
     result = []
 
@@ -362,8 +368,9 @@ def run_mongomock(dataset, run, scan_ops, caps):
 
     def w2():
         for k in key_list:
-            found = users.find_one({"email": k["email"]})
-            if found is None or found["_id"] != dataset.object_id(k["i"]):
+            # The same stopping rule as SQLite's and DuckDB's `LIMIT 2`: scan on for a second match.
+            found = list(users.find({"email": k["email"]}).limit(2))
+            if len(found) != 1 or found[0]["_id"] != dataset.object_id(k["i"]):
                 raise VerificationError(f"W2: lookup of {k['email']} failed")
     rec.measured("W2-scan", len(key_list), timed(w2))
 

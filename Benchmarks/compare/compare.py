@@ -37,7 +37,8 @@ LABELS = {
     "W1": "W1 bulk insert, email+created_at indexes", "W1-noidx": "W1 (no secondary indexes yet)",
     "W2": "W2 lookups by email, indexed", "W2-scan": "W2 (scan, until indexes exist)",
     "W3": "W3 range page, indexed", "W3-scan": "W3 (scan + top-k, until indexes exist)",
-    "W4a": "W4a $set status by _id", "W4b": "W4b $set teams.0.role by _id", "W5": "W5 seed aggregation",
+    "W4a": "W4a $set status by _id (_id index only)", "W4b": "W4b $set teams.0.role by _id (_id index only)",
+    "W5": "W5 seed aggregation",
     "W6-validate": "W6 validate", "W6-decode": "W6 decode + visit", "W6-encode": "W6 re-encode",
     "W7": "W7 cold open",
 }
@@ -69,9 +70,12 @@ SEMANTIC_NOTES = """\
 - **Docket today** has only the `_id` index and no aggregation or persistence: W1, W2, W3 (indexed), W5 and W7
   are reported as not yet available. `W1 (no secondary indexes yet)` inserts with the `_id` (primary key) index only
   in every system; the scan rows run the first keys as full scans in every system (SQLite and DuckDB on the table
-  without the email/created_at indexes; mongomock never uses indexes for queries).
+  without the email/created_at indexes; mongomock never uses indexes for queries), and every system's W2 lookup
+  stops at the same point: it asks for two matches (`LIMIT 2`, `limit(2)`), so it scans the whole table and proves
+  the email unique. W4 runs in every system on the table with only its `_id` index (no secondary index to maintain
+  on update), as Docket's collection has today.
 - **Docket** runs through its engine API from Swift (`insertMany` in batches of 1000 from the decoded BSON file,
-  `findOne`, `find` with sort + limit, `updateOne` with `$set`), timed inside docket-bench.
+  `find` with limit 2, `find` with sort + limit, `updateOne` with `$set`), timed inside docket-bench.
 - **SQLite** is Python's stdlib `sqlite3`, in memory, documents stored as JSON (JSONB when the library is 3.45 or
   newer; the version used is in results.json) with expression indexes on `_id` (unique), `email` (unique) and
   `created_at`; queries use `->>`, updates `json_set`/`jsonb_set`. W5 uses `json_each`, which, like `$unwind`, drops
@@ -85,7 +89,7 @@ SEMANTIC_NOTES = """\
   it is at that count, not extrapolated.
 - **libbson** (W6) is a C program (libbson_w6.c) using the walks of Sources/CLibBSON/shim.h: `bson_validate`,
   an iterator visit that reads every value (libbson never materializes a document, Docket's decode builds a
-  `Document`), and a re-encode by appending every iterated value to a new `bson_t`.
+  `BSONDocument`), and a re-encode by appending every iterated value to a new `bson_t`.
 - **Peak resident memory** is each system's process: for the Python anchors it includes the interpreter and the
   Python-side copy of the dataset and keys the checks use, so it overstates the engines' own memory.
 - **Ratio** = Docket's median time per operation ÷ the anchor's (below 1: Docket faster). Medians of the rounds;

@@ -4,6 +4,52 @@
     import Darwin
 #endif
 
+/// MongoDB's limits on BSON documents, shared by the reader, the writer and the Extended JSON reader, so that
+/// whatever one of them accepts the others accept too.
+public enum BSONLimits {
+    /// The deepest nesting of documents and arrays (the top-level document is depth 0): 100, as in MongoDB.
+    public static let maximumDepth = 100
+    /// The largest document: 16 MiB, as in MongoDB.
+    public static let maximumDocumentSize = 16 * 1024 * 1024
+
+    static func depthError(at offset: Int? = nil) -> BSONError {
+        BSONError(.depthLimitExceeded, "documents nested deeper than \(maximumDepth) levels", byteOffset: offset)
+    }
+}
+
+extension BSONDocument {
+    /// Whether the document nests documents and arrays deeper than `limit` (the document itself is depth 0).
+    ///
+    /// The walk stops one level below `limit`, so it is safe on any stack whatever the document's depth.
+    /// - Complexity: O(number of values at depth `limit` or less).
+    public func nestsDeeper(than limit: Int) -> Bool {
+        Self.nests(storage, deeperThan: limit, at: 0)
+    }
+
+    /// Whether fields of a container at `depth` make the nesting exceed `limit`.
+    static func nests(_ fields: [Field], deeperThan limit: Int, at depth: Int) -> Bool {
+        if depth > limit { return true }
+        for i in fields.indices where fields[i].value.nestsDeeper(than: limit, at: depth) { return true }
+        return false
+    }
+}
+
+extension BSONValue {
+    /// Whether a value held by a container at depth `depth` makes the nesting exceed `limit`.
+    @inline(__always)
+    func nestsDeeper(than limit: Int, at depth: Int) -> Bool {
+        switch self {
+        case .document(let d): return BSONDocument.nests(d.storage, deeperThan: limit, at: depth + 1)
+        case .array(let a):
+            if depth + 1 > limit { return true }
+            for i in a.indices where a[i].nestsDeeper(than: limit, at: depth + 1) { return true }
+            return false
+        case .javascriptWithScope(let c): return BSONDocument.nests(c.scope.storage, deeperThan: limit, at: depth + 1)
+        default: return false
+        }
+    }
+}
+
 /// Limits applied while reading BSON.
 public struct BSONReaderOptions: Sendable, Hashable {
     /// The deepest nesting of documents and arrays accepted (the top-level document is depth 0).
@@ -14,7 +60,7 @@ public struct BSONReaderOptions: Sendable, Hashable {
     public var maxDocumentSize: Int
 
     /// Creates options; the defaults are MongoDB's limits.
-    public init(maxDepth: Int = 100, maxDocumentSize: Int = 16 * 1024 * 1024) {
+    public init(maxDepth: Int = BSONLimits.maximumDepth, maxDocumentSize: Int = BSONLimits.maximumDocumentSize) {
         self.maxDepth = maxDepth
         self.maxDocumentSize = maxDocumentSize
     }

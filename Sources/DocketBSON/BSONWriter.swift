@@ -23,6 +23,24 @@ extension BSONDocument {
         }
     }
 
+    /// Encodes the document and reports the level of its deepest field, as MongoDB counts levels for storage
+    /// (top-level fields are level 1; the fields of a level-`n` document or array are level `n + 1`).
+    ///
+    /// The engine checks MongoDB's nesting limit for stored documents with it, at no extra pass.
+    /// - Throws: as ``bsonBytes()``.
+    package func bsonBytesAndFieldLevel() throws(BSONError) -> (bytes: [UInt8], deepestFieldLevel: Int) {
+        var level = 0
+        let bytes = try withEncodedBytes(fieldLevel: &level) { encoded in
+            [UInt8](unsafeUninitializedCapacity: encoded.count) { buffer, initialized in
+                if let source = encoded.baseAddress, encoded.count > 0 {
+                    UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: source, byteCount: encoded.count)
+                }
+                initialized = encoded.count
+            }
+        }
+        return (bytes, level)
+    }
+
     /// Appends the document's BSON encoding to `output`.
     /// - Throws: ``BSONError`` as ``bsonBytes()`` does; `output` is unchanged on error.
     public func appendBSON(to output: inout [UInt8]) throws(BSONError) {
@@ -32,7 +50,14 @@ extension BSONDocument {
     /// Encodes the document in one pass into a scratch buffer (on the stack up to 1 KiB, growing on the heap
     /// beyond) and passes the encoded bytes to `body`, which must not keep them.
     private func withEncodedBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) throws(BSONError) -> R {
-        let result: Result<R, BSONError> = withUnsafeTemporaryAllocation(byteCount: 1024, alignment: 16) {
+        var level = 0
+        return try withEncodedBytes(fieldLevel: &level, body)
+    }
+
+    private func withEncodedBytes<R>(fieldLevel: inout Int, _ body: (UnsafeRawBufferPointer) -> R) throws(BSONError)
+        -> R
+    {
+        let result: Result<(R, Int), BSONError> = withUnsafeTemporaryAllocation(byteCount: 1024, alignment: 16) {
             scratch in
             var writer = BSONGrowingWriter(scratch: scratch)
             defer { writer.releaseHeap() }
@@ -41,17 +66,25 @@ extension BSONDocument {
             } catch {
                 return .failure(error)
             }
-            return .success(body(UnsafeRawBufferPointer(start: writer.base, count: writer.offset)))
+            return .success(
+                (body(UnsafeRawBufferPointer(start: writer.base, count: writer.offset)), writer.deepestFieldLevel))
         }
-        return try result.get()
+        let (value, level) = try result.get()
+        fieldLevel = level
+        return value
     }
 
     /// The number of bytes of the document's BSON encoding.
     /// - Throws: ``BSONError`` if the document cannot be encoded (a NUL byte in a key or regex).
     public func encodedSize() throws(BSONError) -> Int {
+        try encodedSize(depth: 0)
+    }
+
+    func encodedSize(depth: Int) throws(BSONError) -> Int {
+        guard depth <= BSONLimits.maximumDepth else { throw BSONLimits.depthError() }
         var size = 5
         for (key, value) in fields {
-            size += try keySize(key) + value.encodedValueSize()
+            size += try keySize(key) + value.encodedValueSize(depth: depth)
         }
         return size
     }
@@ -111,13 +144,19 @@ extension BSONValue {
     /// The number of bytes of this value's encoding, without the element's type byte and key.
     /// - Throws: ``BSONError`` (`.invalidValue`) if the value cannot be encoded (a NUL byte in a key or regex).
     public func encodedValueSize() throws(BSONError) -> Int {
+        try encodedValueSize(depth: 0)
+    }
+
+    /// The encoded size of a value held by a container at `depth` (the top-level document is depth 0).
+    func encodedValueSize(depth: Int) throws(BSONError) -> Int {
         switch self {
         case .double, .datetime, .int64, .timestamp: return 8
         case .string(let s), .javascript(let s), .symbol(let s): return 5 + s.utf8.count
-        case .document(let d): return try d.encodedSize()
+        case .document(let d): return try d.encodedSize(depth: depth + 1)
         case .array(let a):
+            guard depth < BSONLimits.maximumDepth else { throw BSONLimits.depthError() }
             var size = 5
-            for (i, v) in a.enumerated() { size += 2 + decimalDigits(i) + (try v.encodedValueSize()) }
+            for (i, v) in a.enumerated() { size += 2 + decimalDigits(i) + (try v.encodedValueSize(depth: depth + 1)) }
             return size
         case .binary(let b): return 5 + b.bytes.count + (b.subtype == .binaryOld ? 4 : 0)
         case .undefined, .null, .minKey, .maxKey: return 0
@@ -125,7 +164,7 @@ extension BSONValue {
         case .bool: return 1
         case .regex(let r): return try cStringSize(r.pattern, "regex pattern") + cStringSize(r.options, "regex options")
         case .dbPointer(let p): return 5 + p.namespace.utf8.count + 12
-        case .javascriptWithScope(let c): return 4 + 5 + c.code.utf8.count + (try c.scope.encodedSize())
+        case .javascriptWithScope(let c): return 4 + 5 + c.code.utf8.count + (try c.scope.encodedSize(depth: depth + 1))
         case .int32: return 4
         case .decimal128: return 16
         }
@@ -151,6 +190,12 @@ struct BSONGrowingWriter {
     private var capacity: Int
     private var onHeap = false
     var offset = 0
+    /// The nesting depth of the container being written (the top-level document is 0). Checked before each
+    /// recursion, so a document nested deeper than ``BSONLimits/maximumDepth`` is refused instead of exhausting the
+    /// stack, and whatever the writer produces the reader accepts.
+    private var depth = -1
+    /// The level of the deepest field written (top-level fields are level 1), MongoDB's storage nesting measure.
+    private(set) var deepestFieldLevel = 0
 
     init(scratch: UnsafeMutableRawBufferPointer) {
         base = scratch.baseAddress!
@@ -257,6 +302,10 @@ struct BSONGrowingWriter {
     }
 
     mutating func writeDocument(_ document: BSONDocument) throws(BSONError) {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= BSONLimits.maximumDepth else { throw BSONLimits.depthError() }
+        if !document.isEmpty && depth >= deepestFieldLevel { deepestFieldLevel = depth + 1 }
         let start = offset
         int32(0)
         for i in document.fields.indices {
@@ -269,6 +318,10 @@ struct BSONGrowingWriter {
     }
 
     private mutating func writeArray(_ array: [BSONValue]) throws(BSONError) {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= BSONLimits.maximumDepth else { throw BSONLimits.depthError() }
+        if !array.isEmpty && depth >= deepestFieldLevel { deepestFieldLevel = depth + 1 }
         let start = offset
         int32(0)
         for i in array.indices {

@@ -18,7 +18,9 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         /// leading zero unless it is `"0"`), or `nil`.
         public let arrayIndex: Int?
 
-        init(_ name: Substring) {
+        /// Creates a component. Any name is allowed here, even an empty one (filters may name fields with empty
+        /// names); ``FieldPath/init(_:)`` is where dotted paths are validated.
+        public init(_ name: Substring) {
             self.name = String(name)
             utf8 = Array(name.utf8)
             arrayIndex = FieldPath.parseIndex(utf8)

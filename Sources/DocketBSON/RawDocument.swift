@@ -38,11 +38,13 @@ public struct RawDocument: Sendable, Hashable {
     }
 
     /// Decodes the whole document.
-    public var document: BSONDocument {
-        // The bytes were validated (or produced by the encoder) when this value was made.
-        do { return try BSONDocument(bsonBytes: bytes) } catch {
-            preconditionFailure("RawDocument holds invalid BSON: \(error)")
-        }
+    ///
+    /// The bytes were validated (or produced by the encoder) when this value was made, so this fails only if a
+    /// caller broke that promise (`init(uncheckedBytes:)`) or memory was damaged: a reader then reports an error
+    /// instead of stopping the process.
+    /// - Throws: ``BSONError`` as ``BSONDocument/init(bsonBytes:options:)`` does.
+    public func decode() throws(BSONError) -> BSONDocument {
+        try BSONDocument(bsonBytes: bytes)
     }
 
     /// The value of the first top-level field named `key`, decoded; `nil` if there is none.
@@ -82,7 +84,14 @@ public struct RawDocument: Sendable, Hashable {
     }
 }
 
+// The one walker over encoded documents. Everything that reads stored bytes — lazy field lookup here, the query
+// engine's matcher and path walker, the encoded update fast path, index key extraction — walks elements with
+// these types. They are `@inlinable` because the engine's scans call them once per element: a cross-module call
+// there would cost more than the walk. Every read is bounds-checked against the enclosing document, so malformed
+// input ends a walk instead of reading outside the buffer.
+
 /// The position of one encoded element: its type and where its value lies in the document's bytes.
+@frozen
 public struct RawElement: Sendable, Hashable {
     /// The element's type.
     public let type: BSONType
@@ -90,20 +99,36 @@ public struct RawElement: Sendable, Hashable {
     public let valueOffset: Int
     /// The number of bytes of the value.
     public let valueLength: Int
+
+    /// Creates an element position.
+    @inlinable
+    public init(type: BSONType, valueOffset: Int, valueLength: Int) {
+        self.type = type
+        self.valueOffset = valueOffset
+        self.valueLength = valueLength
+    }
 }
 
-/// Walks the elements of one encoded document. Every read is bounds-checked, so malformed input ends the walk
-/// instead of reading outside the buffer.
+/// Walks the elements of one encoded document or array, in order.
+///
+/// ```swift
+/// raw.bytes.withUnsafeBytes { buffer in
+///     var cursor = RawElementCursor(buffer: buffer, documentOffset: 0)
+///     while let (key, element) = cursor.next() { print(element.type) }
+/// }
+/// ```
+@frozen
 public struct RawElementCursor {
-    let buffer: UnsafeRawBufferPointer
-    var offset: Int
-    let end: Int
+    @usableFromInline let base: UnsafeRawPointer?
+    @usableFromInline var offset: Int
+    @usableFromInline let end: Int
 
-    /// Starts a walk over the document whose length prefix is at `documentOffset`.
+    /// Starts a walk over the document (or array) whose length prefix is at `documentOffset`.
+    @inlinable
     public init(buffer: UnsafeRawBufferPointer, documentOffset: Int) {
-        self.buffer = buffer
-        if documentOffset >= 0, buffer.count - documentOffset >= 5 {
-            let length = Int(Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: documentOffset, as: Int32.self)))
+        base = buffer.baseAddress
+        if let base, documentOffset >= 0, buffer.count - documentOffset >= 5 {
+            let length = Int(Int32(littleEndian: base.loadUnaligned(fromByteOffset: documentOffset, as: Int32.self)))
             offset = documentOffset + 4
             end = length >= 5 && length <= buffer.count - documentOffset ? documentOffset + length - 1 : offset
         } else {
@@ -113,43 +138,94 @@ public struct RawElementCursor {
     }
 
     /// The next element's key bytes and position, or `nil` at the end (or at malformed bytes).
+    @inlinable
     public mutating func next() -> (key: UnsafeRawBufferPointer, element: RawElement)? {
-        guard offset < end, let type = BSONType(rawValue: buffer[offset]) else { return nil }
+        guard offset < end, let base else { return nil }
         let keyStart = offset + 1
-        guard let base = buffer.baseAddress, let nul = memchr(base + keyStart, 0, end - keyStart) else { return nil }
-        let keyLength = UnsafeRawPointer(nul) - (base + keyStart)
-        let valueOffset = keyStart + keyLength + 1
-        guard let length = RawElementFinder.valueLength(type, at: valueOffset, limit: end, in: buffer) else {
+        guard let element = nextElement() else { return nil }
+        return (UnsafeRawBufferPointer(start: base + keyStart, count: element.valueOffset - keyStart - 1), element)
+    }
+
+    /// The next element's position (its key skipped), or `nil` at the end (or at malformed bytes).
+    @inlinable
+    public mutating func nextElement() -> RawElement? {
+        guard offset < end, let base else { return nil }
+        let typeByte = base.load(fromByteOffset: offset, as: UInt8.self)
+        var valueOffset = offset + 1
+        while valueOffset < end && base.load(fromByteOffset: valueOffset, as: UInt8.self) != 0 { valueOffset += 1 }
+        valueOffset += 1
+        guard valueOffset <= end, let type = BSONType(rawValue: typeByte),
+            let length = RawElementFinder.valueLength(typeByte, at: valueOffset, limit: end, base)
+        else {
             offset = end
             return nil
         }
         offset = valueOffset + length
-        return (
-            UnsafeRawBufferPointer(start: base + keyStart, count: keyLength),
-            RawElement(type: type, valueOffset: valueOffset, valueLength: length)
-        )
+        return RawElement(type: type, valueOffset: valueOffset, valueLength: length)
     }
 }
 
 /// Field lookup in encoded documents.
 public enum RawElementFinder {
     /// Finds the first element whose key equals `key` in the document at `documentOffset`.
+    ///
+    /// Keys are compared byte by byte, including the terminating NUL, so a mismatch usually costs one or two
+    /// byte comparisons and a short scan to the key's end.
+    @inlinable
     public static func find(
         _ key: UnsafeRawBufferPointer,
         inDocumentAt documentOffset: Int,
         of buffer: UnsafeRawBufferPointer
     ) -> RawElement? {
-        var cursor = RawElementCursor(buffer: buffer, documentOffset: documentOffset)
-        while let (k, element) = cursor.next() {
-            if k.count == key.count && (k.count == 0 || memcmp(k.baseAddress!, key.baseAddress!, k.count) == 0) {
-                return element
+        guard let base = buffer.baseAddress, documentOffset >= 0, buffer.count - documentOffset >= 5 else {
+            return nil
+        }
+        let length = Int(Int32(littleEndian: base.loadUnaligned(fromByteOffset: documentOffset, as: Int32.self)))
+        guard length >= 5, length <= buffer.count - documentOffset else { return nil }
+        let end = documentOffset + length - 1
+        let keyCount = key.count
+        var offset = documentOffset + 4
+        while offset < end {
+            let typeByte = base.load(fromByteOffset: offset, as: UInt8.self)
+            let keyStart = offset + 1
+            var matched = false
+            if end - keyStart > keyCount && base.load(fromByteOffset: keyStart + keyCount, as: UInt8.self) == 0 {
+                matched = true
+                var i = 0
+                while i < keyCount {
+                    if base.load(fromByteOffset: keyStart + i, as: UInt8.self)
+                        != key.baseAddress.unsafelyUnwrapped.load(fromByteOffset: i, as: UInt8.self)
+                    {
+                        matched = false
+                        break
+                    }
+                    i += 1
+                }
             }
+            var valueOffset: Int
+            if matched {
+                valueOffset = keyStart + keyCount + 1
+            } else {
+                valueOffset = keyStart
+                while valueOffset < end && base.load(fromByteOffset: valueOffset, as: UInt8.self) != 0 {
+                    valueOffset += 1
+                }
+                guard valueOffset < end else { return nil }
+                valueOffset += 1
+            }
+            guard let valueLength = valueLength(typeByte, at: valueOffset, limit: end, base) else { return nil }
+            if matched {
+                guard let type = BSONType(rawValue: typeByte) else { return nil }
+                return RawElement(type: type, valueOffset: valueOffset, valueLength: valueLength)
+            }
+            offset = valueOffset + valueLength
         }
         return nil
     }
 
     /// Follows a dotted path from the document at `documentOffset`: document components by key, array
-    /// components by index.
+    /// components by index. This is plain navigation; MongoDB's implicit traversal of arrays is the query
+    /// engine's path walker.
     public static func find(
         _ path: FieldPath,
         inDocumentAt documentOffset: Int,
@@ -164,16 +240,7 @@ public enum RawElementFinder {
                 found = component.utf8.withUnsafeBytes { find($0, inDocumentAt: containerOffset, of: buffer) }
             case .array:
                 guard let index = component.arrayIndex else { return nil }
-                var cursor = RawElementCursor(buffer: buffer, documentOffset: containerOffset)
-                found = nil
-                var i = 0
-                while let (_, element) = cursor.next() {
-                    if i == index {
-                        found = element
-                        break
-                    }
-                    i += 1
-                }
+                found = element(at: index, inArrayAt: containerOffset, of: buffer)
             default:
                 return nil
             }
@@ -184,7 +251,21 @@ public enum RawElementFinder {
         return found
     }
 
-    /// Decodes one element's value.
+    /// The element at position `index` of the array (or document) at `arrayOffset`.
+    @inlinable
+    public static func element(at index: Int, inArrayAt arrayOffset: Int, of buffer: UnsafeRawBufferPointer)
+        -> RawElement?
+    {
+        var cursor = RawElementCursor(buffer: buffer, documentOffset: arrayOffset)
+        var i = 0
+        while let element = cursor.nextElement() {
+            if i == index { return element }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Decodes one element's value; `nil` if its bytes are invalid.
     public static func decode(_ element: RawElement, in buffer: UnsafeRawBufferPointer) -> BSONValue? {
         let reader = BSONByteReader(buffer: buffer, baseOffset: 0, options: .default)
         return try? reader.readValue(
@@ -196,43 +277,75 @@ public enum RawElementFinder {
         ).0
     }
 
-    /// The length of the value of type `type` at `offset`, or `nil` if it does not fit before `limit`.
-    @inline(__always)
-    public static func valueLength(_ type: BSONType, at offset: Int, limit: Int, in buffer: UnsafeRawBufferPointer)
-        -> Int?
-    {
+    /// The length of the value with type byte `type` at `offset`, or `nil` if it is malformed or does not fit
+    /// before `limit`.
+    @inlinable
+    public static func valueLength(_ type: UInt8, at offset: Int, limit: Int, _ base: UnsafeRawPointer) -> Int? {
         @inline(__always) func int32(_ at: Int) -> Int? {
             guard limit - at >= 4 else { return nil }
-            return Int(Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: at, as: Int32.self)))
+            return Int(Int32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: Int32.self)))
         }
         let length: Int
         switch type {
-        case .double, .datetime, .timestamp, .int64: length = 8
-        case .string, .javascript, .symbol:
+        case 0x01, 0x09, 0x11, 0x12: length = 8
+        case 0x10: length = 4
+        case 0x08: length = 1
+        case 0x07: length = 12
+        case 0x13: length = 16
+        case 0x06, 0x0A, 0xFF, 0x7F: length = 0
+        case 0x02, 0x0D, 0x0E:
             guard let n = int32(offset), n >= 1 else { return nil }
             length = 4 + n
-        case .document, .array, .javascriptWithScope:
+        case 0x03, 0x04, 0x0F:
             guard let n = int32(offset), n >= 5 else { return nil }
             length = n
-        case .binary:
+        case 0x05:
             guard let n = int32(offset), n >= 0 else { return nil }
             length = 5 + n
-        case .undefined, .null, .minKey, .maxKey: length = 0
-        case .objectID: length = 12
-        case .bool: length = 1
-        case .regex:
-            guard let base = buffer.baseAddress, offset < limit,
-                let first = memchr(base + offset, 0, limit - offset)
-            else { return nil }
-            let second = UnsafeRawPointer(first) - base + 1
-            guard second < limit, let nul = memchr(base + second, 0, limit - second) else { return nil }
-            length = UnsafeRawPointer(nul) - base + 1 - offset
-        case .dbPointer:
+        case 0x0C:
             guard let n = int32(offset), n >= 1 else { return nil }
             length = 4 + n + 12
-        case .int32: length = 4
-        case .decimal128: length = 16
+        case 0x0B:
+            var i = offset
+            var terminators = 0
+            while i < limit {
+                if base.load(fromByteOffset: i, as: UInt8.self) == 0 {
+                    terminators += 1
+                    if terminators == 2 { break }
+                }
+                i += 1
+            }
+            guard terminators == 2 else { return nil }
+            length = i + 1 - offset
+        default:
+            return nil
         }
-        return length <= limit - offset ? length : nil
+        return length >= 0 && length <= limit - offset ? length : nil
+    }
+}
+
+extension RawDocument {
+    /// Decodes only the top-level fields whose key `isIncluded` accepts, in order (duplicates kept).
+    ///
+    /// A projection that returns three fields of a large document decodes those three and skips the rest by their
+    /// lengths.
+    /// - Throws: ``BSONError`` if a selected value's bytes are invalid.
+    public func decodeFields(where isIncluded: (UnsafeRawBufferPointer) -> Bool) throws(BSONError) -> BSONDocument {
+        var failure: BSONError?
+        let document = bytes.withUnsafeBytes { buffer -> BSONDocument in
+            var fields: [BSONDocument.Element] = []
+            var cursor = RawElementCursor(buffer: buffer, documentOffset: 0)
+            while let (key, element) = cursor.next() {
+                guard isIncluded(key) else { continue }
+                guard let value = RawElementFinder.decode(element, in: buffer) else {
+                    failure = BSONError(.invalidValue, "invalid stored value", byteOffset: element.valueOffset)
+                    break
+                }
+                fields.append((key: String(decoding: key, as: UTF8.self), value: value))
+            }
+            return BSONDocument(elements: fields)
+        }
+        if let failure { throw failure }
+        return document
     }
 }

@@ -34,12 +34,12 @@ struct BSONDump: ParsableCommand {
                 count += 1
             }
         } catch {
-            out.flush()
+            try out.finish(command: "bsondump")
             printError("\(count) objects found")
             printError("docket bsondump: error: \(error)")
             throw ExitCode.failure
         }
-        out.flush()
+        try out.finish(command: "bsondump")
         printError("\(count) objects found")
     }
 }

@@ -34,9 +34,14 @@ struct ToolsCommand: ParsableCommand {
 }
 
 /// Buffered writing to a file descriptor (one `write(2)` per 64 KiB, not per line).
+///
+/// A failed write (a full disk, `/dev/full`, a closed pipe) is remembered, later writes are dropped, and
+/// ``finish()`` reports it: a command never claims success for output that was not written.
 final class OutputStream {
     private let fd: Int32
     private var buffer: [UInt8] = []
+    /// The `errno` of the first failed write, if any.
+    private(set) var failure: Int32?
 
     init(fd: Int32 = 1) {
         self.fd = fd
@@ -44,21 +49,35 @@ final class OutputStream {
     }
 
     func write(_ string: String) {
+        guard failure == nil else { return }
         buffer.append(contentsOf: string.utf8)
         if buffer.count >= 1 << 16 { flush() }
     }
 
     func flush() {
+        defer { buffer.removeAll(keepingCapacity: true) }
+        guard failure == nil else { return }
         buffer.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
                 if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
+                if n <= 0 {
+                    failure = n < 0 ? errno : EIO
+                    return
+                }
                 done += n
             }
         }
-        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, then throws if any write failed.
+    func finish(command: String) throws {
+        flush()
+        if let failure {
+            printError("docket \(command): error: writing the output failed: \(String(cString: strerror(failure)))")
+            throw ExitCode.failure
+        }
     }
 
     deinit { flush() }

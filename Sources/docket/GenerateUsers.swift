@@ -33,6 +33,9 @@ struct GenerateUsers: ParsableCommand {
 
     func validate() throws {
         guard count >= 0 else { throw ValidationError("--count must not be negative") }
+        guard keys == nil || count > 0 else {
+            throw ValidationError("--keys needs a --count of at least 1: the workloads pick users from the dataset")
+        }
         guard bson != nil || jsonl != nil || keys != nil else {
             throw ValidationError("nothing to write: give --bson, --jsonl or --keys")
         }

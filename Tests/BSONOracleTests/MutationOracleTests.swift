@@ -102,9 +102,7 @@ extension BSONOracle {
             let overlong: [UInt8] = [15, 0, 0, 0, 0x02, 0x61, 0, 3, 0, 0, 0, 0xC0, 0x80, 0, 0]
             #expect(Self.judge(overlong) == .known(.overlongNULAcceptedByLibBSON))
             // 101 nested documents: beyond Docket's depth limit.
-            var deep: BSONDocument = ["x": 1]
-            for _ in 0..<101 { deep = ["d": .document(deep)] }
-            #expect(Self.judge(try deep.bsonBytes()) == .known(.depthLimit))
+            #expect(Self.judge(nestedDocumentBytes(depth: 101)) == .known(.depthLimit))
             // {a: []} whose array ends with E0 instead of NUL.
             let unterminatedArray: [UInt8] = [13, 0, 0, 0, 0x04, 0x61, 0, 5, 0, 0, 0, 0xE0, 0]
             #expect(Self.judge(unterminatedArray) == .known(.unterminatedEmbeddedDocumentAcceptedByLibBSON))

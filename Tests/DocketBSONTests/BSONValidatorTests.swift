@@ -1,4 +1,5 @@
 import DocketBSON
+import DocketTestSupport
 import DocketWorkloads
 import Testing
 
@@ -83,25 +84,25 @@ import Testing
     /// The validator must accept exactly what the decoder accepts, and fail with the decoder's error.
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func agreesWithTheDecoderOnCorruptedInputs(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let originals = [try Self.everyType.bsonBytes(), try UserGenerator().document(at: Int(seed)).bsonBytes()]
         var rejected = 0
         for round in 0..<3000 {
             var bytes = originals[round % 2]
-            switch rng.uniform(below: 4) {
+            switch rng.int(0...3) {
             case 0:  // flip one byte
-                bytes[rng.uniform(below: bytes.count)] = UInt8(truncatingIfNeeded: rng.next())
+                bytes[rng.int(0...(bytes.count - 1))] = UInt8(truncatingIfNeeded: rng.next())
             case 1:  // flip a few bits
-                for _ in 0..<rng.uniform(in: 1...4) {
-                    bytes[rng.uniform(below: bytes.count)] ^= 1 << rng.uniform(below: 8)
+                for _ in 0..<rng.int(1...4) {
+                    bytes[rng.int(0...(bytes.count - 1))] ^= 1 << rng.int(0...7)
                 }
             case 2:  // truncate, fixing the outer length so the damage is inside
-                let cut = rng.uniform(in: 5...bytes.count - 1)
+                let cut = rng.int(5...bytes.count - 1)
                 bytes.removeLast(bytes.count - cut)
                 let count = UInt32(bytes.count)
                 for k in 0..<4 { bytes[k] = UInt8(truncatingIfNeeded: count >> (8 * k)) }
             default:  // set a small value at a random position (hits lengths and type bytes)
-                bytes[rng.uniform(below: bytes.count)] = [0, 1, 2, 0x7F, 0xFF, 0x80, 0x14][rng.uniform(below: 7)]
+                bytes[rng.int(0...(bytes.count - 1))] = [0, 1, 2, 0x7F, 0xFF, 0x80, 0x14][rng.int(0...6)]
             }
             let expected = Self.decodeError(bytes)
             #expect(Self.validateError(bytes) == expected, "round \(round)")

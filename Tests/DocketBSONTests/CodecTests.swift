@@ -1,4 +1,5 @@
 import DocketBSON
+import DocketTestSupport
 import Testing
 
 @Suite struct CodecTests {
@@ -189,10 +190,46 @@ import Testing
             return doc
         }
         let ok = try nested(100).bsonBytes()
+        #expect(ok == nestedDocumentBytes(depth: 100))
         #expect(throws: Never.self) { try BSONDocument(bsonBytes: ok) }
-        let deep = try nested(101).bsonBytes()
+        let deep = nestedDocumentBytes(depth: 101)
         #expect { try BSONDocument(bsonBytes: deep) } throws: { ($0 as? BSONError)?.kind == .depthLimitExceeded }
         #expect(throws: Never.self) { try BSONDocument(bsonBytes: deep, options: BSONReaderOptions(maxDepth: 200)) }
+    }
+
+    /// What the writer produces the reader accepts: the writer refuses documents nested deeper than the reader's
+    /// limit, before recursing into them, so even a document thousands of levels deep cannot exhaust a small stack.
+    @Test func writerRefusesWhatTheReaderWouldRejectOnAnyStack() throws {
+        @Sendable func nested(_ depth: Int, array: Bool) -> BSONDocument {
+            var value: BSONValue = 1
+            for _ in 0..<depth { value = array ? [value] : ["d": value] }
+            return ["top": value]
+        }
+        for array in [false, true] {
+            #expect(throws: Never.self) { try nested(100, array: array).bsonBytes() }
+            #expect(throws: Never.self) { try nested(100, array: array).encodedSize() }
+            #expect(!nested(100, array: array).nestsDeeper(than: 100))
+            #expect(nested(101, array: array).nestsDeeper(than: 100))
+        }
+        // Thousands of levels, encoded on a thread with a small stack. The value is built and freed on a thread with a
+        // large one: freeing a tree that deep recurses in the Swift runtime, on the caller's stack, not the encoder's.
+        let outcome = runOnSmallStack(stackSize: 64 << 20) {
+            let box = DeepValueBox(nested(3000, array: false))
+            let refused = runOnSmallStack {
+                guard let deep = box.value else { return false }
+                let errors = [
+                    (try? deep.bsonBytes()) == nil, (try? deep.encodedSize()) == nil,
+                    (try? BSONValue.document(deep).encodedValueSize()) == nil, deep.nestsDeeper(than: 100),
+                ]
+                return errors.allSatisfy { $0 }
+            }
+            box.value = nil  // freed here, on the large stack
+            return refused
+        }
+        #expect(outcome)
+        #expect { try nested(101, array: true).bsonBytes() } throws: {
+            ($0 as? BSONError)?.kind == .depthLimitExceeded
+        }
     }
 
     @Test func sizeLimitIsEnforced() throws {
@@ -209,4 +246,11 @@ import Testing
             #expect(throws: BSONError.self) { try BSONDocument(bsonBytes: Array(bytes.prefix(n))) }
         }
     }
+}
+
+/// Hands a deep value to another thread without that thread's closure owning it (so it is never freed there).
+/// `@unchecked Sendable`: the owner sets and clears it while no other thread runs; the reader runs in between.
+private final class DeepValueBox: @unchecked Sendable {
+    var value: BSONDocument?
+    init(_ value: BSONDocument) { self.value = value }
 }

@@ -18,16 +18,22 @@ enum DocketExecutable {
         var stderr: String
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `docket` with `arguments`; standard output goes to a pipe, or to the file at `stdoutPath`.
+    static func run(_ arguments: [String], stdoutPath: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
         let out = Pipe()
         let err = Pipe()
-        process.standardOutput = out
+        if let stdoutPath {
+            process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
+        } else {
+            process.standardOutput = out
+        }
         process.standardError = err
         try process.run()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        if stdoutPath != nil { try out.fileHandleForWriting.close() }
+        let stdoutData = stdoutPath == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
         let stderrData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(
@@ -119,5 +125,15 @@ enum DocketExecutable {
         let missing = try DocketExecutable.run(["bsondump", "/nonexistent/file.bson"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("cannot open"))
+    }
+
+    /// Issue 7, item 7: a failed write to standard output is an error, never a success with nothing written.
+    @Test func writeErrorsOnStandardOutputFailTheCommand() throws {
+        let path = try DocketExecutable.temporaryFile(try Self.file().bytes)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try DocketExecutable.run(["bsondump", path], stdoutPath: "/dev/full")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("writing the output failed: No space left on device"), "\(result.stderr)")
+        #expect(!result.stderr.contains("objects found"))
     }
 }

@@ -38,4 +38,13 @@ import Testing
         #expect(result.status != 0)
         #expect(result.stderr.contains("nothing to write"))
     }
+
+    /// Issue 7, item 5: an empty dataset has no workload keys: a usage error (exit 64), not a crash.
+    @Test func keysOfAnEmptyDatasetAreAUsageError() throws {
+        let keys = NSTemporaryDirectory() + "docket-keys-\(UUID().uuidString).json"
+        let result = try DocketExecutable.run(["generate-users", "--count", "0", "--keys", keys])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--keys needs a --count of at least 1"))
+        #expect(!FileManager.default.fileExists(atPath: keys))
+    }
 }

@@ -40,7 +40,7 @@ import Testing
         c.drop()
         #expect(db.listCollectionNames().isEmpty)
         #expect(try c.countDocuments() == 0)
-        #expect(Array(cursor).count == 2)
+        #expect(try cursor.toArray().count == 2)
         try c.insertOne(["_id": 1])
         #expect(try db.collection("c").countDocuments() == 1)
         #expect(db.listCollectionNames() == ["c"])

@@ -74,20 +74,33 @@ import Testing
 
     @Test func idLookupsNeverScan() throws {
         let c = try seeded(1000)
-        let engine = c.engine
-        let before = engine.documentsExamined.load(ordering: .relaxed)
+        func examined(_ filter: BSONDocument) throws -> Int {
+            var iterator = try c.find(filter).makeIterator()
+            while try iterator.next() != nil {}
+            return iterator.stats.documentsExamined
+        }
         #expect(try c.findOne(["_id": 500])?["name"] == "n500")
         #expect(try c.findOne(["_id": 500.0])?["name"] == "n500")
         #expect(try c.findOne(["_id": ["$eq": .int64(7)]])?["name"] == "n7")
+        #expect(try examined(["_id": 500]) == 1)
+        #expect(try examined(["_id": ["$eq": .int64(7)], "g": 1]) == 1)
+        #expect(try examined(["_id": ["$in": [1, 2, 3, 5000]]]) == 3)
+        #expect(try examined(["_id": 5000]) == 0)
+        #expect(try examined(["g": 1]) == 1000)
         #expect(try c.countDocuments(["_id": 3]) == 1)
-        #expect(try c.updateOne(["_id": 10], ["$set": ["x": 1]]).modifiedCount == 1)
-        #expect(try c.deleteOne(["_id": 11]).deletedCount == 1)
-        #expect(try c.findOneAndUpdate(["_id": 12], ["$set": ["x": 1]])?["_id"] == 12)
-        #expect(try c.findOne(["_id": 5000]) == nil)
-        let examined = engine.documentsExamined.load(ordering: .relaxed) - before
-        #expect(examined <= 8)
-        _ = try c.find(["g": 1]).toArray()
-        #expect(engine.documentsExamined.load(ordering: .relaxed) - before - examined >= 999)
+        // Writes plan the same way.
+        for filter: BSONDocument in [["_id": 10], ["_id": 10.0], ["_id": ["$in": [10, 11]]]] {
+            let selection = try Selection(filter: filter, multi: false, sort: nil, hint: nil)
+            guard selection.access.usesIDIndex else {
+                Issue.record("\(filter) is not planned as an _id lookup")
+                continue
+            }
+        }
+        let outcome = try c.performUpdate(
+            ["_id": 10], .update(try UpdatePlan(["$set": ["x": 1]])), multi: false, upsert: false, sort: nil, hint: nil)
+        #expect(outcome.modifiedCount == 1 && outcome.stats.documentsExamined == 1)
+        let deleted = try c.performDelete(["_id": ["$in": [11, 12]]], multi: true, sort: nil, hint: nil)
+        #expect(deleted.deletedCount == 2 && deleted.stats.documentsExamined == 2)
     }
 
     @Test func cursorIsLazyAndReadsItsSnapshot() throws {
@@ -96,11 +109,11 @@ import Testing
         try c.insertOne(["_id": 99])
         try c.updateMany([:], ["$set": ["name": "changed"]])
         try c.deleteOne(["_id": 0])
-        let seen = cursor.map { $0 }
+        let seen = try cursor.toArray()
         #expect(seen.map { $0["_id"]! } == [0, 1, 2, 3, 4])
         #expect(seen.allSatisfy { $0["name"] != "changed" })
         // Re-iterating reads the same snapshot; a new find sees the writes.
-        #expect(Array(cursor).count == 5)
+        #expect(try cursor.toArray().count == 5)
         #expect(try c.find().toArray().count == 5)
         #expect(try c.find(["name": "changed"]).toArray().count == 5)
     }
@@ -108,13 +121,13 @@ import Testing
     @Test func aPartiallyReadCursorDoesNotBlockWriters() throws {
         let c = try seeded(100)
         var iterator = try c.find().makeIterator()
-        #expect(iterator.next()?["_id"] == 0)
+        #expect(try iterator.next()?["_id"] == 0)
         // These would deadlock if the open cursor held a lock.
         try c.insertOne(["_id": 1000])
         try c.updateMany([:], ["$inc": ["g": 10]])
         try c.deleteMany(["_id": 50])
         var rest = 0
-        while let d = iterator.next() {
+        while let d = try iterator.next() {
             #expect(d["g"]!.int64Value! < 10)
             rest += 1
         }
@@ -129,5 +142,32 @@ import Testing
         #expect(try c.countDocuments() == 0)
         #expect(try c.deleteMany([:]).deletedCount == 0)
         #expect(db.listCollectionNames().isEmpty)
+    }
+
+    /// A sorted find with a small limit reads sort keys from the stored bytes and decodes only what it returns.
+    @Test func sortedFindWithALimitDecodesOnlyWhatItReturns() throws {
+        let c = DocketClient().database("test").collection("decodes")
+        for start in stride(from: 0, to: 100_000, by: 10_000) {
+            try c.insertMany(
+                (start..<(start + 10_000)).map { i in
+                    ["_id": .int32(Int32(i)), "k": .int32(Int32((i * 7919) % 100_003)), "pad": "x", "a": [1, 2]]
+                })
+        }
+        let expected = (0..<100_000).map { Int64(($0 * 7919) % 100_003) }.sorted(by: >).prefix(20).map { $0 }
+        for projection: BSONDocument? in [nil, ["k": 1], ["pad": 0]] {
+            var iterator = try c.find([:], options: FindOptions(projection: projection, sort: ["k": -1], limit: 20))
+                .makeIterator()
+            var keys: [Int64] = []
+            while let document = try iterator.next() { keys.append(document["k"]!.int64Value!) }
+            #expect(keys.count == 20)
+            #expect(keys == expected)
+            #expect(iterator.stats.documentsExamined == 100_000)
+            #expect(iterator.stats.documentsDecoded == 20)
+            #expect(iterator.stats.returned == 20)
+        }
+        // Unsorted with skip: the skipped documents are not decoded either.
+        var iterator = try c.find(["k": ["$gte": 0]], options: FindOptions(skip: 500, limit: 5)).makeIterator()
+        while try iterator.next() != nil {}
+        #expect(iterator.stats.documentsDecoded == 5 && iterator.stats.documentsExamined == 505)
     }
 }

@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -11,20 +12,14 @@ import Testing
 ///   group with one `updateMany`, alone or as the only model of a `bulkWrite`);
 /// - every single-document write is atomic: each pair document moves an amount from `a` to `b` with one `$inc` of
 ///   both fields (alone or inside a `bulkWrite`), so `a + b` is constant in every read;
-/// - counts only grow while only inserts add documents, and a later `countDocuments` never sees fewer.
+/// - counts only grow while only inserts add documents, and a later `countDocuments` never sees fewer;
+/// - batches a churn writer inserts with one `insertMany` and removes with one `deleteMany` appear whole or not at
+///   all; the churn makes the store compact (free and pack chunks) while readers hold snapshots;
+/// - `_id` lookups (`$in`) read the index of their own snapshot while inserts change it;
+/// - a second collection is dropped over and over while a writer inserts into it and readers read it: nothing
+///   crashes, races or throws, and the writes after the last drop are all there.
 /// Seeded (the seed is in every failure message); sized to run in a few seconds in debug and under ThreadSanitizer.
 @Suite struct ConcurrencyStressTests {
-    struct SplitMix: Sendable {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
 
     static let groups = 6
     static let perGroup = 20
@@ -46,9 +41,12 @@ import Testing
         group.wait()
     }
 
+    static let churnBatch = 10
+
     @Test(arguments: [UInt64(0xD0C6E7), 42])
     func readersNeverSeeAPartialWrite(seed: UInt64) throws {
         let c = makeCollection("stress")
+        let dropped = c.database.collection("dropped")
         var documents: [BSONDocument] = []
         for g in 0..<Self.groups {
             for k in 0..<Self.perGroup {
@@ -64,21 +62,23 @@ import Testing
 
         let failures = Mutex<[String]>([])
         let writesDone = Atomic<Int>(0)
-        let writersRunning = Atomic<Int>(3)
+        let writersRunning = Atomic<Int>(5)
+        let dropperDone = Atomic<Bool>(false)
+        let compactions = Atomic<Int>(0)
         @Sendable func fail(_ message: String) {
             failures.withLock { if $0.count < 20 { $0.append("seed \(seed): \(message)") } }
         }
 
-        onThreads(6) { role in
-            var rng = SplitMix(state: seed &+ UInt64(role) &* 0x1234_5678)
+        onThreads(8) { role in
+            var rng = SeededRandom(seed: seed &+ UInt64(role) &* 0x1234_5678)
             do {
                 switch role {
                 case 0:  // group writer: one updateMany bumps a whole group
                     defer { writersRunning.subtract(1, ordering: .releasing) }
                     for _ in 0..<150 {
-                        let g = Int32(rng.below(Self.groups))
+                        let g = Int32(rng.int(0...(Self.groups - 1)))
                         let matched: Int
-                        if rng.below(2) == 0 {
+                        if rng.int(0...1) == 0 {
                             matched = try c.updateMany(["group": .int32(g)], ["$inc": ["version": 1]]).matchedCount
                         } else {
                             matched = try c.bulkWrite([
@@ -92,9 +92,9 @@ import Testing
                     defer { writersRunning.subtract(1, ordering: .releasing) }
                     for i in 0..<150 {
                         func transfer() -> DocketCollection.WriteModel {
-                            let amount = Int64(rng.below(50)) - 25
+                            let amount = Int64(rng.int(0...49)) - 25
                             return .updateOne(
-                                filter: ["_id": .string("pair\(rng.below(Self.pairs))")],
+                                filter: ["_id": .string("pair\(rng.int(0...(Self.pairs - 1)))")],
                                 update: ["$inc": ["a": .int64(-amount), "b": .int64(amount)]])
                         }
                         if i % 2 == 0, case .updateOne(let filter, let update, _) = transfer() {
@@ -109,6 +109,43 @@ import Testing
                     for i in 0..<300 {
                         try c.insertOne(["_id": .string("ins\(i)"), "kind": "ins"])
                     }
+                case 3:  // churn: batches inserted and deleted whole, so the store keeps compacting
+                    defer { writersRunning.subtract(1, ordering: .releasing) }
+                    for round in 0..<120 {
+                        let batch = (0..<Self.churnBatch).map { k -> BSONDocument in
+                            ["_id": .string("tmp\(round)-\(k)"), "kind": "tmp"]
+                        }
+                        try c.insertMany(batch)
+                        let before = c.engine.snapshot(includingIDIndex: false).store.deletesSinceCompaction
+                        let deleted = try c.deleteMany(["kind": "tmp"]).deletedCount
+                        if deleted != Self.churnBatch { fail("churn deleted \(deleted)") }
+                        let after = c.engine.snapshot(includingIDIndex: false).store.deletesSinceCompaction
+                        if after < before + deleted { compactions.add(1, ordering: .relaxed) }
+                    }
+                case 4:  // drops a second collection while another thread writes to it
+                    defer {
+                        dropperDone.store(true, ordering: .releasing)
+                        writersRunning.subtract(1, ordering: .releasing)
+                    }
+                    for _ in 0..<60 {
+                        dropped.drop()
+                        Thread.sleep(forTimeInterval: 0.0005)
+                    }
+                case 5:  // writes to the collection being dropped, then checks the writes after the last drop
+                    var i = 0
+                    var afterLastDrop: [Int] = []
+                    while afterLastDrop.count < 50 {
+                        let finished = dropperDone.load(ordering: .acquiring)
+                        try dropped.insertOne(["_id": .int64(Int64(i)), "n": .int64(Int64(i))])
+                        if finished { afterLastDrop.append(i) }
+                        if rng.chance(0.3) { _ = try dropped.find(["n": ["$gte": .int64(Int64(i - 5))]]).toArray() }
+                        i += 1
+                    }
+                    let present = try dropped.find(["_id": ["$in": .array(afterLastDrop.map { .int64(Int64($0)) })]])
+                        .toArray().count
+                    if present != afterLastDrop.count {
+                        fail("\(afterLastDrop.count - present) writes after the last drop lost")
+                    }
                 default:  // readers
                     var lastInserted = 0
                     var reads = 0
@@ -117,6 +154,7 @@ import Testing
                         let all = try c.find().toArray()
                         var versions: [Int32: Int64] = [:]
                         var inserted = 0
+                        var temporary = 0
                         for d in all {
                             switch d["kind"]?.stringValue {
                             case "group":
@@ -130,16 +168,33 @@ import Testing
                                 let sum = d["a"]!.int64Value! + d["b"]!.int64Value!
                                 if sum != Self.pairTotal { fail("pair \(d["_id"]!) sums to \(sum)") }
                             case "ins": inserted += 1
+                            case "tmp": temporary += 1
                             default: break
                             }
                         }
                         if inserted < lastInserted { fail("inserted count went from \(lastInserted) to \(inserted)") }
                         lastInserted = inserted
-                        if all.count != Self.groups * Self.perGroup + Self.pairs + inserted {
+                        if all.count != Self.groups * Self.perGroup + Self.pairs + inserted + temporary {
                             fail("read \(all.count) documents")
                         }
+                        if temporary % Self.churnBatch != 0 {
+                            fail("saw \(temporary) churn documents: a partial batch")
+                        }
+                        // `_id` lookups read the index of their own snapshot while inserts change it.
+                        let ids: [BSONValue] =
+                            (0..<Self.pairs).map { .string("pair\($0)") } + ["ins0", "ins299", "nope"]
+                        var lookup = try c.find(["_id": ["$in": .array(ids)]]).makeIterator()
+                        var found = 0
+                        while let d = try lookup.next() {
+                            found += 1
+                            if let a = d["a"]?.int64Value, a + d["b"]!.int64Value! != Self.pairTotal {
+                                fail("pair \(d["_id"]!) read through $in does not sum")
+                            }
+                        }
+                        if found < Self.pairs { fail("$in found \(found) documents") }
+                        _ = try dropped.countDocuments()
                         // A point read through the _id index sees a whole document version too.
-                        let pair = try c.findOne(["_id": .string("pair\(rng.below(Self.pairs))")])!
+                        let pair = try c.findOne(["_id": .string("pair\(rng.int(0...(Self.pairs - 1)))")])!
                         if pair["a"]!.int64Value! + pair["b"]!.int64Value! != Self.pairTotal {
                             fail("pair \(pair["_id"]!) read by _id does not sum")
                         }
@@ -156,6 +211,9 @@ import Testing
         #expect(messages.isEmpty, "\(messages)")
         #expect(writesDone.load(ordering: .relaxed) == 300)
         #expect(try c.countDocuments(["kind": "ins"]) == 300)
+        #expect(try c.countDocuments(["kind": "tmp"]) == 0)
+        #expect(compactions.load(ordering: .relaxed) > 0, "the churn never made the store compact")
+        dropped.engine.checkInvariants()
         for p in 0..<Self.pairs {
             let pair = try #require(try c.findOne(["_id": .string("pair\(p)")]))
             #expect(pair["a"]!.int64Value! + pair["b"]!.int64Value! == Self.pairTotal)

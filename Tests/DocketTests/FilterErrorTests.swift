@@ -115,14 +115,18 @@ import Testing
         #expect(try Matcher(["r.$id": 1]).matches(dbref))
     }
 
-    @Test func reportsIDEqualityForTheIndex() throws {
-        #expect(try Matcher(["_id": 5]).idEquality == 5)
-        #expect(try Matcher(["_id": ["$eq": "x"], "a": 1]).idEquality == "x")
-        #expect(try Matcher(["$and": [["a": 1], ["_id": ["k": 1]]]]).idEquality == ["k": 1])
-        #expect(try Matcher(["_id": ["$gt": 5]]).idEquality == nil)
-        #expect(try Matcher(["_id": .regex(BSONRegex(pattern: "x"))]).idEquality == nil)
-        #expect(try Matcher(["$or": [["_id": 1]]]).idEquality == nil)
-        #expect(try Matcher([:]).idEquality == nil)
+    @Test func plansIDLookupsFromTheCompiledFilter() throws {
+        func keys(_ filter: BSONDocument) throws -> [BSONValue]? { QueryPlanner.idKeys(try Matcher(filter).root) }
+        #expect(try keys(["_id": 5]) == [5])
+        #expect(try keys(["_id": ["$eq": "x"], "a": 1]) == ["x"])
+        #expect(try keys(["$and": [["a": 1], ["_id": ["k": 1]]]]) == [["k": 1]])
+        #expect(try keys(["_id": ["$in": [3, 1, 2, 1.0, [9]]]]) == [1, 2, 3])
+        #expect(try keys(["_id": ["$in": [1, .regex(BSONRegex(pattern: "x"))]]]) == nil)
+        #expect(try keys(["_id": ["$gt": 5]]) == nil)
+        #expect(try keys(["_id": .regex(BSONRegex(pattern: "x"))]) == nil)
+        #expect(try keys(["$or": [["_id": 1]]]) == [1])
+        #expect(try keys(["$or": [["_id": 1], ["_id": 2]]]) == nil)
+        #expect(try keys([:]) == nil)
         #expect(try Matcher([:]).isMatchAll)
         #expect(try Matcher(["$comment": "x"]).isMatchAll)
         #expect(try !Matcher(["a": 1]).isMatchAll)

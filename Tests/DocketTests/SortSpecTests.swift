@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Testing
 
 @testable import Docket
@@ -23,18 +24,6 @@ private func docs(_ values: [BSONValue?], field: String = "a") -> [BSONDocument]
         var document: BSONDocument = ["_id": .int32(Int32(index))]
         if let value { document[field] = value }
         return document
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for the property tests.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
@@ -210,7 +199,7 @@ private struct SplitMix64: RandomNumberGenerator {
     }
 
     @Test func topKMatchesStableSortPrefix() throws {
-        var rng = SplitMix64(state: 0xD0C_7E7)
+        var rng = SeededRandom(seed: SeededRandom.baseSeed)
         let specs: [BSONDocument] = [["a": 1], ["a": -1], ["a": 1, "b": -1], ["b.c": 1], [:]]
         for round in 0..<40 {
             let count = Int.random(in: 0..<60, using: &rng)

@@ -15,85 +15,112 @@ import Testing
         return result
     }
 
-    @Test func appendAssignsIncreasingSlotsAcrossChunks() {
+    /// Every live document in scan order, forward or backward, through the resumable scan.
+    private func scan(_ store: RecordStore, forward: Bool = true) -> [Int64] {
+        var position: RecordID? = RecordStore.start(forward: forward)
+        var examined = 0
+        var seen: [Int64] = []
+        while let start = position,
+            let (rid, d) = store.first(from: start, forward: forward, examined: &examined, where: { _ in true })
+        {
+            seen.append(d["_id"]!.int64Value!)
+            position = RecordStore.position(after: rid, forward: forward)
+        }
+        return seen
+    }
+
+    @Test func appendAssignsIncreasingIDsAcrossChunks() {
         var store = RecordStore()
         let n = RecordStore.chunkSize * 3 + 2
-        for i in 0..<n { #expect(store.append(raw(i)).slot == UInt32(i)) }
+        for i in 0..<n { #expect(store.append(raw(i)) == RecordID(UInt64(i))) }
         store.checkInvariants()
         #expect(store.count == n)
         #expect(ids(store) == (0..<n).map(Int64.init))
-        #expect(store[RecordID(slot: 5)]?["v"] == .int64(5))
-        #expect(store[RecordID(slot: UInt32(n))] == nil)
+        #expect(scan(store) == (0..<n).map(Int64.init))
+        #expect(scan(store, forward: false) == (0..<n).reversed().map(Int64.init))
+        #expect(store[RecordID(5)]?["v"] == .int64(5))
+        #expect(store[RecordID(UInt64(n))] == nil)
     }
 
     @Test func snapshotIsUnaffectedByLaterWrites() {
         var store = RecordStore()
         for i in 0..<20 { store.append(raw(i)) }
         let snapshot = store
-        store.replace(RecordID(slot: 3), with: raw(100))
-        store.remove(RecordID(slot: 4))
+        store.replace(RecordID(3), with: raw(100))
+        store.remove(RecordID(4))
         store.append(raw(20))
         store.checkInvariants()
         snapshot.checkInvariants()
         #expect(ids(snapshot) == (0..<20).map(Int64.init))
         #expect(snapshot.count == 20)
         #expect(store.count == 20)
-        #expect(store[RecordID(slot: 3)]?["v"] == .int64(100))
-        #expect(store[RecordID(slot: 4)] == nil)
+        #expect(store[RecordID(3)]?["v"] == .int64(100))
+        #expect(store[RecordID(4)] == nil)
     }
 
-    @Test func deletedSlotsAreNotReusedSoNaturalOrderIsInsertionOrder() {
+    @Test func deletedIDsAreNotReusedSoNaturalOrderIsInsertionOrder() {
         var store = RecordStore()
         for i in 0..<5 { store.append(raw(i)) }
-        store.remove(RecordID(slot: 1))
-        #expect(store.append(raw(5)).slot == 5)
+        store.remove(RecordID(1))
+        #expect(store.append(raw(5)) == RecordID(5))
         #expect(ids(store) == [0, 2, 3, 4, 5])
         #expect(store.tombstoneCount == 1)
         store.checkInvariants()
     }
 
-    @Test func compactionKeepsOrderAndReportsTheMapping() {
+    @Test func compactionNeverRenumbersAndKeepsOrder() {
         var store = RecordStore()
-        let n = RecordStore.chunkSize * 4
+        let n = RecordStore.chunkSize * 6
         for i in 0..<n { store.append(raw(i)) }
-        for i in stride(from: 0, to: n, by: 3) { store.remove(RecordID(slot: UInt32(i))) }
-        for i in stride(from: 1, to: n, by: 3) { store.remove(RecordID(slot: UInt32(i))) }
+        // Empty the first two chunks (dropped), thin the next two (packed), keep the rest.
+        for i in 0..<(RecordStore.chunkSize * 2) { store.remove(RecordID(UInt64(i))) }
+        for i in (RecordStore.chunkSize * 2)..<(RecordStore.chunkSize * 4) where i % RecordStore.chunkSize != 0 {
+            store.remove(RecordID(UInt64(i)))
+        }
         #expect(store.needsCompaction)
         let before = ids(store)
         let snapshot = store
-        let mapping = store.compact()
+        store.compact()
         store.checkInvariants()
+        snapshot.checkInvariants()
         #expect(store.tombstoneCount == 0)
+        #expect(store.baseChunk == 2)
         #expect(ids(store) == before)
         #expect(ids(snapshot) == before)
-        for (old, new) in mapping.enumerated() where new != UInt32.max {
-            #expect(store[RecordID(slot: new)]?["_id"] == .int64(Int64(old)))
-        }
+        #expect(scan(store) == before)
+        #expect(scan(store, forward: false) == before.reversed())
+        for id in before { #expect(store[RecordID(UInt64(id))]?["_id"] == .int64(id)) }
+        // Packed chunks still take updates and deletes by id, and appends continue after the last id.
+        let packed = RecordID(UInt64(RecordStore.chunkSize * 3))
+        store.replace(packed, with: raw(-1))
+        #expect(store[packed]?["v"] == .int64(-1))
+        store.remove(packed)
+        #expect(store[packed] == nil)
+        #expect(store.append(raw(n)) == RecordID(UInt64(n)))
+        store.checkInvariants()
     }
 
-    @Test func resumableScanSkipsTombstones() {
+    @Test func removeAllKeepsIDsIncreasing() {
         var store = RecordStore()
-        for i in 0..<(RecordStore.chunkSize * 2) { store.append(raw(i)) }
-        for i in 0..<RecordStore.chunkSize { store.remove(RecordID(slot: UInt32(i))) }
-        var position = 0
-        var seen: [Int64] = []
-        while let (_, d, next) = store.next(from: position) {
-            seen.append(d["_id"]!.int64Value!)
-            position = next
-        }
-        #expect(seen == (RecordStore.chunkSize..<(RecordStore.chunkSize * 2)).map(Int64.init))
+        for i in 0..<5 { store.append(raw(i)) }
+        store.removeAll()
+        #expect(store.isEmpty)
+        #expect(store.append(raw(5)) == RecordID(5))
+        #expect(ids(store) == [5])
+        #expect(scan(store, forward: false) == [5])
+        store.checkInvariants()
     }
 
     @Test func writerMutatesInPlaceWhenNoSnapshotExists() {
         var store = RecordStore()
         for i in 0..<4 { store.append(raw(i)) }
-        let chunk = ObjectIdentifier(store.chunks[0])
-        store.replace(RecordID(slot: 0), with: raw(9))
-        #expect(ObjectIdentifier(store.chunks[0]) == chunk)
+        let chunk = ObjectIdentifier(store.chunks[0]!)
+        store.replace(RecordID(0), with: raw(9))
+        #expect(ObjectIdentifier(store.chunks[0]!) == chunk)
         let snapshot = store
-        store.replace(RecordID(slot: 1), with: raw(9))
-        #expect(ObjectIdentifier(store.chunks[0]) != chunk)
-        #expect(ObjectIdentifier(snapshot.chunks[0]) == chunk)
+        store.replace(RecordID(1), with: raw(9))
+        #expect(ObjectIdentifier(store.chunks[0]!) != chunk)
+        #expect(ObjectIdentifier(snapshot.chunks[0]!) == chunk)
     }
 
     @Test func filteredScanReturnsEachMatchOnceAndCountsWhatItTested() {
@@ -102,52 +129,78 @@ import Testing
         for i in 0..<n { store.append(raw(i)) }
         // Tombstones at the start, inside and at the end of chunks.
         let removed: Set<Int> = [0, 1, RecordStore.chunkSize - 1, RecordStore.chunkSize, n - 1]
-        for i in removed { store.remove(RecordID(slot: UInt32(i))) }
-        var position = 0
-        var examined = 0
-        var seen: [Int64] = []
-        while let (rid, d, next) = store.next(
-            from: position, examined: &examined, where: { $0["v"]!.int64Value! % 3 == 0 })
-        {
-            #expect(Int(rid.slot) + 1 == next)
-            seen.append(d["_id"]!.int64Value!)
-            position = next
+        for i in removed { store.remove(RecordID(UInt64(i))) }
+        for forward in [true, false] {
+            var position: RecordID? = RecordStore.start(forward: forward)
+            var examined = 0
+            var seen: [Int64] = []
+            while let start = position,
+                let (rid, d) = store.first(
+                    from: start, forward: forward, examined: &examined, where: { $0["v"]!.int64Value! % 3 == 0 })
+            {
+                seen.append(d["_id"]!.int64Value!)
+                position = RecordStore.position(after: rid, forward: forward)
+            }
+            let expected = (0..<n).filter { !removed.contains($0) && $0 % 3 == 0 }.map(Int64.init)
+            #expect(seen == (forward ? expected : expected.reversed()))
+            #expect(examined == n - removed.count)
         }
-        let expected = (0..<n).filter { !removed.contains($0) && $0 % 3 == 0 }.map(Int64.init)
-        #expect(seen == expected)
-        #expect(examined == n - removed.count)
     }
 
     @Test func idIndexUsesMongoDBEqualityAcrossNumericTypes() {
         var index = IDIndex()
-        #expect(index.insertIfAbsent(.int32(1), RecordID(slot: 0)) == nil)
-        #expect(index.insertIfAbsent(.double(1.0), RecordID(slot: 1)) == RecordID(slot: 0))
-        #expect(index.insertIfAbsent(.int64(1), RecordID(slot: 2)) == RecordID(slot: 0))
-        #expect(index[.decimal128(Decimal128(1))] == RecordID(slot: 0))
-        #expect(index.insertIfAbsent(.string("1"), RecordID(slot: 3)) == nil)
+        #expect(index.insertIfAbsent(.int32(1), RecordID(0)) == nil)
+        #expect(index.insertIfAbsent(.double(1.0), RecordID(1)) == RecordID(0))
+        #expect(index.insertIfAbsent(.int64(1), RecordID(2)) == RecordID(0))
+        #expect(index[.decimal128(Decimal128(1))] == RecordID(0))
+        #expect(index.insertIfAbsent(.string("1"), RecordID(3)) == nil)
         #expect(index.count == 2)
-        #expect(index.remove(.double(1)) == RecordID(slot: 0))
+        #expect(index.remove(.double(1)) == RecordID(0))
         #expect(index[.int32(1)] == nil)
-        #expect(index[.string("1")] == RecordID(slot: 3))
+        #expect(index[.string("1")] == RecordID(3))
+        index.checkInvariants()
     }
 
     @Test func idIndexKeepsObjectIDsApartFromOtherTypes() {
         var index = IDIndex()
         let oid = ObjectID(timestamp: 7, random: 8, counter: 9)
-        #expect(index.insertIfAbsent(.objectID(oid), RecordID(slot: 4)) == nil)
-        #expect(index.insertIfAbsent(.objectID(oid), RecordID(slot: 5)) == RecordID(slot: 4))
-        #expect(index[.objectID(oid)] == RecordID(slot: 4))
+        #expect(index.insertIfAbsent(.objectID(oid), RecordID(4)) == nil)
+        #expect(index.insertIfAbsent(.objectID(oid), RecordID(5)) == RecordID(4))
+        #expect(index[.objectID(oid)] == RecordID(4))
         #expect(index[.string(oid.hex)] == nil)
         #expect(index[.objectID(ObjectID(timestamp: 7, random: 8, counter: 10))] == nil)
-        index.remap([0, 0, 0, 0, 1, UInt32.max])
-        #expect(index[.objectID(oid)] == RecordID(slot: 1))
         index.removeAll()
         #expect(index.count == 0 && index[.objectID(oid)] == nil)
     }
 
+    @Test func idIndexSnapshotIsUnaffectedByLaterWrites() {
+        SeededRandom.forEachCase(10) { rng, _ in
+            var index = IDIndex()
+            var model: [BSONValue: RecordID] = [:]
+            for i in 0..<500 {
+                let id: BSONValue = rng.chance(0.7) ? .objectID(ObjectID()) : .int64(Int64(i))
+                _ = index.insertIfAbsent(id, RecordID(UInt64(i)))
+                model[id] = RecordID(UInt64(i))
+            }
+            let snapshot = index
+            let frozen = model
+            for (step, id) in model.keys.shuffled(using: &rng).enumerated() {
+                if step % 2 == 0 {
+                    index.remove(id)
+                } else {
+                    _ = index.insertIfAbsent(.objectID(ObjectID()), RecordID(UInt64(1000 + step)))
+                }
+            }
+            index.checkInvariants()
+            snapshot.checkInvariants()
+            #expect(snapshot.count == frozen.count, "\(rng.replayHint)")
+            for (id, rid) in frozen { #expect(snapshot[id] == rid, "\(rng.replayHint)") }
+        }
+    }
+
     @Test func objectIDTableAgreesWithADictionaryUnderRandomInsertsAndRemoves() {
         SeededRandom.forEachCase(20) { rng, _ in
-            var table = ObjectIDTable()
+            var index = IDIndex()
             var model: [ObjectID: RecordID] = [:]
             // Few distinct ids, so inserts collide with present ones and removes hit often.
             let pool = (0..<300).map { _ in
@@ -157,16 +210,16 @@ import Testing
             for step in 0..<2000 {
                 let id = rng.pick(pool)
                 if rng.chance(0.6) {
-                    let rid = RecordID(slot: UInt32(step))
-                    #expect(table.insertIfAbsent(id, rid) == model[id], "\(rng.replayHint)")
+                    let rid = RecordID(UInt64(step))
+                    #expect(index.insertIfAbsent(.objectID(id), rid) == model[id], "\(rng.replayHint)")
                     if model[id] == nil { model[id] = rid }
                 } else {
-                    #expect(table.remove(id) == model.removeValue(forKey: id), "\(rng.replayHint)")
+                    #expect(index.remove(.objectID(id)) == model.removeValue(forKey: id), "\(rng.replayHint)")
                 }
-                #expect(table.count == model.count)
+                #expect(index.count == model.count)
             }
-            table.checkInvariants()
-            for id in pool { #expect(table[id] == model[id]) }
+            index.checkInvariants()
+            for id in pool { #expect(index[.objectID(id)] == model[id]) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Testing
 
 @testable import Docket
@@ -478,44 +479,32 @@ func show(_ document: BSONDocument) -> String {
 }
 
 @Suite struct UpdateFastPathTests {
-    /// A small deterministic generator (SplitMix64), so failures reproduce from the printed seed.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     static let names = ["a", "b", "c", "0", "1", "_id"]
 
-    static func value(_ g: inout Generator, depth: Int) -> BSONValue {
-        switch g.below(depth > 2 ? 4 : 6) {
-        case 0: return .int32(Int32(g.below(3)))
-        case 1: return .double(Double(g.below(3)))
-        case 2: return .string(["x", "y"][g.below(2)])
+    static func value(_ g: inout SeededRandom, depth: Int) -> BSONValue {
+        switch g.int(0...(depth > 2 ? 3 : 5)) {
+        case 0: return .int32(Int32(g.int(0...2)))
+        case 1: return .double(Double(g.int(0...2)))
+        case 2: return .string(["x", "y"][g.int(0...1)])
         case 3: return .null
         case 4: return .document(document(&g, depth: depth + 1))
-        default: return .array((0..<g.below(3)).map { _ in value(&g, depth: depth + 1) })
+        default: return .array((0..<g.int(0...2)).map { _ in value(&g, depth: depth + 1) })
         }
     }
 
-    static func document(_ g: inout Generator, depth: Int) -> BSONDocument {
+    static func document(_ g: inout SeededRandom, depth: Int) -> BSONDocument {
         var d = BSONDocument()
-        for name in names.prefix(4) where g.below(2) == 0 { d.append(name, value(&g, depth: depth)) }
+        for name in names.prefix(4) where g.int(0...1) == 0 { d.append(name, value(&g, depth: depth)) }
         return d
     }
 
     @Test func fastSetAgreesWithTheGeneralWalk() throws {
-        let seed: UInt64 = 0x5EED_0003
-        var g = Generator(state: seed)
+        let seed = SeededRandom.baseSeed
+        var g = SeededRandom(seed: seed)
         for round in 0..<3000 {
             let doc = Self.document(&g, depth: 0)
-            let path = (0..<(1 + g.below(3))).map { _ in Self.names[g.below(Self.names.count)] }.joined(separator: ".")
+            let path = (0..<(1 + g.int(0...2))).map { _ in Self.names[g.int(0...(Self.names.count - 1))] }.joined(
+                separator: ".")
             let newValue = Self.value(&g, depth: 2)
             let fast = runUpdate(doc, ["$set": [path: newValue]])
             let general = runUpdate(doc, ["$set": [path: newValue], "$unset": ["zzzz": 1]])

@@ -3,6 +3,11 @@ import Testing
 @testable import Docket
 
 @Suite struct UpdateUpsertTests {
+    /// The seed an upsert builds from a filter: the planner's equalities, then the update layer's expansion.
+    private func seed(_ filter: BSONDocument, replacement: Bool = false) throws -> BSONDocument {
+        try UpdatePlan.upsertSeed(from: QueryPlanner.equalities(try Matcher(filter).root), isReplacement: replacement)
+    }
+
     struct SeedCase: Sendable, CustomTestStringConvertible {
         var name: String
         var filter: BSONDocument
@@ -39,8 +44,8 @@ import Testing
 
     @Test(arguments: seeds)
     func seedsFromEqualities(_ c: SeedCase) throws {
-        let seed = try UpdatePlan.upsertSeed(from: c.filter)
-        #expect(seed.isIdentical(to: c.expected), "got \(show(seed))")
+        let seeded = try seed(c.filter)
+        #expect(seeded.isIdentical(to: c.expected), "got \(show(seeded))")
     }
 
     @Test func conflictingEqualitiesAreRejected() {
@@ -52,7 +57,7 @@ import Testing
             (["a": ["b": 1], "a.b": 1], "cannot infer query fields to set, both paths 'a.b' and 'a' are matched"),
         ] {
             #expect {
-                try UpdatePlan.upsertSeed(from: filter)
+                try seed(filter)
             } throws: { error in
                 let e = error as? DocketError
                 return e?.code.code == 54 && e?.message == message
@@ -61,22 +66,22 @@ import Testing
     }
 
     @Test func replacementSeedsOnlyID() throws {
-        let seed = try UpdatePlan.upsertSeed(from: ["a": 1, "_id": 3], isReplacement: true)
-        #expect(seed.isIdentical(to: ["_id": 3]))
-        #expect(throws: DocketError.self) { try UpdatePlan.upsertSeed(from: ["_id.x": 1], isReplacement: true) }
+        let seeded = try seed(["a": 1, "_id": 3], replacement: true)
+        #expect(seeded.isIdentical(to: ["_id": 3]))
+        #expect(throws: DocketError.self) { try seed(["_id.x": 1], replacement: true) }
     }
 
     @Test func upsertInsertAppliesSetOnInsertAndKeepsSeededID() throws {
-        var doc = try UpdatePlan.upsertSeed(from: ["_id": 1, "email": "a@x"])
+        var doc = try seed(["_id": 1, "email": "a@x"])
         let plan = try UpdatePlan(["$set": ["name": "Ada"], "$setOnInsert": ["created": true], "$inc": ["n": 1]])
         #expect(try plan.apply(to: &doc, arrayPosition: nil, isInsert: true))
         #expect(doc.isIdentical(to: ["_id": 1, "email": "a@x", "created": true, "n": 1, "name": "Ada"]))
 
-        var seeded = try UpdatePlan.upsertSeed(from: ["_id": 1])
+        var seeded = try seed(["_id": 1])
         let changeID = try UpdatePlan(["$set": ["_id": 2]])
         #expect(throws: DocketError.self) { try changeID.apply(to: &seeded, arrayPosition: nil, isInsert: true) }
         #expect(throws: DocketError.self) {
-            var d = try UpdatePlan.upsertSeed(from: ["a": 1])
+            var d = try seed(["a": 1])
             _ = try UpdatePlan(["$set": ["a.$": 1]]).apply(to: &d, arrayPosition: nil, isInsert: true)
         }
     }

@@ -1,8 +1,8 @@
 /// A collection of BSON documents: MongoDB's CRUD API, synchronous and thread-safe.
 ///
-/// A cheap, `Sendable` handle (named `DocketCollection` so as not to shadow `Swift.Collection`). The collection
-/// comes into existence on its first write. Reads see one consistent state: a query never observes part of a
-/// concurrent `updateMany`. Writes are serialized per collection; each single-document write is atomic.
+/// A cheap, `Sendable` handle. The collection comes into existence on its first write. Reads see one consistent
+/// state: a query never observes part of a concurrent `updateMany`. Writes are serialized per collection; each
+/// single-document write is atomic.
 ///
 /// ```swift
 /// let users = DocketClient().database("app").collection("users")
@@ -11,7 +11,8 @@
 /// try users.updateOne(["email": "ada@example.com"], ["$set": ["status": "inactive"]])
 /// ```
 ///
-/// Lookups, updates and deletes whose filter pins `_id` to one value use the `_id` index and never scan.
+/// Lookups, updates and deletes whose filter pins `_id` to one value or to an `$in` list use the `_id` index and
+/// never scan.
 public struct DocketCollection: Sendable {
     let database: DocketDatabase
     let cachedEngine: CollectionEngine
@@ -33,14 +34,19 @@ public struct DocketCollection: Sendable {
             ? database.engine.engine(forCollection: cachedEngine.name) : cachedEngine
     }
 
-    /// The live engine for a write: validates the namespace and makes the collection exist.
-    func writableEngine() throws(DocketError) -> CollectionEngine {
-        let engine = self.engine
-        if !engine.isMaterialized {
-            try NamespaceRules.validate(database: engine.databaseName, collection: engine.name)
-            engine.materialize()
+    /// Runs a write on the live engine, making the collection exist first; retried on the new engine when the
+    /// collection is dropped before the write gets the writer lock, so no acknowledged write is lost to a drop.
+    func execute(_ operation: WriteOperation, creating: Bool = true) throws(DocketError) -> WriteOutcome {
+        var outcome = WriteOutcome()
+        while true {
+            let engine = self.engine
+            if !engine.isMaterialized {
+                guard creating else { return outcome }
+                try NamespaceRules.validate(database: engine.databaseName, collection: engine.name)
+                engine.materialize()
+            }
+            if try engine.execute(operation, into: &outcome) { return outcome }
         }
-        return engine
     }
 
     // MARK: - Insert
@@ -50,7 +56,8 @@ public struct DocketCollection: Sendable {
     /// - Returns: the `_id` of the document.
     /// - Throws: `DuplicateKey` (11000) if a document with the same `_id` exists, with the message
     ///   `E11000 duplicate key error collection: db.coll index: _id_ dup key: { _id: 1 }`; `InvalidIdField` (53) for
-    ///   an array, regex or undefined `_id`; `BSONObjectTooLarge` (10334) above 16 MiB. The error's
+    ///   an array, regex or undefined `_id`; `BadValue` (2) for two `_id` fields; `BSONObjectTooLarge` (10334) above
+    ///   16 MiB; `Overflow` (15) for fields nested deeper than 100 levels. The error's
     ///   ``DocketError/writeFailure`` holds the write error.
     /// - Complexity: O(size of the document), amortized.
     @discardableResult
@@ -67,14 +74,11 @@ public struct DocketCollection: Sendable {
     /// - Returns: the `_id` of each document by its index.
     /// - Throws: as ``insertOne(_:)``, for the first failing document; the error's ``DocketError/writeFailure``
     ///   lists every failure (`writeErrors`, by index) and the ids inserted (`result.insertedIDs`). `InvalidLength`
-    ///   (16) for an empty list.
+    ///   (16) for an empty list or more than 100,000 documents.
     /// - Complexity: O(total size of the documents).
     @discardableResult
     public func insertMany(_ documents: [BSONDocument], ordered: Bool = true) throws(DocketError) -> InsertManyResult {
-        guard !documents.isEmpty else {
-            throw DocketError(.invalidLength, "Write batch sizes must be between 1 and 100000. Got 0 operations.")
-        }
-        let engine = try writableEngine()
+        try Self.checkBatchSize(documents.count)
         // Validate and encode outside every lock.
         var prepared: [PreparedDocument] = []
         prepared.reserveCapacity(documents.count)
@@ -90,15 +94,13 @@ public struct DocketCollection: Sendable {
                 if ordered { break }
             }
         }
-        let insertErrors = engine.write { engine.publish(inserting: prepared, ordered: ordered) }
+        let outcome = try execute(.insert(prepared, ordered: ordered))
         var result = BulkWriteResult()
         result.insertedIDs.reserveCapacity(prepared.count)
         for (j, p) in prepared.enumerated() {
-            if let error = insertErrors[j] {
-                errors.append(
-                    WriteError(
-                        index: indexes[j], code: error.code, message: error.message,
-                        keyPattern: error.keyPattern, keyValue: error.keyValue))
+            if var error = outcome.insertErrors[j] {
+                error.index = indexes[j]
+                errors.append(error)
                 if ordered { break }
             } else {
                 result.insertedIDs[indexes[j]] = p.id
@@ -119,40 +121,64 @@ public struct DocketCollection: Sendable {
         return InsertManyResult(insertedIDs: result.insertedIDs)
     }
 
+    static func checkBatchSize(_ count: Int) throws(DocketError) {
+        guard count > 0 && count <= Limits.maximumWriteBatchSize else {
+            throw DocketError(
+                .invalidLength,
+                "Write batch sizes must be between 1 and \(Limits.maximumWriteBatchSize). Got \(count) operations.")
+        }
+    }
+
     // MARK: - Read
 
     /// Finds the documents matching `filter`.
     ///
     /// The cursor is lazy and reads a snapshot taken now (see ``DocketCursor``).
     /// - Throws: the filter's, projection's or sort's parse errors (`BadValue` 2, …); `BadValue` for a negative skip
-    ///   or batch size.
-    /// - Complexity: O(1) to create; iterating is O(n) in the collection's size (O(1) when the filter pins `_id`).
+    ///   or batch size or an unknown hint.
+    /// - Complexity: O(1) to create; iterating is O(n) in the collection's size (O(k) when the filter pins `_id` to
+    ///   k values).
     public func find(_ filter: BSONDocument = [:], options: FindOptions = FindOptions()) throws(DocketError)
         -> DocketCursor
     {
+        let query = try Self.readQuery(filter, options: options)
+        return DocketCursor(query: query, snapshot: engine.snapshot(includingIDIndex: query.access.usesIDIndex))
+    }
+
+    /// Compiles a find.
+    static func readQuery(_ filter: BSONDocument, options: FindOptions) throws(DocketError) -> ReadQuery {
         let matcher = try Matcher(filter)
-        guard options.skip >= 0 else {
-            throw DocketError(.badValue, "Skip value must be non-negative, but received: \(options.skip)")
-        }
-        if let batchSize = options.batchSize, batchSize < 0 {
-            throw DocketError(.badValue, "BatchSize value must be non-negative, but received: \(batchSize)")
-        }
+        try ArgumentRules.checkNonNegative(options.skip, "Skip")
+        if let batchSize = options.batchSize { try ArgumentRules.checkNonNegative(batchSize, "BatchSize") }
         let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
-        let sort = try options.sort.flatMap { spec throws(DocketError) in spec.isEmpty ? nil : try SortSpec(spec) }
-        let engine = self.engine
-        return DocketCursor(
-            source: engine.readSource(for: matcher),
+        let (sort, natural) = try parseSort(options.sort)
+        let hint = try options.hint.map { h throws(DocketError) in try QueryHint(parsing: h) }
+        return ReadQuery(
             matcher: matcher,
-            projection: projection?.isIdentity == true ? nil : projection,
+            access: QueryPlanner.plan(matcher.root, naturalOrder: natural, hint: hint),
             sort: sort,
+            projection: projection?.isIdentity == true ? nil : projection,
             skip: options.skip,
-            limit: options.limit == Int.min ? Int.max : abs(options.limit),
-            engine: engine
+            // MongoDB reads a negative limit as "that many, in one batch": the same documents.
+            limit: options.limit == Int.min ? Int.max : abs(options.limit)
         )
     }
 
+    /// A sort specification, or `$natural` order (`true` forward, `false` reversed).
+    static func parseSort(_ spec: BSONDocument?) throws(DocketError) -> (SortSpec?, Bool?) {
+        guard let spec, !spec.isEmpty else { return (nil, nil) }
+        if let natural = spec.index(forKey: "$natural") {
+            guard spec.count == 1, let direction = spec[natural].value.int64Value, direction == 1 || direction == -1
+            else {
+                throw DocketError(.badValue, "$natural sort must be the only sort key and be 1 or -1")
+            }
+            return (nil, direction == 1)
+        }
+        return (try SortSpec(spec), nil)
+    }
+
     /// The first document matching `filter` (in `options.sort` order, else natural order), or `nil`.
-    /// - Throws: as ``find(_:options:)``.
+    /// - Throws: as ``find(_:options:)``, and errors reading the document.
     /// - Complexity: O(n) for a scan; O(1) when the filter pins `_id`.
     public func findOne(_ filter: BSONDocument = [:], options: FindOptions = FindOptions()) throws(DocketError)
         -> BSONDocument?
@@ -160,41 +186,28 @@ public struct DocketCollection: Sendable {
         var options = options
         options.limit = 1
         var iterator = try find(filter, options: options).makeIterator()
-        let document = iterator.next()
-        if let error = iterator.error { throw error }
-        return document
+        return try iterator.next()
     }
 
     /// The number of documents matching `filter`, after `skip` and capped at `limit`.
-    /// - Throws: the filter's parse errors; `BadValue` for a negative skip or limit.
-    /// - Complexity: O(n); O(1) when the filter pins `_id`.
-    public func countDocuments(_ filter: BSONDocument = [:], options: CountOptions = CountOptions()) throws(DocketError)
-        -> Int
+    /// - Throws: the filter's parse errors; `BadValue` for a negative skip or limit or an unknown hint.
+    /// - Complexity: O(n); O(k) when the filter pins `_id` to k values; O(1) for an empty filter.
+    public func countDocuments(_ filter: BSONDocument = [:], options: CountOptions = CountOptions())
+        throws(DocketError) -> Int
     {
         let matcher = try Matcher(filter)
-        guard options.skip >= 0 else {
-            throw DocketError(.badValue, "Skip value must be non-negative, but received: \(options.skip)")
-        }
-        guard options.limit >= 0 else {
-            throw DocketError(.badValue, "Limit value must be non-negative, but received: \(options.limit)")
-        }
-        let engine = self.engine
+        try ArgumentRules.checkNonNegative(options.skip, "Skip")
+        try ArgumentRules.checkNonNegative(options.limit, "Limit")
+        let hint = try options.hint.map { h throws(DocketError) in try QueryHint(parsing: h) }
+        let access = QueryPlanner.plan(matcher.root, hint: hint)
+        let snapshot = engine.snapshot(includingIDIndex: access.usesIDIndex)
         var count = 0
-        switch engine.readSource(for: matcher) {
-        case .records(let records):
-            count = records.filter { matcher.matches($0) }.count
-        case .snapshot(let store):
-            if matcher.isMatchAll {
-                count = store.count
-            } else {
-                var examined = 0
-                store.forEach { _, raw in
-                    examined += 1
-                    if matcher.matches(raw) { count += 1 }
-                    return true
-                }
-                engine.documentsExamined.add(examined, ordering: .relaxed)
-            }
+        if matcher.isMatchAll, case .collectionScan = access {
+            count = snapshot.store.count
+        } else {
+            var source = MatchingDocuments(snapshot: snapshot, matcher: matcher, access: access)
+            var stats = ExecutionStats()
+            while source.next(&stats) != nil { count += 1 }
         }
         count = max(0, count - options.skip)
         return options.limit > 0 ? min(count, options.limit) : count
@@ -208,7 +221,7 @@ public struct DocketCollection: Sendable {
     ///
     /// Arrays are unwound: `{tags: ["a", "b"]}` contributes `"a"` and `"b"`; arrays met along a dotted path are
     /// traversed as a multikey index does. Values equal in MongoDB's order (`1` and `1.0`) count once (the first seen
-    /// is returned).
+    /// is returned). Values are read from the stored bytes; no document is decoded.
     /// - Note: Differs from MongoDB: the server returns distinct values in an unspecified order; Docket sorts them in
     ///   BSON order, for determinism.
     /// - Throws: the filter's parse errors; `BadValue` for an empty key.
@@ -216,39 +229,20 @@ public struct DocketCollection: Sendable {
     public func distinct(_ key: String, filter: BSONDocument = [:]) throws(DocketError) -> [BSONValue] {
         guard !key.isEmpty else { throw DocketError(.badValue, "FieldPath cannot be constructed with empty string") }
         let matcher = try Matcher(filter)
-        let components = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        var seen = Set<BSONValue>()
-        var values: [BSONValue] = []
-        func add(_ value: BSONValue) {
-            if seen.insert(value).inserted { values.append(value) }
-        }
-        func collect(_ value: BSONValue, _ rest: ArraySlice<String>) {
-            guard let component = rest.first else {
-                if case .array(let elements) = value { elements.forEach(add) } else { add(value) }
-                return
-            }
-            switch value {
-            case .document(let document):
-                if let next = document[component] { collect(next, rest.dropFirst()) }
-            case .array(let elements):
-                if let index = Int(component), index >= 0, component.allSatisfy(\.isASCII), index < elements.count {
-                    collect(elements[index], rest.dropFirst())
-                }
-                for element in elements {
-                    if case .document = element { collect(element, rest) }
-                }
-            default: break
+        let path = FilterPath(key).components
+        let access = QueryPlanner.plan(matcher.root)
+        var source = MatchingDocuments(
+            snapshot: engine.snapshot(includingIDIndex: access.usesIDIndex), matcher: matcher, access: access)
+        var collector = DistinctCollector()
+        var stats = ExecutionStats()
+        while let match = source.next(&stats) {
+            match.raw.bytes.withUnsafeBytes { buffer in
+                collector.buffer = buffer
+                _ = PathValues.walk(
+                    path, from: RawPathAccessor.root(), RawPathAccessor(buffer: buffer), .distinctValues, &collector)
             }
         }
-        let engine = self.engine
-        var iterator = DocketCursor(
-            source: engine.readSource(for: matcher), matcher: matcher, projection: nil, sort: nil, skip: 0, limit: 0,
-            engine: engine
-        ).makeIterator()
-        while let document = iterator.next() {
-            if let top = document[components[0]] { collect(top, components.dropFirst()) }
-        }
-        return values.sorted { BSONValue.compare($0, $1) < 0 }
+        return collector.values.sorted { BSONValue.compare($0, $1) < 0 }
     }
 
     // MARK: - Update
@@ -266,10 +260,9 @@ public struct DocketCollection: Sendable {
         throws(DocketError) -> UpdateResult
     {
         let plan = try Self.operatorPlan(update, arrayFilters: options.arrayFilters)
-        let sort = try options.sort.map { spec throws(DocketError) in try SortSpec(spec) }
         return try performUpdate(
-            filter, .update(plan), multi: false, upsert: options.upsert, sort: sort, returning: nil
-        ).result
+            filter, .update(plan), multi: false, upsert: options.upsert, sort: options.sort, hint: options.hint
+        ).updateResult
     }
 
     /// Updates every document matching `filter`.
@@ -285,26 +278,25 @@ public struct DocketCollection: Sendable {
     {
         let plan = try Self.operatorPlan(update, arrayFilters: options.arrayFilters)
         guard options.sort == nil else { throw DocketError(.invalidOptions, "sort is not supported for updateMany") }
-        return try performUpdate(filter, .update(plan), multi: true, upsert: options.upsert, sort: nil, returning: nil)
-            .result
+        return try performUpdate(
+            filter, .update(plan), multi: true, upsert: options.upsert, sort: nil, hint: options.hint
+        ).updateResult
     }
 
     /// Replaces the first document matching `filter` with `replacement`, keeping its `_id`.
     /// - Throws: `FailedToParse` (9) "Replacement document must not contain atomic operators" for top-level
     ///   `$`-keys; `ImmutableField` (66) if the replacement's `_id` differs; `DuplicateKey` (11000) when an upsert
-    ///   collides; `BSONObjectTooLarge` (10334).
+    ///   collides; `BSONObjectTooLarge` (10334); `Overflow` (15).
     /// - Complexity: O(1) when the filter pins `_id`, else O(n); plus the size of the document.
     @discardableResult
     public func replaceOne(
         _ filter: BSONDocument, _ replacement: BSONDocument, options: ReplaceOptions = ReplaceOptions()
-    )
-        throws(DocketError) -> UpdateResult
-    {
+    ) throws(DocketError) -> UpdateResult {
         try Self.checkReplacement(replacement)
-        let sort = try options.sort.map { spec throws(DocketError) in try SortSpec(spec) }
         return try performUpdate(
-            filter, .replacement(replacement), multi: false, upsert: options.upsert, sort: sort, returning: nil
-        ).result
+            filter, .replacement(replacement), multi: false, upsert: options.upsert, sort: options.sort,
+            hint: options.hint
+        ).updateResult
     }
 
     // MARK: - Delete
@@ -313,16 +305,20 @@ public struct DocketCollection: Sendable {
     /// - Throws: the filter's parse errors.
     /// - Complexity: O(1) when the filter pins `_id`, else O(n).
     @discardableResult
-    public func deleteOne(_ filter: BSONDocument) throws(DocketError) -> DeleteResult {
-        try performDelete(filter, multi: false, sort: nil).result
+    public func deleteOne(_ filter: BSONDocument, options: DeleteOptions = DeleteOptions()) throws(DocketError)
+        -> DeleteResult
+    {
+        try performDelete(filter, multi: false, sort: nil, hint: options.hint).deleteResult
     }
 
     /// Deletes every document matching `filter`, atomically with respect to readers.
     /// - Throws: the filter's parse errors.
     /// - Complexity: O(n).
     @discardableResult
-    public func deleteMany(_ filter: BSONDocument) throws(DocketError) -> DeleteResult {
-        try performDelete(filter, multi: true, sort: nil).result
+    public func deleteMany(_ filter: BSONDocument, options: DeleteOptions = DeleteOptions()) throws(DocketError)
+        -> DeleteResult
+    {
+        try performDelete(filter, multi: true, sort: nil, hint: options.hint).deleteResult
     }
 
     // MARK: - Find and modify
@@ -337,11 +333,11 @@ public struct DocketCollection: Sendable {
         _ filter: BSONDocument, _ update: BSONDocument, options: FindOneAndUpdateOptions = FindOneAndUpdateOptions()
     ) throws(DocketError) -> BSONDocument? {
         let plan = try Self.operatorPlan(update, arrayFilters: options.arrayFilters)
-        let sort = try options.sort.map { spec throws(DocketError) in try SortSpec(spec) }
         let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
-        let outcome = try performUpdate(
-            filter, .update(plan), multi: false, upsert: options.upsert, sort: sort, returning: options.returnDocument)
-        return try outcome.projected(projection)
+        return try performUpdate(
+            filter, .update(plan), multi: false, upsert: options.upsert, sort: options.sort, hint: options.hint,
+            returning: ReturnRequest(version: options.returnDocument, projection: projection)
+        ).returned
     }
 
     /// Replaces the first document matching `filter` (in `options.sort` order) and returns it, before or after,
@@ -354,12 +350,11 @@ public struct DocketCollection: Sendable {
         options: FindOneAndReplaceOptions = FindOneAndReplaceOptions()
     ) throws(DocketError) -> BSONDocument? {
         try Self.checkReplacement(replacement)
-        let sort = try options.sort.map { spec throws(DocketError) in try SortSpec(spec) }
         let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
-        let outcome = try performUpdate(
-            filter, .replacement(replacement), multi: false, upsert: options.upsert, sort: sort,
-            returning: options.returnDocument)
-        return try outcome.projected(projection)
+        return try performUpdate(
+            filter, .replacement(replacement), multi: false, upsert: options.upsert, sort: options.sort,
+            hint: options.hint, returning: ReturnRequest(version: options.returnDocument, projection: projection)
+        ).returned
     }
 
     /// Deletes the first document matching `filter` (in `options.sort` order) and returns it, projected.
@@ -369,12 +364,11 @@ public struct DocketCollection: Sendable {
     public func findOneAndDelete(_ filter: BSONDocument, options: FindOneAndDeleteOptions = FindOneAndDeleteOptions())
         throws(DocketError) -> BSONDocument?
     {
-        let sort = try options.sort.map { spec throws(DocketError) in try SortSpec(spec) }
         let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
-        let outcome = try performDelete(filter, multi: false, sort: sort)
-        guard let deleted = outcome.deleted else { return nil }
-        guard let projection else { return deleted.raw.document }
-        return try projection.apply(to: deleted.raw.document, details: deleted.details)
+        return try performDelete(
+            filter, multi: false, sort: options.sort, hint: options.hint,
+            returning: ReturnRequest(version: .before, projection: projection)
+        ).returned
     }
 
     // MARK: - Bulk
@@ -386,13 +380,11 @@ public struct DocketCollection: Sendable {
     /// - Returns: the totals, and the ids of inserted and upserted documents by model index.
     /// - Throws: `FailedToParse` (9) before running anything when an update model has no operators or a replacement
     ///   has some; otherwise the first failure, whose ``DocketError/writeFailure`` holds every write error and the
-    ///   partial result. `InvalidLength` (16) for an empty list.
+    ///   partial result. `InvalidLength` (16) for an empty list or more than 100,000 operations.
     /// - Complexity: the sum of the operations'.
     @discardableResult
     public func bulkWrite(_ models: [WriteModel], ordered: Bool = true) throws(DocketError) -> BulkWriteResult {
-        guard !models.isEmpty else {
-            throw DocketError(.invalidLength, "Write batch sizes must be between 1 and 100000. Got 0 operations.")
-        }
+        try Self.checkBatchSize(models.count)
         // Client-side validation first, as drivers do: nothing runs if a model is malformed.
         for model in models {
             switch model {
@@ -462,5 +454,21 @@ public struct DocketCollection: Sendable {
     /// - Complexity: O(1) (the documents are freed when the last snapshot is released).
     public func drop() {
         database.engine.drop(collection: name)
+    }
+}
+
+/// Collects the distinct values a path reaches in stored documents (MongoDB's equality: `1` and `1.0` are one).
+private struct DistinctCollector: PathVisitor {
+    var buffer = UnsafeRawBufferPointer(start: nil, count: 0)
+    var seen = Set<BSONValue>()
+    var values: [BSONValue] = []
+
+    mutating func visit(_ hit: PathHit<RawElement>) -> Bool {
+        if let element = hit.value, let value = RawElementFinder.decode(element, in: buffer),
+            seen.insert(value).inserted
+        {
+            values.append(value)
+        }
+        return false
     }
 }

@@ -1,167 +1,81 @@
-/// The lazy result of ``DocketCollection/find(_:options:)``: a `Sequence` of documents.
+/// The lazy result of ``DocketCollection/find(_:options:)``.
 ///
 /// A cursor reads one snapshot of the collection, taken when `find` was called: writes made afterwards are not
-/// visible to it, and it never blocks them. Unsorted results stream in natural (insertion) order, matching and
-/// projecting one document at a time; a sort materializes the matches first (keeping only `skip + limit` of them when
-/// a limit is given). Each iteration (`makeIterator()`) restarts from the same snapshot.
+/// visible to it, and it never blocks them. Unsorted results stream in the plan's order (natural order for a scan),
+/// matching and decoding one document at a time; a sort reads sort keys from the stored bytes and keeps only
+/// `skip + limit` of them when a limit is given. Only returned documents are decoded — with a projection, only the
+/// fields it needs. Each iteration restarts from the same snapshot.
+///
+/// Reading a document can fail (a positional `$` projection without a matching array element, damaged stored
+/// bytes), so every way to iterate surfaces errors — there is no `Sequence` conformance that could end a `for … in`
+/// loop silently:
 ///
 /// ```swift
-/// for user in try users.find(["status": "active"], options: FindOptions(limit: 10)) { print(user["email"]!) }
-/// let all = try users.find().toArray()
+/// let cursor = try users.find(["status": "active"], options: FindOptions(limit: 10))
+/// for try await user in cursor { print(user["email"]!) }     // async code
+/// var iterator = cursor.makeIterator()                      // synchronous code
+/// while let user = try iterator.next() { print(user["email"]!) }
+/// try cursor.forEach { print($0) }
+/// let all = try cursor.toArray()
 /// ```
-///
-/// A projection can fail on a particular document (a positional `$` without a matching array element). Iterating
-/// as a `Sequence` then ends early and records the error in ``Iterator/error``; ``toArray()`` throws it.
-public struct DocketCursor: Sequence, Sendable {
-    let source: ReadSource
-    let matcher: Matcher
-    let projection: Projection?
-    let sort: SortSpec?
-    let skip: Int
-    let limit: Int
-    let engine: CollectionEngine?
+public struct DocketCursor: Sendable {
+    let query: ReadQuery
+    let snapshot: CollectionSnapshot
 
-    /// All matching documents, projected, in order.
-    /// - Throws: the first projection error (see the type's discussion).
-    /// - Complexity: O(n) for a scan (O(n log n) sorted), where n is the number of documents in the snapshot.
+    /// All the results, in order.
+    /// - Throws: the first error met while reading (see the type's discussion).
+    /// - Complexity: O(n) for a scan (O(n log k) sorted with a limit k), where n is the number of documents the
+    ///   plan examines.
     public func toArray() throws(DocketError) -> [BSONDocument] {
         var iterator = makeIterator()
         var result: [BSONDocument] = []
-        while let document = iterator.next() { result.append(document) }
-        if let error = iterator.error { throw error }
+        while let document = try iterator.next() { result.append(document) }
         return result
     }
 
+    /// Calls `body` with each result, in order.
+    /// - Throws: the first error met while reading, or the first error `body` throws (iteration stops there).
+    public func forEach(_ body: (BSONDocument) throws -> Void) throws {
+        var iterator = makeIterator()
+        while let document = try iterator.next() { try body(document) }
+    }
+
     /// Starts an iteration over the cursor's snapshot.
-    public func makeIterator() -> Iterator { Iterator(cursor: self) }
+    public func makeIterator() -> Iterator { Iterator(execution: QueryExecution(query: query, snapshot: snapshot)) }
 
-    /// Iterates a ``DocketCursor``.
-    public struct Iterator: IteratorProtocol {
-        let cursor: DocketCursor
-        var position = 0
-        var toSkip: Int
-        var returned = 0
-        var examined = 0
-        var sorted: [(document: BSONDocument, details: MatchDetails)]?
-        var isFinished = false
-        /// The projection error that ended the iteration early, if any.
-        public private(set) var error: DocketError?
+    /// Iterates a ``DocketCursor`` synchronously.
+    public struct Iterator {
+        var execution: QueryExecution
 
-        init(cursor: DocketCursor) {
-            self.cursor = cursor
-            self.toSkip = cursor.skip
-        }
+        /// The next document, or `nil` at the end.
+        /// - Throws: an error reading a document; the iteration then ends.
+        public mutating func next() throws(DocketError) -> BSONDocument? { try execution.next() }
 
-        /// The next document, or `nil` at the end (or after an error, see ``error``).
-        public mutating func next() -> BSONDocument? {
-            guard !isFinished else { return nil }
-            if cursor.limit > 0 && returned >= cursor.limit { return finish() }
-            if cursor.sort != nil {
-                if sorted == nil { materializeSorted() }
-                guard position < sorted!.count else { return finish() }
-                let (document, details) = sorted![position]
-                position += 1
-                returned += 1
-                return project(document, details)
-            }
-            while let (raw, details) = nextMatch() {
-                if toSkip > 0 {
-                    toSkip -= 1
-                    continue
-                }
-                returned += 1
-                return project(raw.document, details)
-            }
-            return finish()
-        }
+        /// What the iteration has done so far: documents examined, returned and decoded, time.
+        public var stats: ExecutionStats { execution.stats }
+    }
+}
 
-        private mutating func finish() -> BSONDocument? {
-            if !isFinished {
-                isFinished = true
-                cursor.engine?.documentsExamined.add(examined, ordering: .relaxed)
-            }
-            return nil
-        }
+@available(*, unavailable)
+extension DocketCursor.Iterator: Sendable {}
 
-        private mutating func project(_ document: BSONDocument, _ details: MatchDetails) -> BSONDocument? {
-            guard let projection = cursor.projection else { return document }
-            do {
-                return try projection.apply(to: document, details: details)
-            } catch {
-                self.error = error
-                return finish()
-            }
-        }
+extension DocketCursor: AsyncSequence {
+    public typealias Element = BSONDocument
+    public typealias Failure = DocketError
 
-        /// The next matching stored document of the source.
-        private mutating func nextMatch() -> (RawDocument, MatchDetails)? {
-            switch cursor.source {
-            case .records(let records):
-                while position < records.count {
-                    let raw = records[position]
-                    position += 1
-                    var details = MatchDetails()
-                    if cursor.matcher.matches(raw, details: &details) { return (raw, details) }
-                }
-                return nil
-            case .snapshot(let store):
-                var details = MatchDetails()
-                let matcher = cursor.matcher
-                guard
-                    let (_, raw, next) = store.next(
-                        from: position, examined: &examined,
-                        where: { raw in
-                            matcher.matches(raw, details: &details)
-                        })
-                else {
-                    position = store.slotCount
-                    return nil
-                }
-                position = next
-                return (raw, details)
-            }
-        }
+    /// Iterates a ``DocketCursor`` in async code: `for try await document in cursor`.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: Iterator
 
-        /// Collects, sorts (stably), skips and limits the matches. With a limit, keeps only the best
-        /// `skip + limit` while scanning (a bounded insertion buffer).
-        private mutating func materializeSorted() {
-            guard let sort = cursor.sort else { return }
-            let bound = cursor.limit > 0 ? cursor.skip + cursor.limit : Int.max
-            var keyed: [(key: [BSONValue], seq: Int, document: BSONDocument, details: MatchDetails)] = []
-            var seq = 0
-            func precedes(_ a: (key: [BSONValue], seq: Int), _ b: (key: [BSONValue], seq: Int)) -> Bool {
-                let c = SortSpec.compareKeys(a.key, b.key, spec: sort)
-                return c != 0 ? c < 0 : a.seq < b.seq
-            }
-            while let (raw, details) = nextMatch() {
-                let document = raw.document
-                let key = sort.sortKey(for: document)
-                defer { seq += 1 }
-                if bound < Int.max && bound <= 4096 {
-                    // Top-k: binary insertion into a buffer of at most `bound` entries.
-                    if keyed.count == bound, let last = keyed.last, !precedes((key, seq), (last.key, last.seq)) {
-                        continue
-                    }
-                    var lo = 0
-                    var hi = keyed.count
-                    while lo < hi {
-                        let mid = (lo + hi) / 2
-                        if precedes((keyed[mid].key, keyed[mid].seq), (key, seq)) { lo = mid + 1 } else { hi = mid }
-                    }
-                    keyed.insert((key, seq, document, details), at: lo)
-                    if keyed.count > bound { keyed.removeLast() }
-                } else {
-                    keyed.append((key, seq, document, details))
-                }
-            }
-            if !(bound < Int.max && bound <= 4096) {
-                keyed.sort { precedes(($0.key, $0.seq), ($1.key, $1.seq)) }
-            }
-            let start = Swift.min(cursor.skip, keyed.count)
-            var end = keyed.count
-            if cursor.limit > 0 { end = Swift.min(end, start + cursor.limit) }
-            sorted = keyed[start..<end].map { ($0.document, $0.details) }
-            position = 0
+        /// The next document, or `nil` at the end.
+        public mutating func next() async throws(DocketError) -> BSONDocument? { try base.next() }
+
+        /// The next document, or `nil` at the end.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(DocketError) -> BSONDocument? {
+            try base.next()
         }
     }
+
+    /// Starts an async iteration over the cursor's snapshot.
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: makeIterator()) }
 }

@@ -16,6 +16,9 @@ public struct FindOptions: Sendable {
     /// The number of documents per batch. Accepted for compatibility; an in-memory cursor streams documents one by
     /// one, so it has no effect. Must be non-negative.
     public var batchSize: Int?
+    /// An index to use, by name (`"_id_"`) or key pattern (`["_id": 1]`), or `["$natural": 1]` / `["$natural": -1]`
+    /// for a collection scan in natural or reverse order.
+    public var hint: BSONValue?
 
     /// Creates find options.
     public init(
@@ -23,8 +26,10 @@ public struct FindOptions: Sendable {
         sort: BSONDocument? = nil,
         skip: Int = 0,
         limit: Int = 0,
-        batchSize: Int? = nil
+        batchSize: Int? = nil,
+        hint: BSONValue? = nil
     ) {
+        self.hint = hint
         self.projection = projection
         self.sort = sort
         self.skip = skip
@@ -39,9 +44,13 @@ public struct CountOptions: Sendable {
     public var skip: Int
     /// The maximum count; `0` means no limit. Must be non-negative.
     public var limit: Int
+    /// An index to use, by name (`"_id_"`) or key pattern (`["_id": 1]`), or `["$natural": 1]` / `["$natural": -1]`
+    /// for a collection scan in natural or reverse order.
+    public var hint: BSONValue?
 
     /// Creates count options.
-    public init(skip: Int = 0, limit: Int = 0) {
+    public init(skip: Int = 0, limit: Int = 0, hint: BSONValue? = nil) {
+        self.hint = hint
         self.skip = skip
         self.limit = limit
     }

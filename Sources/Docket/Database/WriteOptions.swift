@@ -7,9 +7,15 @@ public struct UpdateOptions: Sendable {
     public var arrayFilters: [BSONDocument]
     /// For `updateOne` only (MongoDB 8.0): update the first match in this order.
     public var sort: BSONDocument?
+    /// An index to use, by name (`"_id_"`) or key pattern (`["_id": 1]`), or `["$natural": 1]` / `["$natural": -1]`
+    /// for a collection scan in natural or reverse order.
+    public var hint: BSONValue?
 
     /// Creates update options.
-    public init(upsert: Bool = false, arrayFilters: [BSONDocument] = [], sort: BSONDocument? = nil) {
+    public init(
+        upsert: Bool = false, arrayFilters: [BSONDocument] = [], sort: BSONDocument? = nil, hint: BSONValue? = nil
+    ) {
+        self.hint = hint
         self.upsert = upsert
         self.arrayFilters = arrayFilters
         self.sort = sort
@@ -22,9 +28,13 @@ public struct ReplaceOptions: Sendable {
     public var upsert: Bool
     /// Replace the first match in this order (MongoDB 8.0).
     public var sort: BSONDocument?
+    /// An index to use, by name (`"_id_"`) or key pattern (`["_id": 1]`), or `["$natural": 1]` / `["$natural": -1]`
+    /// for a collection scan in natural or reverse order.
+    public var hint: BSONValue?
 
     /// Creates replace options.
-    public init(upsert: Bool = false, sort: BSONDocument? = nil) {
+    public init(upsert: Bool = false, sort: BSONDocument? = nil, hint: BSONValue? = nil) {
+        self.hint = hint
         self.upsert = upsert
         self.sort = sort
     }
@@ -50,6 +60,9 @@ public struct FindOneAndUpdateOptions: Sendable {
     public var upsert: Bool
     /// The filters of `$[<identifier>]` positional operators.
     public var arrayFilters: [BSONDocument]
+    /// An index to use, by name (`"_id_"`) or key pattern (`["_id": 1]`), or `["$natural": 1]` / `["$natural": -1]`
+    /// for a collection scan in natural or reverse order.
+    public var hint: BSONValue?
 
     /// Creates options.
     public init(
@@ -57,8 +70,10 @@ public struct FindOneAndUpdateOptions: Sendable {
         sort: BSONDocument? = nil,
         projection: BSONDocument? = nil,
         upsert: Bool = false,
-        arrayFilters: [BSONDocument] = []
+        arrayFilters: [BSONDocument] = [],
+        hint: BSONValue? = nil
     ) {
+        self.hint = hint
         self.returnDocument = returnDocument
         self.sort = sort
         self.projection = projection
@@ -77,14 +92,19 @@ public struct FindOneAndReplaceOptions: Sendable {
     public var projection: BSONDocument?
     /// Insert when nothing matches.
     public var upsert: Bool
+    /// An index to use, by name (`"_id_"`) or key pattern (`["_id": 1]`), or `["$natural": 1]` / `["$natural": -1]`
+    /// for a collection scan in natural or reverse order.
+    public var hint: BSONValue?
 
     /// Creates options.
     public init(
         returnDocument: ReturnDocument = .before,
         sort: BSONDocument? = nil,
         projection: BSONDocument? = nil,
-        upsert: Bool = false
+        upsert: Bool = false,
+        hint: BSONValue? = nil
     ) {
+        self.hint = hint
         self.returnDocument = returnDocument
         self.sort = sort
         self.projection = projection
@@ -98,10 +118,25 @@ public struct FindOneAndDeleteOptions: Sendable {
     public var sort: BSONDocument?
     /// The fields of the returned document.
     public var projection: BSONDocument?
+    /// An index to use, by name (`"_id_"`) or key pattern (`["_id": 1]`), or `["$natural": 1]` / `["$natural": -1]`
+    /// for a collection scan in natural or reverse order.
+    public var hint: BSONValue?
 
     /// Creates options.
-    public init(sort: BSONDocument? = nil, projection: BSONDocument? = nil) {
+    public init(sort: BSONDocument? = nil, projection: BSONDocument? = nil, hint: BSONValue? = nil) {
+        self.hint = hint
         self.sort = sort
         self.projection = projection
+    }
+}
+
+/// Options of ``DocketCollection/deleteOne(_:options:)`` and ``DocketCollection/deleteMany(_:options:)``.
+public struct DeleteOptions: Sendable {
+    /// An index to use, by name or key pattern, or `["$natural": 1]` / `["$natural": -1]` for a collection scan.
+    public var hint: BSONValue?
+
+    /// Creates options.
+    public init(hint: BSONValue? = nil) {
+        self.hint = hint
     }
 }

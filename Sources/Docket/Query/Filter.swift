@@ -64,7 +64,7 @@ enum LeafPredicate: Sendable {
 
     /// Whether the predicate matches one candidate element (`nil`: the path is missing).
     @inline(__always)
-    func matches(_ element: ElementRef?, in buffer: UnsafeRawBufferPointer, position: inout Int?) -> Bool {
+    func matches(_ element: RawElement?, in buffer: UnsafeRawBufferPointer, position: inout Int?) -> Bool {
         switch self {
         case .comparison(let predicate): return predicate.matches(element, in: buffer)
         case .in(let predicate): return predicate.matches(element, in: buffer)
@@ -123,7 +123,7 @@ extension FilterNode {
 
     /// Whether one element matches, ignoring paths: the value form of `$elemMatch` applies its operators to each
     /// array element this way (MongoDB's `matchesSingleElement` on a tree).
-    func matchesElement(_ element: ElementRef?, in buffer: UnsafeRawBufferPointer) -> Bool {
+    func matchesElement(_ element: RawElement?, in buffer: UnsafeRawBufferPointer) -> Bool {
         switch self {
         case .leaf(_, let predicate):
             var ignored: Int?

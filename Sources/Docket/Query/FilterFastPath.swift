@@ -62,7 +62,7 @@ final class TopLevelStringEquality: Sendable {
             while valueOffset < end && base.load(fromByteOffset: valueOffset, as: UInt8.self) != 0 { valueOffset += 1 }
             valueOffset += 1
             guard valueOffset <= end,
-                let valueLength = RawFields.valueLength(typeByte, at: valueOffset, limit: end, base)
+                let valueLength = RawElementFinder.valueLength(typeByte, at: valueOffset, limit: end, base)
             else { return nil }
             offset = valueOffset + valueLength
         }
@@ -75,6 +75,6 @@ final class TopLevelStringEquality: Sendable {
             path.components.count == 1, case .string(let bytes) = predicate.operand.fast,
             case .string = predicate.operand.value
         else { return nil }
-        return TopLevelStringEquality(key: path.components[0].key, value: bytes)
+        return TopLevelStringEquality(key: path.components[0].utf8, value: bytes)
     }
 }

@@ -90,7 +90,9 @@ enum FilterParser {
             }
         case .id, .ref, .db:
             // DBRef fields: plain equality on the field named `$id`, `$ref` or `$db`.
-            return .leaf(FilterPath(key), .comparison(ComparisonPredicate(kind: .eq, operand: Operand(value))))
+            var predicate = ComparisonPredicate(kind: .eq, operand: Operand(value))
+            predicate.isQueryEquality = false
+            return .leaf(FilterPath(key), .comparison(predicate))
         }
     }
 
@@ -157,30 +159,5 @@ enum FilterParser {
         let hasDB = doc.contains { $0.key == "$db" }
         let isDBRef = allowIncompleteDBRef ? (hasRef || hasID || hasDB) : (hasRef && hasID)
         return !isDBRef
-    }
-
-    /// The value `v` when the filter requires `_id == v` (top level, possibly inside a top-level `$and`).
-    static func idEquality(_ filter: BSONDocument) -> BSONValue? {
-        for (key, value) in filter {
-            if key == "_id" {
-                var candidate: BSONValue?
-                if isExpressionDocument(value, allowIncompleteDBRef: false) {
-                    candidate = value.documentValue?["$eq"]
-                } else if case .regex = value {
-                    candidate = nil
-                } else {
-                    candidate = value
-                }
-                switch candidate {
-                case nil, .array?, .null?, .undefined?: continue
-                default: return candidate
-                }
-            } else if key == "$and", case .array(let items) = value {
-                for case .document(let sub) in items {
-                    if let found = idEquality(sub) { return found }
-                }
-            }
-        }
-        return nil
     }
 }

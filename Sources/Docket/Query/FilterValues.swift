@@ -68,7 +68,7 @@ struct Operand: Sendable {
 
     /// Compares an element of the same type bracket with the operand, in MongoDB's order.
     @inline(__always)
-    func compare(_ element: ElementRef, in buffer: UnsafeRawBufferPointer) -> Int {
+    func compare(_ element: RawElement, in buffer: UnsafeRawBufferPointer) -> Int {
         switch fast {
         case .int(let b):
             if element.type == .int32 { return threeWay(Int64(RawValues.int32(element, buffer)), b) }
@@ -113,23 +113,23 @@ struct Operand: Sendable {
 /// lengths were checked when they were found.
 enum RawValues {
     @inline(__always)
-    static func int32(_ element: ElementRef, _ buffer: UnsafeRawBufferPointer) -> Int32 {
+    static func int32(_ element: RawElement, _ buffer: UnsafeRawBufferPointer) -> Int32 {
         Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: element.valueOffset, as: Int32.self))
     }
 
     @inline(__always)
-    static func int64(_ element: ElementRef, _ buffer: UnsafeRawBufferPointer) -> Int64 {
+    static func int64(_ element: RawElement, _ buffer: UnsafeRawBufferPointer) -> Int64 {
         Int64(littleEndian: buffer.loadUnaligned(fromByteOffset: element.valueOffset, as: Int64.self))
     }
 
     @inline(__always)
-    static func double(_ element: ElementRef, _ buffer: UnsafeRawBufferPointer) -> Double {
+    static func double(_ element: RawElement, _ buffer: UnsafeRawBufferPointer) -> Double {
         Double(
             bitPattern: UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: element.valueOffset, as: UInt64.self))
         )
     }
 
-    static func decimal(_ element: ElementRef, _ buffer: UnsafeRawBufferPointer) -> Decimal128 {
+    static func decimal(_ element: RawElement, _ buffer: UnsafeRawBufferPointer) -> Decimal128 {
         let low = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: element.valueOffset, as: UInt64.self))
         let high = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: element.valueOffset + 8, as: UInt64.self))
         return Decimal128(high: high, low: low)
@@ -137,7 +137,7 @@ enum RawValues {
 
     /// The bytes of a string, symbol or JavaScript element, without the length prefix and the NUL.
     @inline(__always)
-    static func stringBytes(_ element: ElementRef, _ buffer: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    static func stringBytes(_ element: RawElement, _ buffer: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(
             start: buffer.baseAddress! + element.valueOffset + 4,
             count: max(0, element.valueLength - 5)
@@ -146,7 +146,7 @@ enum RawValues {
 
     /// Compares a string element's bytes with `bytes`, byte by byte, the shorter first on a common prefix.
     @inline(__always)
-    static func compareString(_ element: ElementRef, _ buffer: UnsafeRawBufferPointer, _ bytes: [UInt8]) -> Int {
+    static func compareString(_ element: RawElement, _ buffer: UnsafeRawBufferPointer, _ bytes: [UInt8]) -> Int {
         let a = stringBytes(element, buffer)
         return bytes.withUnsafeBytes { b in
             let n = min(a.count, b.count)
@@ -160,7 +160,7 @@ enum RawValues {
 
     /// Whether a string element's bytes equal `bytes`.
     @inline(__always)
-    static func stringEquals(_ element: ElementRef, _ buffer: UnsafeRawBufferPointer, _ bytes: [UInt8]) -> Bool {
+    static func stringEquals(_ element: RawElement, _ buffer: UnsafeRawBufferPointer, _ bytes: [UInt8]) -> Bool {
         guard element.valueLength - 5 == bytes.count else { return false }
         return bytes.withUnsafeBytes { b in
             b.count == 0 || memcmp(buffer.baseAddress! + element.valueOffset + 4, b.baseAddress!, b.count) == 0
@@ -168,7 +168,7 @@ enum RawValues {
     }
 
     /// A numeric element as a `BSONValue`, or `nil` for other types.
-    static func number(_ element: ElementRef, _ buffer: UnsafeRawBufferPointer) -> BSONValue? {
+    static func number(_ element: RawElement, _ buffer: UnsafeRawBufferPointer) -> BSONValue? {
         switch element.type {
         case .int32: .int32(int32(element, buffer))
         case .int64: .int64(int64(element, buffer))
@@ -179,7 +179,7 @@ enum RawValues {
     }
 
     /// Decodes one element's value.
-    static func decode(_ element: ElementRef, _ buffer: UnsafeRawBufferPointer) -> BSONValue? {
+    static func decode(_ element: RawElement, _ buffer: UnsafeRawBufferPointer) -> BSONValue? {
         switch element.type {
         case .int32, .int64, .double, .decimal128: return number(element, buffer)
         case .string: return .string(String(decoding: stringBytes(element, buffer), as: UTF8.self))
@@ -207,7 +207,7 @@ enum RawValues {
 
     /// Whether a numeric element is NaN.
     @inline(__always)
-    static func isNaN(_ element: ElementRef, _ buffer: UnsafeRawBufferPointer) -> Bool {
+    static func isNaN(_ element: RawElement, _ buffer: UnsafeRawBufferPointer) -> Bool {
         switch element.type {
         case .double: double(element, buffer).isNaN
         case .decimal128: decimal(element, buffer).isNaN

@@ -25,24 +25,25 @@ struct Matcher: Sendable {
     /// Whether the filter matches every document (`{}`, or only `$comment`).
     let isMatchAll: Bool
 
-    /// The value `v` when the filter requires `_id == v`: a top-level `{_id: v}` (not a regular expression or an
-    /// operator document) or `{_id: {$eq: v}}`, possibly inside a top-level `$and`. The `_id` index uses it to
-    /// find the only candidate document; the matcher must still be applied to it.
-    let idEquality: BSONValue?
-
     /// Compiles a filter.
     ///
     /// - Parameter filter: A MongoDB query filter such as `["email": "ada@example.com"]`.
     /// - Throws: ``DocketError`` with MongoDB's code and message: `BadValue` (2) for unknown or malformed
     ///   operators (`unknown operator: $foo`, `$in needs an array`, …), `FailedToParse` (9) and `TypeMismatch`
     ///   (14) where MongoDB uses them, `Location51091`/`Location51108` for invalid regular expressions,
-    ///   `NotImplemented` (238) for the unsupported operators.
+    ///   `NotImplemented` (238) for the unsupported operators; `Overflow` (15) for a filter nested deeper than 100
+    ///   levels (checked before parsing, so parsing never recurses deeper than that).
     init(_ filter: BSONDocument) throws(DocketError) {
+        try ArgumentRules.checkNesting(filter, "filter")
         root = try FilterParser.parseFilter(filter, level: .topLevel)
         if case .alwaysTrue = root { isMatchAll = true } else { isMatchAll = false }
         stringEquality = TopLevelStringEquality.make(for: root)
-        idEquality = FilterParser.idEquality(filter)
     }
+
+    /// The filter `{}`: matches every document.
+    static let matchAll: Matcher = {
+        do { return try Matcher([:]) } catch { preconditionFailure("the empty filter compiles") }
+    }()
 
     /// Whether an encoded document matches.
     /// - Complexity: Proportional to the bytes of the fields the filter visits.
@@ -81,7 +82,8 @@ struct Matcher: Sendable {
 
     /// Whether an in-memory document matches (it is encoded once, then matched like a stored one).
     ///
-    /// A document that cannot be encoded (a key with a NUL byte) matches only a match-all filter.
+    /// A document that cannot be encoded (a key with a NUL byte, nesting beyond the BSON limit) matches only a
+    /// match-all filter.
     func matches(_ document: BSONDocument) -> Bool {
         var details = MatchDetails()
         return matches(document, details: &details)

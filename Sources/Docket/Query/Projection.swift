@@ -62,6 +62,7 @@ struct Projection: Sendable {
     ///   - filter: the find filter, or `nil` to skip the positional check.
     /// - Throws: as ``init(_:)``, plus 31277.
     init(_ spec: BSONDocument, filter: BSONDocument?) throws(DocketError) {
+        try ArgumentRules.checkNesting(spec, "projection")
         var parser = ProjectionParser(filter: filter)
         try parser.parse(spec)
         mode = parser.resolvedMode

@@ -46,6 +46,7 @@ struct SortSpec: Sendable {
     ///   17312, 9 and 31138 for malformed `$meta` objects; 238 `NotImplemented` for valid `$meta` sorts; and the field
     ///   path errors 40352, 15998, 16410, 16411.
     init(_ spec: BSONDocument) throws(DocketError) {
+        try ArgumentRules.checkNesting(spec, "sort")
         var keys: [Key] = []
         keys.reserveCapacity(spec.count)
         var seen: Set<String> = []
@@ -130,11 +131,7 @@ struct SortSpec: Sendable {
     ///
     /// To sort many documents, compute each document's ``sortKey(for:)`` once and use ``compareKeys(_:_:spec:)``.
     func compare(_ a: BSONDocument, _ b: BSONDocument) -> Int {
-        for key in keys {
-            let c = BSONValue.compare(Self.reduce(a, key), Self.reduce(b, key))
-            if c != 0 { return key.ascending ? c : -c }
-        }
-        return 0
+        Self.compareKeys(sortKey(for: a), sortKey(for: b), spec: self)
     }
 
     /// The document's value for each key, reduced to the one value that sorts it (an array's minimum ascending or
@@ -142,7 +139,18 @@ struct SortSpec: Sendable {
     ///
     /// - Complexity: O(number of values each path reaches).
     func sortKey(for document: BSONDocument) -> [BSONValue] {
-        keys.map { Self.reduce(document, $0) }
+        keys.map { key in Self.reduce(.document(document), key, ValuePathAccessor()) { $0 } }
+    }
+
+    /// The sort key of a stored document, read from its bytes: only the values the paths reach are decoded.
+    func sortKey(for document: RawDocument) -> [BSONValue] {
+        document.bytes.withUnsafeBytes { buffer in
+            keys.map { key in
+                Self.reduce(RawPathAccessor.root(), key, RawPathAccessor(buffer: buffer)) {
+                    RawElementFinder.decode($0, in: buffer)
+                }
+            }
+        }
     }
 
     /// Compares two keys computed by ``sortKey(for:)`` with the same specification, applying its directions.
@@ -161,13 +169,9 @@ struct SortSpec: Sendable {
     /// - Complexity: O(n log n) comparisons of precomputed keys.
     static func sortStably(_ docs: [BSONDocument], by spec: SortSpec) -> [BSONDocument] {
         if spec.isEmpty || docs.count < 2 { return docs }
-        let keys = docs.map(spec.sortKey(for:))
-        var order = Array(docs.indices)
-        order.sort { i, j in
-            let c = compareKeys(keys[i], keys[j], spec: spec)
-            return c != 0 ? c < 0 : i < j
-        }
-        return order.map { docs[$0] }
+        var buffer = SortBuffer<BSONDocument>(spec: spec, bound: nil)
+        for document in docs { buffer.offer(key: spec.sortKey(for: document), document) }
+        return buffer.sorted()
     }
 
     /// The first `k` documents in sort order (ties in input order), keeping at most `k` in memory: sort plus limit.
@@ -179,112 +183,106 @@ struct SortSpec: Sendable {
     static func topK(_ docs: some Sequence<BSONDocument>, k: Int, by spec: SortSpec) -> [BSONDocument] {
         guard k > 0 else { return [] }
         if spec.isEmpty { return Array(docs.prefix(k)) }
-        var heap = BoundedWorstFirstHeap(capacity: k, spec: spec)
-        for (sequence, document) in docs.enumerated() {
-            heap.offer(HeapEntry(key: spec.sortKey(for: document), sequence: sequence, document: document))
-        }
-        return heap.sortedDocuments()
+        var buffer = SortBuffer<BSONDocument>(spec: spec, bound: k)
+        for document in docs { buffer.offer(key: spec.sortKey(for: document), document) }
+        return buffer.sorted()
     }
 
     // MARK: Key extraction
 
-    /// The sort value of one key: the minimum (ascending) or maximum (descending) of the values the path reaches.
-    static func reduce(_ document: BSONDocument, _ key: Key) -> BSONValue {
-        // Fast path: a top-level field holding a scalar.
-        if key.path.count == 1 {
-            guard let value = document[key.path[0].name] else { return .null }
-            if case .array = value {} else { return value }
-        }
-        var best: BSONValue? = nil
-        visit(.document(document), key.path[...], ascending: key.ascending, best: &best)
-        return best ?? .null
-    }
-
-    /// Offers every value reachable by `path` from `value` to `best`.
-    ///
-    /// At the end of the path an array offers its elements (an empty array offers `undefined`, which sorts below
-    /// `null`). Inside the path, a document descends into its field (`null` when missing), an array descends into
-    /// its document elements (or, for a numeric component, into that element) and a scalar offers `null`.
-    private static func visit(
-        _ value: BSONValue, _ path: ArraySlice<FieldPath.Component>, ascending: Bool, best: inout BSONValue?
-    ) {
-        guard let component = path.first else {
-            if case .array(let array) = value {
-                if array.isEmpty {
-                    offer(.undefined, ascending: ascending, best: &best)
-                } else {
-                    for element in array { offer(element, ascending: ascending, best: &best) }
-                }
-            } else {
-                offer(value, ascending: ascending, best: &best)
-            }
-            return
-        }
-        switch value {
-        case .document(let document):
-            if let next = document[component.name] {
-                visit(next, path.dropFirst(), ascending: ascending, best: &best)
-            } else {
-                offer(.null, ascending: ascending, best: &best)
-            }
-        case .array(let array):
-            if let index = component.arrayIndex {
-                if index < array.count {
-                    visit(array[index], path.dropFirst(), ascending: ascending, best: &best)
-                } else {
-                    offer(.null, ascending: ascending, best: &best)
-                }
-                return
-            }
-            var reached = false
-            for case .document(let element) in array {
-                reached = true
-                visit(.document(element), path, ascending: ascending, best: &best)
-            }
-            if !reached { offer(.null, ascending: ascending, best: &best) }
-        default:
-            offer(.null, ascending: ascending, best: &best)
+    /// The sort value of one key: the minimum (ascending) or maximum (descending) of the values the path reaches
+    /// (MongoDB's sort-key rules in `PathValues`: a missing field counts as `null`, an empty array as `undefined`).
+    @inline(__always)
+    static func reduce<A: PathAccessor>(
+        _ root: A.Value, _ key: Key, _ accessor: A, _ decode: (A.Value) -> BSONValue?
+    ) -> BSONValue {
+        withoutActuallyEscaping(decode) { decode in
+            var visitor = SortKeyVisitor<A>(ascending: key.ascending, decode: decode)
+            _ = PathValues.walk(key.path, from: root, accessor, .sortKeys, &visitor)
+            return visitor.best ?? .null
         }
     }
+}
 
-    @inline(__always) private static func offer(_ value: BSONValue, ascending: Bool, best: inout BSONValue?) {
+/// Keeps the minimum (ascending) or maximum (descending) of the values a sort path reaches.
+private struct SortKeyVisitor<A: PathAccessor>: PathVisitor {
+    let ascending: Bool
+    let decode: (A.Value) -> BSONValue?
+    var best: BSONValue?
+
+    init(ascending: Bool, decode: @escaping (A.Value) -> BSONValue?) {
+        self.ascending = ascending
+        self.decode = decode
+    }
+
+    mutating func visit(_ hit: PathHit<A.Value>) -> Bool {
+        let value: BSONValue
+        if hit.isEmptyLeafArray {
+            value = .undefined  // an empty array sorts below null
+        } else if let reached = hit.value {
+            value = decode(reached) ?? .null
+        } else {
+            value = .null
+        }
         guard let current = best else {
             best = value
-            return
+            return false
         }
         let c = BSONValue.compare(value, current)
         if ascending ? c < 0 : c > 0 { best = value }
+        return false
     }
 }
 
-/// A document with its precomputed sort key and input position.
-private struct HeapEntry {
-    var key: [BSONValue]
-    var sequence: Int
-    var document: BSONDocument
-}
+/// The one sort buffer of the engine: payloads ordered by precomputed sort keys, ties in offer order, holding all
+/// of them or only the best `bound` (a bounded heap, O(log bound) per offer: sort plus limit as a top-k).
+struct SortBuffer<Payload> {
+    private struct Entry {
+        var key: [BSONValue]
+        var sequence: Int
+        var payload: Payload
+    }
 
-/// A max-heap of at most `capacity` entries ordered by (key, input position): the root is the entry that would be
-/// dropped first, so keeping the best `k` costs O(log k) per offered entry.
-private struct BoundedWorstFirstHeap {
-    let capacity: Int
     let spec: SortSpec
-    var entries: [HeapEntry] = []
+    /// The most entries kept, or `nil` for all.
+    let bound: Int?
+    private var entries: [Entry] = []
+    private var sequence = 0
 
-    init(capacity: Int, spec: SortSpec) {
-        self.capacity = capacity
+    /// Creates a buffer keeping all entries (`bound == nil`) or the best `bound`.
+    init(spec: SortSpec, bound: Int?) {
         self.spec = spec
-        entries.reserveCapacity(min(capacity, 1024))
+        self.bound = bound
+        if let bound { entries.reserveCapacity(Swift.min(bound, 1024)) }
     }
 
-    /// Whether `a` sorts after `b` (ties broken by input position).
-    private func sortsAfter(_ a: HeapEntry, _ b: HeapEntry) -> Bool {
+    /// The number of entries held.
+    var count: Int { entries.count }
+
+    /// Whether `a` sorts after `b` (ties broken by offer order).
+    @inline(__always) private func sortsAfter(_ a: Entry, _ b: Entry) -> Bool {
         let c = SortSpec.compareKeys(a.key, b.key, spec: spec)
         return c != 0 ? c > 0 : a.sequence > b.sequence
     }
 
-    mutating func offer(_ entry: HeapEntry) {
-        if entries.count < capacity {
+    /// Whether an entry with this key would be kept now: always when unbounded or not full, otherwise when it sorts
+    /// before the worst kept entry. Lets a caller skip preparing a payload that would be thrown away.
+    func wouldKeep(key: [BSONValue]) -> Bool {
+        guard let bound, entries.count >= bound else { return true }
+        guard bound > 0 else { return false }
+        return SortSpec.compareKeys(key, entries[0].key, spec: spec) < 0
+    }
+
+    /// Offers a payload with its sort key.
+    mutating func offer(key: [BSONValue], _ payload: Payload) {
+        let entry = Entry(key: key, sequence: sequence, payload: payload)
+        sequence += 1
+        guard let bound else {
+            entries.append(entry)
+            return
+        }
+        guard bound > 0 else { return }
+        if entries.count < bound {
             entries.append(entry)
             siftUp(entries.count - 1)
         } else if sortsAfter(entries[0], entry) {
@@ -292,6 +290,13 @@ private struct BoundedWorstFirstHeap {
             siftDown(0)
         }
     }
+
+    /// The payloads in sort order.
+    func sorted() -> [Payload] {
+        entries.sorted { sortsAfter($1, $0) }.map(\.payload)
+    }
+
+    // A max-heap when bounded: the root is the entry that would be dropped first.
 
     private mutating func siftUp(_ start: Int) {
         var child = start
@@ -315,9 +320,5 @@ private struct BoundedWorstFirstHeap {
             entries.swapAt(worst, parent)
             parent = worst
         }
-    }
-
-    func sortedDocuments() -> [BSONDocument] {
-        entries.sorted { sortsAfter($1, $0) }.map(\.document)
     }
 }

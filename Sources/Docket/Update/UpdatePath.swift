@@ -92,6 +92,3 @@ struct UpdatePath: Sendable {
         return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 }
-
-/// Compares two strings byte for byte (Swift's `==` equates canonically equivalent strings; BSON does not).
-@inline(__always) func bsonUTF8Equal(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }

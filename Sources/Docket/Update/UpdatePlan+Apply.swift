@@ -256,7 +256,7 @@ extension UpdatePlan {
     }
 
     /// Applies an operation to an existing value.
-    private func applyLeaf(_ operation: UpdateOperation, to value: inout BSONValue, context: inout UpdateApplyContext)
+    func applyLeaf(_ operation: UpdateOperation, to value: inout BSONValue, context: inout UpdateApplyContext)
         throws(DocketError) -> LeafOutcome
     {
         switch operation {

@@ -1,25 +1,19 @@
 extension UpdatePlan {
-    /// The document an upsert starts from: the filter's equality predicates, with dotted paths expanded.
-    ///
-    /// Plain values, `$eq`, a one-element `$in`, and these inside `$and` (or a one-clause `$or`) count; ranges,
-    /// regular expressions and other operators are ignored. Fields come in path order with `_id` first.
+    /// The document an upsert starts from: the filter's equality constraints (in filter order, as
+    /// ``QueryPlanner/equalities(_:)`` lists them), with dotted paths expanded and `_id` first; for a replacement
+    /// upsert only `_id` is taken.
     ///
     /// ```swift
-    /// try UpdatePlan.upsertSeed(from: ["a": 1, "b.c": 2, "$and": [["d": 3]], "e": ["$gt": 1]])
+    /// try UpdatePlan.upsertSeed(from: [("a", 1), ("b.c", 2), ("d", 3)], isReplacement: false)
     /// // {a: 1, b: {c: 2}, d: 3}
     /// ```
     /// - Throws: `NotSingleValueField` (54) when two predicates set the same path or a path and its prefix
-    ///   (`cannot infer query fields to set, path 'a' is matched twice`).
-    static func upsertSeed(from filter: BSONDocument) throws(DocketError) -> BSONDocument {
-        try upsertSeed(from: filter, isReplacement: false)
-    }
-
-    /// The document an upsert starts from; for a replacement upsert only `_id` is taken from the filter.
-    /// - Throws: as ``upsertSeed(from:)``; for a replacement, `NotExactValueField` (111) when the filter
-    ///   constrains a sub-field of `_id` instead of `_id` itself.
-    static func upsertSeed(from filter: BSONDocument, isReplacement: Bool) throws(DocketError) -> BSONDocument {
-        var equalities: [(path: String, value: BSONValue)] = []
-        collectEqualities(filter, into: &equalities)
+    ///   (`cannot infer query fields to set, path 'a' is matched twice`); for a replacement, `NotExactValueField`
+    ///   (111) when the filter constrains a sub-field of `_id` instead of `_id` itself.
+    static func upsertSeed(from equalities: [(path: String, value: BSONValue)], isReplacement: Bool)
+        throws(DocketError) -> BSONDocument
+    {
+        var equalities = equalities
         if isReplacement {
             var kept: [(path: String, value: BSONValue)] = []
             for equality in equalities {
@@ -59,31 +53,6 @@ extension UpdatePlan {
             seed.insert(id.key, id.value, at: 0)
         }
         return seed
-    }
-
-    private static func collectEqualities(_ filter: BSONDocument, into out: inout [(path: String, value: BSONValue)]) {
-        for (key, value) in filter {
-            if key.hasPrefix("$") {
-                guard case .array(let clauses) = value else { continue }
-                if key == "$and" || (key == "$or" && clauses.count == 1) {
-                    for case .document(let clause) in clauses { collectEqualities(clause, into: &out) }
-                }
-                continue
-            }
-            switch value {
-            case .document(let spec) where spec.first?.key.hasPrefix("$") == true:
-                if let eq = spec["$eq"] {
-                    out.append((key, eq))
-                } else if case .array(let items)? = spec["$in"], items.count == 1 {
-                    if case .regex = items[0] { continue }
-                    out.append((key, items[0]))
-                }
-            case .regex:
-                continue
-            default:
-                out.append((key, value))
-            }
-        }
     }
 
     private static func set(_ value: BSONValue, at parts: ArraySlice<Substring>, in document: inout BSONDocument) {

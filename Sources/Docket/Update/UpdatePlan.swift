@@ -16,7 +16,10 @@
 ///
 /// - Note: Differs from MongoDB: `$pull` conditions and array filters support the common query operators but not
 ///   regular expressions.
-struct UpdatePlan: Sendable {
+///
+/// A class: a compiled plan is immutable and shared by every document it is applied to, and the write pipeline
+/// passes it along without copying its tree.
+final class UpdatePlan: Sendable {
     /// Whether the update is a replacement document (no `$`-operators; the empty document is one too, as the
     /// server treats it).
     let isReplacement: Bool
@@ -32,7 +35,7 @@ struct UpdatePlan: Sendable {
     /// place without a copy: one operation, no array updates, no `$rename`, not under `_id`.
     let isInPlaceSafe: Bool
     /// The fast form of a plan that is one `$set` of a static path.
-    let fastSet: FastSet?
+    let staticLeaf: StaticLeafUpdate?
 
     /// Compiles an update document.
     ///
@@ -44,10 +47,12 @@ struct UpdatePlan: Sendable {
     ///   `TypeMismatch` (14), `EmptyFieldName` (56) and `DollarPrefixedFieldName` (52) for malformed arguments
     ///   and paths, with MongoDB's messages.
     init(_ update: BSONDocument, arrayFilters: [BSONDocument] = []) throws(DocketError) {
+        try ArgumentRules.checkNesting(update, "update")
+        for filter in arrayFilters { try ArgumentRules.checkNesting(filter, "arrayFilters") }
         // The most common update, `{$set: {<plain path>: <value>}}`, skips the general parser.
         if arrayFilters.isEmpty, update.count == 1, update[0].key == "$set",
             case .document(let fields) = update[0].value, fields.count == 1,
-            let fast = FastSet(simplePath: fields[0].key, value: fields[0].value)
+            let fast = StaticLeafUpdate(simplePath: fields[0].key, value: fields[0].value)
         {
             isReplacement = false
             replacement = BSONDocument()
@@ -55,7 +60,7 @@ struct UpdatePlan: Sendable {
             self.arrayFilters = []
             renameSources = []
             isInPlaceSafe = true
-            fastSet = fast
+            staticLeaf = fast
             return
         }
         guard let first = update.first, first.key.hasPrefix("$") else {
@@ -68,7 +73,7 @@ struct UpdatePlan: Sendable {
             self.arrayFilters = []
             renameSources = []
             isInPlaceSafe = false
-            fastSet = nil
+            staticLeaf = nil
             return
         }
         isReplacement = false
@@ -134,7 +139,7 @@ struct UpdatePlan: Sendable {
         root = rootNode
         renameSources = sources
         isInPlaceSafe = sources.isEmpty && Self.isSingleStaticLeaf(tree, depth: 0)
-        fastSet = isInPlaceSafe ? FastSet(rootNode) : nil
+        staticLeaf = isInPlaceSafe ? StaticLeafUpdate(rootNode) : nil
     }
 
     /// Applies the update to a document.
@@ -148,10 +153,12 @@ struct UpdatePlan: Sendable {
     /// - Throws: `DocketError` with MongoDB's code and message; the document is then unchanged.
     func apply(to document: inout BSONDocument, arrayPosition: Int?, isInsert: Bool) throws(DocketError) -> Bool {
         if isReplacement { return try Self.replace(&document, with: replacement) }
-        if let fastSet, let changed = fastSet.apply(to: &document, arrayPosition: arrayPosition) { return changed }
+        if let staticLeaf, let changed = staticLeaf.apply(to: &document, arrayPosition: arrayPosition) {
+            return changed
+        }
         var context = UpdateApplyContext(arrayPosition: arrayPosition, isInsert: isInsert, id: document["_id"])
         if isInPlaceSafe {
-            let tree = root.children.isEmpty && root.positional == nil ? fastSet?.tree() ?? root : root
+            let tree = root.children.isEmpty && root.positional == nil ? staticLeaf?.tree() ?? root : root
             return try applyChildren(tree, to: &document, context: &context)
         }
 

@@ -21,11 +21,12 @@ public enum ExtendedJSONMode: Sendable, Hashable {
 /// let doc = try BSONDocument(extendedJSON: text, options: options)
 /// ```
 public struct ExtendedJSONParsingOptions: Sendable, Hashable {
-    /// The deepest nesting of JSON objects and arrays accepted; the outermost object or array is level 1.
+    /// The deepest nesting of BSON documents and arrays accepted, counted as ``BSONReaderOptions/maxDepth`` counts it
+    /// (the top-level document is depth 0), so that whatever this reader accepts the binary reader and writer accept
+    /// too.
     ///
-    /// The Extended JSON specification asks parsers to accept at least 200 levels, because type wrappers
-    /// (`{"$numberInt": "1"}`) add levels that the BSON document does not have. Deeper input throws
-    /// `.depthLimitExceeded` instead of exhausting the stack.
+    /// Type wrappers (`{"$date": {"$numberLong": "1"}}`) add JSON levels that the BSON document does not have; they
+    /// are not counted. Deeper input throws `.depthLimitExceeded` instead of exhausting the stack.
     public var maxDepth: Int
     /// Whether the legacy type wrappers `{"$binary": "<base64>", "$type": "<hex>"}` and
     /// `{"$regex": "<pattern>", "$options": "<flags>"}` are accepted.
@@ -35,12 +36,12 @@ public struct ExtendedJSONParsingOptions: Sendable, Hashable {
     /// query operator).
     public var allowsLegacyForms: Bool
 
-    /// Creates options: 200 levels of nesting and legacy forms accepted by default.
-    public init(maxDepth: Int = 200, allowsLegacyForms: Bool = true) {
+    /// Creates options: MongoDB's 100 levels of nesting and legacy forms accepted by default.
+    public init(maxDepth: Int = BSONLimits.maximumDepth, allowsLegacyForms: Bool = true) {
         self.maxDepth = maxDepth
         self.allowsLegacyForms = allowsLegacyForms
     }
 
-    /// 200 levels of nesting; legacy `$binary`/`$type` and `$regex`/`$options` forms accepted.
+    /// 100 levels of nesting; legacy `$binary`/`$type` and `$regex`/`$options` forms accepted.
     public static let `default` = ExtendedJSONParsingOptions()
 }

@@ -5,7 +5,9 @@
 /// carries its ``Shape`` (how it was written), so a wrapper can be checked strictly: `{"$date": 42}` and
 /// `{"$timestamp": {"t": "1", "i": 1}}` are errors, while `{"$date": {"$numberLong": "42"}}` is a date.
 ///
-/// Nesting is bounded by ``ExtendedJSONParsingOptions/maxDepth``, so hostile input cannot exhaust the stack.
+/// Nesting is bounded, so hostile input cannot exhaust the stack: JSON nesting may exceed
+/// ``ExtendedJSONParsingOptions/maxDepth`` only by the levels type wrappers add, and the BSON nesting of the result
+/// is then checked against the limit exactly.
 /// Line and column numbers are computed only when an error is thrown.
 struct ExtendedJSONParser {
     private let base: UnsafePointer<UInt8>?
@@ -43,6 +45,7 @@ struct ExtendedJSONParser {
         let (value, _) = try parseObject(isTopLevel: true)
         try expectEnd()
         guard case .document(let document) = value else { preconditionFailure("top-level objects stay documents") }
+        try checkBSONDepth(value, depth: -1)
         return document
     }
 
@@ -51,7 +54,19 @@ struct ExtendedJSONParser {
         skipWhitespace()
         let (value, _) = try parseValue()
         try expectEnd()
+        try checkBSONDepth(value, depth: -1)
         return value
+    }
+
+    /// JSON levels a type wrapper may add above the BSON depth (`{"$code": …, "$scope": {…}}` and
+    /// `{"$date": {"$numberLong": …}}` at the deepest level).
+    private static let wrapperAllowance = 2
+
+    /// Throws unless the parsed value's BSON nesting is within the limit.
+    private func checkBSONDepth(_ value: BSONValue, depth: Int) throws(BSONError) {
+        if value.nestsDeeper(than: options.maxDepth, at: depth) {
+            throw error("documents nested deeper than \(options.maxDepth) levels", at: 0, kind: .depthLimitExceeded)
+        }
     }
 
     private mutating func expectEnd() throws(BSONError) {
@@ -135,7 +150,7 @@ struct ExtendedJSONParser {
 
     private mutating func enterContainer() throws(BSONError) {
         depth += 1
-        if depth > options.maxDepth {
+        if depth > options.maxDepth + 1 + Self.wrapperAllowance {
             throw error(
                 "nesting deeper than the limit of \(options.maxDepth) levels",
                 kind: .depthLimitExceeded

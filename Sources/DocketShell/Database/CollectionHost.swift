@@ -232,7 +232,8 @@ final class CollectionHost {
         var count = 0
         var size = 0
         do {
-            for document in try collection.find() {
+            var iterator = try collection.find().makeIterator()
+            while let document = try iterator.next() {
                 count += 1
                 size += (try? document.bsonBytes().count) ?? 0
                 if count & 0x3FF == 0 { try interpreter.checkpoint() }

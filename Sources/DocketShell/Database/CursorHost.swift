@@ -6,6 +6,8 @@ final class CursorHost {
     var filter: BSONDocument
     var projection: BSONDocument?
     var sort: BSONDocument?
+    /// An index name or key pattern; the engine knows `_id_`, `{_id: 1}` and `{$natural: ±1}` until the indexes issue.
+    var hint: BSONValue?
     var skip = 0
     var limit = 0
     var batchSize: Int?
@@ -43,7 +45,7 @@ final class CursorHost {
         ("itcount", "Counts the remaining documents by iterating them."),
         ("pretty", "Returns the cursor (its documents print indented anyway)."),
         ("explain", "Explains the query (not yet available in Docket)."),
-        ("hint", "Forces an index (not yet available in Docket)."),
+        ("hint", "Forces an index: \"_id_\", { _id: 1 } or { $natural: 1 } (no secondary indexes yet)."),
         ("close", "Closes the cursor."),
         ("isExhausted", "Returns whether the cursor has no more documents."),
         ("isClosed", "Returns whether the cursor is closed."),
@@ -66,7 +68,7 @@ final class CursorHost {
             case "limit": limit = interpreter.clampedInt(try interpreter.toNumber(value))
             case "projection": projection = try bridge.document(value, what: "projection")
             case "batchSize": batchSize = try Self.count(interpreter, value, "batchSize")
-            case "hint": throw ShellError.notImplemented("The hint option", comingWith: "indexes")
+            case "hint": hint = try bridge.bson(value)
             case "collation": throw ShellError.notImplemented("The collation option", comingWith: "indexes")
             default: break
             }
@@ -87,7 +89,8 @@ final class CursorHost {
 
     private func start() throws(ShellError) {
         guard iterator == nil else { return }
-        let options = FindOptions(projection: projection, sort: sort, skip: skip, limit: limit, batchSize: batchSize)
+        let options = FindOptions(
+            projection: projection, sort: sort, skip: skip, limit: limit, batchSize: batchSize, hint: hint)
         do {
             iterator = try collection.collection.find(filter, options: options).makeIterator()
         } catch {
@@ -104,12 +107,10 @@ final class CursorHost {
         guard !isClosed else { return nil }
         try start()
         try interpreter.tick()
-        if let document = iterator!.next() {
-            collection.noteFields(document)
-            return document
-        }
-        if let error = iterator!.error { throw ShellError(error) }
-        return nil
+        let document: BSONDocument?
+        do { document = try iterator!.next() } catch { throw ShellError(error) }
+        if let document { collection.noteFields(document) }
+        return document
     }
 
     func hasNext(_ interpreter: Interpreter) throws(ShellError) -> Bool {
@@ -161,7 +162,7 @@ final class CursorHost {
             "showRecordId", "tailable":
             return this
         case "hint":
-            throw ShellError.notImplemented("cursor.hint()", comingWith: "indexes")
+            return try modify { () throws(ShellError) in hint = try bridge.bson(first) }
         case "collation", "min", "max", "returnKey":
             throw ShellError.notImplemented("cursor.\(method)()", comingWith: "indexes")
         case "explain":

@@ -13,7 +13,7 @@ struct BitsPredicate: Sendable {
     let kind: Kind
     let positions: [Int]
 
-    func matches(_ element: ElementRef?, in buffer: UnsafeRawBufferPointer) -> Bool {
+    func matches(_ element: RawElement?, in buffer: UnsafeRawBufferPointer) -> Bool {
         guard let element else { return false }
         switch element.type {
         case .int32, .int64, .double, .decimal128:

@@ -15,9 +15,12 @@ struct ComparisonPredicate: Sendable {
 
     let kind: Kind
     let operand: Operand
+    /// Whether this is an equality the query states (`{a: v}`, `$eq`), which an upsert copies into the new
+    /// document; the equalities `$all` expands to are not.
+    var isQueryEquality = true
 
     @inline(__always)
-    func matches(_ element: ElementRef?, in buffer: UnsafeRawBufferPointer) -> Bool {
+    func matches(_ element: RawElement?, in buffer: UnsafeRawBufferPointer) -> Bool {
         // Fast path: equality on a string, the commonest query (`{email: "…"}`).
         if kind == .eq, case .string(let bytes) = operand.fast, let element, element.type == .string {
             return RawValues.stringEquals(element, buffer, bytes)
@@ -78,7 +81,9 @@ extension FilterParser {
         if case .undefined = value {
             throw DocketError(.badValue, "cannot compare to undefined", fieldPath: path, operatorName: operatorName)
         }
-        return .leaf(FilterPath(path), .comparison(ComparisonPredicate(kind: kind, operand: Operand(value))))
+        var predicate = ComparisonPredicate(kind: kind, operand: Operand(value))
+        predicate.isQueryEquality = operatorName != "$all"
+        return .leaf(FilterPath(path), .comparison(predicate))
     }
 
     /// `$ne`: the negation of the whole equality match.

@@ -8,12 +8,12 @@ import DocketBSON
 enum ElemMatchPredicate {
     static func matchesObject(
         _ filter: FilterNode,
-        _ element: ElementRef?,
+        _ element: RawElement?,
         in buffer: UnsafeRawBufferPointer,
         position: inout Int?
     ) -> Bool {
         guard let element, element.type == .array else { return false }
-        var cursor = ElementCursor(buffer: buffer, documentOffset: element.valueOffset)
+        var cursor = RawElementCursor(buffer: buffer, documentOffset: element.valueOffset)
         var i = 0
         while let item = cursor.nextElement() {
             if item.type == .document || item.type == .array {
@@ -30,12 +30,12 @@ enum ElemMatchPredicate {
 
     static func matchesValue(
         _ filter: FilterNode,
-        _ element: ElementRef?,
+        _ element: RawElement?,
         in buffer: UnsafeRawBufferPointer,
         position: inout Int?
     ) -> Bool {
         guard let element, element.type == .array else { return false }
-        var cursor = ElementCursor(buffer: buffer, documentOffset: element.valueOffset)
+        var cursor = RawElementCursor(buffer: buffer, documentOffset: element.valueOffset)
         var i = 0
         while let item = cursor.nextElement() {
             if filter.matchesElement(item, in: buffer) {

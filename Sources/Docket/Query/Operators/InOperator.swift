@@ -19,7 +19,7 @@ struct InPredicate: Sendable {
         lookup = equalities.count > Self.linearSearchLimit ? Set(equalities) : nil
     }
 
-    func matches(_ element: ElementRef?, in buffer: UnsafeRawBufferPointer) -> Bool {
+    func matches(_ element: RawElement?, in buffer: UnsafeRawBufferPointer) -> Bool {
         guard let element else { return hasNull }
         if let lookup {
             if let value = RawValues.decode(element, buffer), lookup.contains(value) { return true }

@@ -6,7 +6,7 @@ struct ModPredicate: Sendable {
     let divisor: Int64
     let remainder: Int64
 
-    func matches(_ element: ElementRef?, in buffer: UnsafeRawBufferPointer) -> Bool {
+    func matches(_ element: RawElement?, in buffer: UnsafeRawBufferPointer) -> Bool {
         guard let element else { return false }
         let dividend: Int64
         switch element.type {

@@ -19,7 +19,7 @@ struct RegexPredicate: Sendable {
         literalPrefix = options.isEmpty ? RegexPredicate.literalPrefix(of: pattern) : nil
     }
 
-    func matches(_ element: ElementRef?, in buffer: UnsafeRawBufferPointer) -> Bool {
+    func matches(_ element: RawElement?, in buffer: UnsafeRawBufferPointer) -> Bool {
         guard let element else { return false }
         switch element.type {
         case .string, .symbol:

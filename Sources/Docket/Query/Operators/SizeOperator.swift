@@ -3,11 +3,11 @@ import DocketBSON
 /// `$size: n`: arrays with exactly `n` elements. The array itself is tested (its elements are not candidates),
 /// but arrays met in the middle of a path are traversed (`{"a.b": {$size: 1}}` matches `{a: [{b: [1]}]}`).
 enum SizePredicate {
-    static func matches(_ element: ElementRef?, size: Int, in buffer: UnsafeRawBufferPointer) -> Bool {
+    static func matches(_ element: RawElement?, size: Int, in buffer: UnsafeRawBufferPointer) -> Bool {
         guard let element, element.type == .array else { return false }
-        var cursor = ElementCursor(buffer: buffer, documentOffset: element.valueOffset)
+        var cursor = RawElementCursor(buffer: buffer, documentOffset: element.valueOffset)
         var count = 0
-        while cursor.skip() {
+        while cursor.nextElement() != nil {
             count += 1
             if count > size { return false }
         }

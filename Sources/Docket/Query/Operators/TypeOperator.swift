@@ -8,7 +8,7 @@ struct TypePredicate: Sendable {
     let allNumbers: Bool
 
     @inline(__always)
-    func matches(_ element: ElementRef?) -> Bool {
+    func matches(_ element: RawElement?) -> Bool {
         guard let element else { return false }
         if allNumbers && element.type.canonicalRank == 10 { return true }
         return types.contains(element.type)

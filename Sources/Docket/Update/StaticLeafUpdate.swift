@@ -1,28 +1,40 @@
-// The fast path for the most common update: `$set` of one existing path made of field names, array indexes and
-// `$` (`{$set: {status: "active"}}`, `{$set: {"teams.0.role": "admin"}}`). It finds each component by key or
-// index and replaces the value, without the bookkeeping of the general walk. Anything else — a missing field, a
-// scalar in the way — returns `nil` with the document untouched, and the general walk takes over.
+// The fast path for the most common updates: one operator on one static path made of field names, array indexes and
+// `$` (`{$set: {status: "active"}}`, `{$inc: {"stats.logins": 1}}`, `{$set: {"teams.0.role": "admin"}}`). On a
+// stored document it is applied to the bytes (`StaticLeafUpdate+Encoded.swift`); on an in-memory document a `$set`
+// finds each component by key or index and replaces the value, without the bookkeeping of the general walk.
+// Anything else — a missing field, a scalar in the way — returns `nil` with the document untouched, and the general
+// walk takes over.
 
-/// A `$set` of one static path, compiled for the fast path.
-struct FastSet: Sendable {
+/// One operation on one static path, compiled for the fast paths.
+struct StaticLeafUpdate: Sendable {
     enum Component: Sendable {
         case name(String)
         case positional
     }
 
     let components: [Component]
-    let value: BSONValue
+    let operation: UpdateOperation
 
-    /// The fast form of a plan consisting of one `$set` through field names and `$` only, or `nil`.
+    /// The value of a `$set`, or `nil` for other operations.
+    var value: BSONValue? {
+        if case .set(let value) = operation { return value }
+        return nil
+    }
+
+    /// The fast form of a plan consisting of one operation through field names and `$` only, or `nil`.
     init?(_ root: UpdateObjectNode) {
         var components: [Component] = []
         var node = UpdateNode.object(root)
         while true {
             switch node {
-            case .leaf(.set(let value)):
+            case .leaf(let operation):
+                switch operation {
+                case .renameSource, .renameTarget: return nil
+                default: break
+                }
                 guard !components.isEmpty else { return nil }
                 self.components = components
-                self.value = value
+                self.operation = operation
                 return
             case .object(let object):
                 if object.children.count == 1 && object.positional == nil {
@@ -60,12 +72,12 @@ struct FastSet: Sendable {
             i = utf8.index(after: i)
         }
         self.components = components
-        self.value = value
+        self.operation = .set(value)
     }
 
-    /// The general tree of this `$set`, for the walk that creates missing paths.
+    /// The general tree of this operation, for the walk that creates missing paths.
     func tree() -> UpdateObjectNode {
-        var node = UpdateNode.leaf(.set(value))
+        var node = UpdateNode.leaf(operation)
         for component in components.dropFirst().reversed() {
             switch component {
             case .name(let name): node = .object(UpdateObjectNode(children: [UpdateChild(name: name, node: node)]))
@@ -78,13 +90,14 @@ struct FastSet: Sendable {
         }
     }
 
-    /// Sets the value; returns whether the document changed, or `nil` (document untouched) when the path does not
-    /// exist as a chain of documents and arrays.
+    /// Applies a `$set` to an in-memory document; returns whether the document changed, or `nil` (document
+    /// untouched) when the operation is not a `$set` or the path does not exist as a chain of documents and arrays.
     func apply(to document: inout BSONDocument, arrayPosition: Int?) -> Bool? {
-        apply(at: 0, in: &document, arrayPosition: arrayPosition)
+        guard let value else { return nil }
+        return apply(value, at: 0, in: &document, arrayPosition: arrayPosition)
     }
 
-    private func apply(at k: Int, in document: inout BSONDocument, arrayPosition: Int?) -> Bool? {
+    private func apply(_ value: BSONValue, at k: Int, in document: inout BSONDocument, arrayPosition: Int?) -> Bool? {
         let name: String
         switch components[k] {
         case .name(let n): name = n
@@ -101,12 +114,12 @@ struct FastSet: Sendable {
         switch document[i].value {
         case .document(var child):
             document[i].value = .null
-            let result = apply(at: k + 1, in: &child, arrayPosition: arrayPosition)
+            let result = apply(value, at: k + 1, in: &child, arrayPosition: arrayPosition)
             document[i].value = .document(child)
             return result
         case .array(var child):
             document[i].value = .null
-            let result = apply(at: k + 1, in: &child, arrayPosition: arrayPosition)
+            let result = apply(value, at: k + 1, in: &child, arrayPosition: arrayPosition)
             document[i].value = .array(child)
             return result
         default:
@@ -114,7 +127,7 @@ struct FastSet: Sendable {
         }
     }
 
-    private func apply(at k: Int, in array: inout [BSONValue], arrayPosition: Int?) -> Bool? {
+    private func apply(_ value: BSONValue, at k: Int, in array: inout [BSONValue], arrayPosition: Int?) -> Bool? {
         let index: Int
         switch components[k] {
         case .name(let n):
@@ -133,12 +146,12 @@ struct FastSet: Sendable {
         switch array[index] {
         case .document(var child):
             array[index] = .null
-            let result = apply(at: k + 1, in: &child, arrayPosition: arrayPosition)
+            let result = apply(value, at: k + 1, in: &child, arrayPosition: arrayPosition)
             array[index] = .document(child)
             return result
         case .array(var child):
             array[index] = .null
-            let result = apply(at: k + 1, in: &child, arrayPosition: arrayPosition)
+            let result = apply(value, at: k + 1, in: &child, arrayPosition: arrayPosition)
             array[index] = .array(child)
             return result
         default:

@@ -78,6 +78,7 @@ extension DocketError {
         public static let internalError = DocketError.Code(1, "InternalError")
         public static let badValue = DocketError.Code(2, "BadValue")
         public static let noSuchKey = DocketError.Code(4, "NoSuchKey")
+        public static let overflow = DocketError.Code(15, "Overflow")
         public static let failedToParse = DocketError.Code(9, "FailedToParse")
         public static let typeMismatch = DocketError.Code(14, "TypeMismatch")
         public static let invalidLength = DocketError.Code(16, "InvalidLength")

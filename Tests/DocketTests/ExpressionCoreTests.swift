@@ -56,6 +56,13 @@ import Testing
         ExpressionCase(["$let": ["vars": ["d": "$arr"], "in": "$$d.x"]], nested, .value([1, 2, [5, 6]])),
         ExpressionCase(["$let": ["vars": ["m": "$missing"], "in": "$$m"]], nested, .missing),
         ExpressionCase(["$let": ["vars": [:], "in": "$a"]], nested, .value(1)),
+        // CURRENT is the one system variable a $let may rebind: paths then read the new value.
+        ExpressionCase(
+            ["$let": ["vars": ["CURRENT": "$b"], "in": ["$add": ["$c", "$$CURRENT.c"]]]], nested, .value(4)),
+        ExpressionCase(
+            ["$map": ["input": "$arr", "as": "CURRENT", "in": "$x"]], nested,
+            .value([1, 2, .null, .null, [5, 6], [7]])),
+        ExpressionCase(["$let": ["vars": ["ROOT": 1], "in": 1]], [:], .error(16867)),
         ExpressionCase(["$let": ["vars": ["$$DESCEND": 1], "in": 1]], [:], .error(16867)),
         ExpressionCase(["$let": ["vars": ["Upper": 1], "in": 1]], [:], .error(16867)),
         ExpressionCase(["$let": ["vars": ["a-b": 1], "in": 1]], [:], .error(16868)),

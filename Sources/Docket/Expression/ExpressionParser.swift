@@ -116,6 +116,7 @@ struct ExpressionParser {
                 noteRead(path)
                 return .root(path)
             case "CURRENT":
+                if let slot = scope.slot(of: "CURRENT") { return .variable(slot, path) }
                 noteRead(path)
                 return .current(path)
             case "REMOVE":
@@ -136,6 +137,8 @@ struct ExpressionParser {
             }
         }
         let path = try Self.parsePath(body, whole: raw)
+        // `$let` (or an `as`) may rebind CURRENT, which paths then read.
+        if let slot = scope.slot(of: "CURRENT") { return .variable(slot, path) }
         noteRead(path)
         return .current(path)
     }
@@ -190,10 +193,12 @@ struct ExpressionParser {
         }
     }
 
-    /// MongoDB's variable name rules: a user variable (written by `$let`, `as`, `let`) starts with a lowercase
-    /// letter or a non-ASCII character; a read may also name a system variable (uppercase first letter); the rest
+    /// MongoDB's variable name rules: a user variable (written by `$let`, `as`, `let`) is `CURRENT` or starts
+    /// with a lowercase letter or a non-ASCII character; a read may also name a system variable (uppercase first letter); the rest
     /// are letters, digits, `_` or non-ASCII characters.
     static func validateVariableName(_ name: String, forWriting: Bool) throws(DocketError) {
+        // The one system variable users may bind.
+        if forWriting && name == "CURRENT" { return }
         guard let first = name.utf8.first else {
             throw DocketError(.location(16866), "empty variable names are not allowed")
         }

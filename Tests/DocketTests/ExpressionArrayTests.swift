@@ -125,6 +125,8 @@ import Testing
         ExpressionCase(["$sortArray": ["input": "$n", "sortBy": 1]], doc, .value(.null)),
         ExpressionCase(["$sortArray": ["input": "$s", "sortBy": 1]], doc, .error(2_942_504)),
         ExpressionCase(["$sortArray": ["input": [1]]], [:], .error(2_942_503)),
+        ExpressionCase(["$sortArray": ["input": [1], "sortBy": 2]], [:], .error(2_942_506)),
+        ExpressionCase(["$sortArray": ["input": [1], "sortBy": "x"]], [:], .error(2_942_507)),
         // $firstN, $lastN, $maxN, $minN
         ExpressionCase(["$firstN": ["n": 2, "input": "$a"]], doc, .value([1, 2])),
         ExpressionCase(["$lastN": ["n": 2, "input": "$a"]], doc, .value([3, 4])),

@@ -261,11 +261,16 @@ extension ExpressionParser {
         switch sortBy {
         case .document(let spec):
             order = .fields(try SortSpec(spec))
-        case let number where number.isNumber && (number.int64Value == 1 || number.int64Value == -1):
+        case let number where number.isNumber:
+            guard number.int64Value == 1 || number.int64Value == -1 else {
+                throw DocketError(
+                    .location(2_942_506), "The $sort element value must be either 1 or -1", operatorName: "$sortArray")
+            }
             order = .values(ascending: number.int64Value == 1)
         default:
             throw DocketError(
-                .location(2_942_505), "$sortArray requires sortBy to be either 1, -1 or a sort specification",
+                .location(2_942_507),
+                "The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields",
                 operatorName: "$sortArray")
         }
         return .arrayOperator(ArrayNode.sortArray(try parseOperand(inputValue), order))
@@ -467,7 +472,8 @@ extension VariadicOperator {
             guard let value, value.isNumber else {
                 throw DocketError(
                     .location(typeCode),
-                    "$range requires a numeric \(label) value, found value of type: \(values[i].typeName)",
+                    "$range requires a numeric \(label) value, found value of type:\(label == "step" ? "" : " ")"
+                        + values[i].typeName,
                     operatorName: "$range")
             }
             guard let n = int32(value) else {
@@ -634,7 +640,8 @@ extension ArrayNode {
             if input.isNullish { return .null }
             guard case .array(let items)? = input else {
                 throw DocketError(
-                    .location(40080), "$reduce requires that 'input' be an array, found: \(input.typeName)",
+                    .location(40080),
+                    "$reduce requires that 'input' be an array, found: \(BSONPrinter.updateMessage.string(input!))",
                     operatorName: "$reduce")
             }
             var accumulated = try initialNode.evaluate(&context)

@@ -598,10 +598,12 @@ extension VariadicOperator {
                 throw DocketError(
                     .location(40097), "\(name) requires a nonnegative \(label), found: \(n)", operatorName: name)
             }
-            bounds[offset - 2] = Int(Swift.min(n, Int64(haystack.count)))
+            bounds[offset - 2] = offset == 3 ? Int(Swift.min(n, Int64(haystack.count))) : Int(n)
         }
         let (start, end) = (bounds[0], bounds[1])
-        guard start <= end else { return .int32(-1) }
+        // MongoDB: a start past the end finds nothing; for code points, not even "" at the end of a non-empty string.
+        guard start <= end, start <= haystack.count else { return .int32(-1) }
+        if codePoints && needle.isEmpty && start == haystack.count && !haystack.isEmpty { return .int32(-1) }
         var i = start
         while i + needle.count <= end {
             if haystack[i..<(i + needle.count)].elementsEqual(needle) { return .int32(Int32(i)) }

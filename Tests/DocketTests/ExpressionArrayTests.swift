@@ -64,6 +64,7 @@ import Testing
         ExpressionCase(["$range": [5, 0, -2]], [:], .value([5, 3, 1])),
         ExpressionCase(["$range": [0, 5, -1]], [:], .value([])),
         ExpressionCase(["$range": [0, 5, 0]], [:], .error(34449)),
+        ExpressionCase(["$range": [0, .int32(.max)]], [:], .error(146)),
         ExpressionCase(["$range": ["a", 5]], [:], .error(34443)),
         ExpressionCase(["$range": [0.5, 5]], [:], .error(34444)),
         // $indexOfArray

@@ -489,7 +489,18 @@ extension VariadicOperator {
         guard step != 0 else {
             throw DocketError(.location(34449), "$range requires a non-zero step value", operatorName: "$range")
         }
+        // MongoDB's internalQueryMaxRangeBytes (64 MiB), with its estimate of the array's size.
+        let length = Swift.max(0, (ints[1] - ints[0]) / step + 1)
+        let needed = 24 + length * 16
+        let limit = 64 * 1024 * 1024
+        guard needed < limit else {
+            throw DocketError(
+                .exceededMemoryLimit,
+                "$range would use too much memory (\(needed) bytes) and cannot spill to disk. Memory limit: \(limit) bytes",
+                operatorName: "$range")
+        }
         var result: [BSONValue] = []
+        result.reserveCapacity(length)
         var current = ints[0]
         while step > 0 ? current < ints[1] : current > ints[1] {
             result.append(.int32(Int32(current)))

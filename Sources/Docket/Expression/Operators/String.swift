@@ -513,7 +513,8 @@ extension VariadicOperator {
         }
         let lengthLong = NumericArithmetic.int64(lengthValue) ?? 0
         let start = Int(Swift.min(startLong, Int64(bytes.count)))
-        let end = lengthLong < 0 ? bytes.count : Int(Swift.min(Int64(bytes.count), Int64(start) + lengthLong))
+        let end =
+            lengthLong < 0 || lengthLong >= Int64(bytes.count - start) ? bytes.count : start + Int(lengthLong)
         func isContinuation(_ i: Int) -> Bool { i < bytes.count && bytes[i] & 0xC0 == 0x80 }
         if isContinuation(start) {
             throw DocketError(

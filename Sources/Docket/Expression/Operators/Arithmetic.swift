@@ -90,6 +90,12 @@ extension UnaryOperator {
         case .toLower: "$toLower"
         case .strLenBytes: "$strLenBytes"
         case .strLenCP: "$strLenCP"
+        case .trigonometric(let function): function.name
+        case .bitNot: "$bitNot"
+        case .bsonSize: "$bsonSize"
+        case .binarySize: "$binarySize"
+        case .tsSecond: "$tsSecond"
+        case .tsIncrement: "$tsIncrement"
         }
     }
 

@@ -157,3 +157,45 @@ import Testing
         try testCase.check()
     }
 }
+
+/// `$percentile` and `$median` as expressions.
+@Suite struct ExpressionPercentileTests {
+    static let cases: [ExpressionCase] = [
+        ExpressionCase(
+            ["$percentile": ["p": [0.5], "input": "$x", "method": "approximate"]], ["x": [0, "non-numeric", 1, 2]],
+            .value([1.0])),
+        ExpressionCase(
+            ["$percentile": ["p": [0], "input": "$x", "method": "approximate"]], ["x": [10, 5, 27]], .value([5.0])),
+        ExpressionCase(
+            ["$percentile": ["p": [0.5, 0.9, 0.1], "input": "$x", "method": "discrete"]], ["x": [0, 1, 2]],
+            .value([1.0, 2.0, 0.0])),
+        ExpressionCase(
+            ["$percentile": ["p": [0.5], "input": ["$a", "$b", "$c"], "method": "approximate"]],
+            ["a": 0, "b": "x", "c": 2], .value([0.0])),
+        ExpressionCase(
+            ["$percentile": ["p": [0.5, 1], "input": "$x", "method": "approximate"]], ["x": "text"],
+            .value([.null, .null])),
+        ExpressionCase(
+            ["$percentile": ["p": [0.25], "input": "$x", "method": "continuous"]], ["x": [1, 2, 3, 4, 5]],
+            .value([2.0])),
+        ExpressionCase(
+            ["$percentile": ["p": [0.1], "input": "$x", "method": "continuous"]], ["x": [1, 2]], .value([1.1])),
+        ExpressionCase(["$median": ["input": "$x", "method": "approximate"]], ["x": [3, 1, 2, 10]], .value(2.0)),
+        ExpressionCase(["$median": ["input": 7, "method": "approximate"]], [:], .value(7.0)),
+        ExpressionCase(["$median": ["input": "$missing", "method": "approximate"]], [:], .value(.null)),
+        ExpressionCase(["$median": 1], [:], .error(7_436_200)),
+        ExpressionCase(["$median": ["input": 1]], [:], .error(40414)),
+        ExpressionCase(["$median": ["input": 1, "method": "approximate", "p": [0.5]]], [:], .error(40415)),
+        ExpressionCase(["$median": ["input": 1, "method": "exact"]], [:], .error(2)),
+        ExpressionCase(["$percentile": ["p": 0.5, "input": 1, "method": "approximate"]], [:], .error(7_750_301)),
+        ExpressionCase(["$percentile": ["p": [], "input": 1, "method": "approximate"]], [:], .error(7_750_301)),
+        ExpressionCase(["$percentile": ["p": ["x"], "input": 1, "method": "approximate"]], [:], .error(7_750_302)),
+        ExpressionCase(["$percentile": ["p": [1.5], "input": 1, "method": "approximate"]], [:], .error(7_750_303)),
+        ExpressionCase(["$percentile": ["p": "$p", "input": 1, "method": "approximate"]], [:], .error(7_750_300)),
+    ]
+
+    @Test(arguments: cases)
+    func evaluates(_ testCase: ExpressionCase) throws {
+        try testCase.check()
+    }
+}

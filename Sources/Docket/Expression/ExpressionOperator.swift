@@ -80,6 +80,8 @@ enum ExpressionOperator: String, CaseIterable {
     case max = "$max"
     case stdDevPop = "$stdDevPop"
     case stdDevSamp = "$stdDevSamp"
+    case median = "$median"
+    case percentile = "$percentile"
     // Set
     case setEquals = "$setEquals"
     case setIntersection = "$setIntersection"
@@ -182,7 +184,7 @@ enum ExpressionOperator: String, CaseIterable {
             .type
         case .size, .isArray, .reverseArray, .first, .last, .arrayElemAt, .in, .concatArrays, .slice, .range,
             .indexOfArray, .map, .filter, .reduce, .zip, .sortArray, .firstN, .lastN, .maxN, .minN, .sum, .avg, .min,
-            .max, .stdDevPop, .stdDevSamp:
+            .max, .stdDevPop, .stdDevSamp, .median, .percentile:
             .array
         case .setEquals, .setIntersection, .setUnion, .setDifference, .setIsSubset, .anyElementTrue, .allElementsTrue,
             .mergeObjects, .objectToArray, .arrayToObject, .getField, .setField, .unsetField:

@@ -19,6 +19,8 @@ enum ArrayNode: Sendable {
     case sortArray(ExpressionNode, ArraySortOrder)
     /// `$firstN`, `$lastN`, `$maxN`, `$minN`: which, `n`, and the input.
     case pickN(PickN, ExpressionNode, ExpressionNode)
+    /// `$percentile` and `$median`: the input, the percentiles, the method.
+    case quantile(ExpressionNode, [Double], PercentileMethod, median: Bool)
 
     /// Which elements a `…N` operator keeps.
     enum PickN: Sendable {
@@ -92,6 +94,7 @@ extension ExpressionParser {
         case .reduce: return try parseReduce(argument)
         case .zip: return try parseZip(argument)
         case .sortArray: return try parseSortArray(argument)
+        case .median, .percentile: return try parseQuantile(median: op == .median, argument)
         default:
             let pick: ArrayNode.PickN =
                 switch op {
@@ -716,6 +719,8 @@ extension ArrayNode {
                 }
                 return .array(sorted.map(\.value))
             }
+        case .quantile(let inputNode, let ps, let method, let median):
+            return Self.quantiles(try inputNode.evaluate(&context), ps, method, median: median)
         case .pickN(let pick, let nNode, let inputNode):
             let nValue = try nNode.evaluate(&context)
             let input = try inputNode.evaluate(&context)

@@ -81,6 +81,16 @@ import Testing
         ExpressionCase(
             ["$dateFromString": ["dateString": "2018-03-27 +0100", "format": "%Y-%m-%d %z"]], [:],
             .value(.datetime(1_522_105_200_000))),
+        ExpressionCase(
+            ["$dateFromString": ["dateString": "27 mar 2018", "format": "%d %b %Y"]], [:],
+            .value(.datetime(1_522_108_800_000))),
+        ExpressionCase(
+            ["$dateFromString": ["dateString": "March 27, 2018", "format": "%B %d, %Y"]], [:],
+            .value(.datetime(1_522_108_800_000))),
+        ExpressionCase(["$dateFromString": ["dateString": "27 Mzr 2018", "format": "%d %b %Y"]], [:], .error(241)),
+        ExpressionCase(
+            ["$dateFromString": ["dateString": "2018-086", "format": "%Y-%j"]], [:],
+            .value(.datetime(1_522_108_800_000))),
         ExpressionCase(["$dateFromString": ["dateString": "garbage"]], [:], .error(241)),
         ExpressionCase(["$dateFromString": ["dateString": "garbage", "onError": "bad"]], [:], .value("bad")),
         ExpressionCase(["$dateFromString": ["dateString": "$n", "onNull": "none"]], doc, .value("none")),

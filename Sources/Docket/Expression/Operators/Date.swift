@@ -749,6 +749,12 @@ enum DateFormatter {
             case "j":
                 guard let parsed = scanner.digits(upTo: 3) else { throw parseFailure(text, "Unexpected data found") }
                 fields["j"] = parsed.0
+            case "b", "B":
+                // A month name, abbreviated or in full, in any case.
+                guard let month = scanner.monthName(full: spec == "B", names: monthNames) else {
+                    throw parseFailure(text, "A textual month could not be found")
+                }
+                fields["m"] = month
             case "L":
                 guard let parsed = scanner.digits(upTo: 3) else { throw parseFailure(text, "Unexpected data found") }
                 let (v, count) = parsed
@@ -814,6 +820,20 @@ enum DateFormatter {
 }
 
 extension ByteScanner {
+    /// The month (1...12) whose English name (or its first three letters) comes next, in any case.
+    mutating func monthName(full: Bool, names: [String]) -> Int64? {
+        for (index, name) in names.enumerated() {
+            let candidate = Array((full ? name : String(name.prefix(3))).lowercased().utf8)
+            guard self.index + candidate.count <= bytes.count else { continue }
+            let next = bytes[self.index..<(self.index + candidate.count)].map { $0 | 0x20 }
+            if next.elementsEqual(candidate) {
+                self.index += candidate.count
+                return Int64(index + 1)
+            }
+        }
+        return nil
+    }
+
     /// One to `limit` decimal digits, and how many there were.
     mutating func digits(upTo limit: Int) -> (Int64, Int)? {
         var value: Int64 = 0

@@ -46,7 +46,8 @@ import Testing
         ExpressionCase(["$bitNot": "$i"], doc, .value(-7)),
         ExpressionCase(["$bitNot": "$l"], doc, .value(.int64(-4))),
         ExpressionCase(["$bitNot": "$missing"], doc, .value(.null)),
-        ExpressionCase(["$bitNot": "$s"], doc, .error(14)),
+        ExpressionCase(["$bitNot": "$s"], doc, .error(28765)),
+        ExpressionCase(["$bitNot": 1.5], [:], .error(14)),
         // Sizes and timestamps.
         ExpressionCase(["$bsonSize": ["$literal": ["a": 1]]], [:], .value(12)),
         ExpressionCase(["$bsonSize": "$n"], doc, .value(.null)),
@@ -60,7 +61,9 @@ import Testing
         ExpressionCase(["$tsIncrement": "$i"], doc, .error(5_687_302)),
         // $const is $literal.
         ExpressionCase(["$const": "$i"], doc, .value("$i")),
-        ExpressionCase(["$rand": 1], [:], .error(3_040_501)),
+        ExpressionCase(["$rand": 1], [:], .error(10065)),
+        ExpressionCase(["$rand": [1]], [:], .error(3_040_501)),
+        ExpressionCase(["$rand": ["k": 1]], [:], .error(3_040_501)),
     ]
 
     @Test(arguments: cases)

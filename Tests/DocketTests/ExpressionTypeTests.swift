@@ -25,6 +25,9 @@ import Testing
         ExpressionCase(["$type": ["$arr"]], doc, .value("array")),
         ExpressionCase(["$type": [["$arr"]]], doc, .value("array")),
         ExpressionCase(["$type": [1, 2]], [:], .error(16020)),
+        ExpressionCase(["$toInt": []], [:], .error(50723)),
+        ExpressionCase(["$toString": [1, 2]], [:], .error(50723)),
+        ExpressionCase(["$toInt": [7]], [:], .value(7)),
         // $isNumber
         ExpressionCase(["$isNumber": "$m"], doc, .value(true)),
         ExpressionCase(["$isNumber": "$s"], doc, .value(false)),
@@ -115,5 +118,56 @@ import Testing
     @Test(arguments: cases)
     func evaluates(_ testCase: ExpressionCase) throws {
         try testCase.check()
+    }
+}
+
+/// MongoDB 8.2's exact wording for the errors users read most (measured against a server by another project's
+/// compatibility suite).
+@Suite struct ExpressionMessageTests {
+    static let messages: [(BSONValue, BSONDocument, String)] = [
+        (["$size": 1], [:], "The argument to $size must be an array, but was of type: int"),
+        (["$size": "$nosuch"], [:], "The argument to $size must be an array, but was of type: missing"),
+        (["$first": 1], [:], "$first's argument must be an array, but is int"),
+        (["$reverseArray": 1], [:], "The argument to $reverseArray must be an array, but was of type: int"),
+        (["$anyElementTrue": 1], [:], "$anyElementTrue's argument must be an array, but is int"),
+        (["$slice": [1, 2]], [:], "First argument to $slice must be an array, but is of type: int"),
+        (
+            ["$split": [1, ","]], [:],
+            "$split requires an expression that evaluates to a string as a first argument, found: int"
+        ),
+        (["$toLower": true], [:], "can't convert from BSON type bool to String"),
+        (["$tsSecond": 1], [:], " Argument to $tsSecond must be a timestamp, but is int"),
+        (["$bitAnd": 1.5], [:], "$bitAnd only supports int and long operands."),
+        (["$bitNot": 1.5], [:], "$bitNot only supports int and long, not: double."),
+        (["$setEquals": [1, [2]]], [:], "All operands of $setEquals must be arrays. 1-th argument is of type: int"),
+        (
+            ["$year": ["timezone": "UTC"]], [:],
+            "missing 'date' argument to $year, provided: $year: { timezone: \"UTC\" }"
+        ),
+        (["$toInt": []], [:], "$toInt requires a single argument, got 0"),
+        (["$toInt": ["k": 1]], [:], "Unsupported conversion from object to int in $convert with no onError value"),
+        (["$toInt": .int64(1 << 40)], [:], "Conversion would overflow target type in $convert with no onError value: "),
+        (
+            ["$toInt": .double(.nan)], [:],
+            "Attempt to convert NaN value to integer type in $convert with no onError value"
+        ),
+        (["$ifNull": 1], [:], "$ifNull needs at least two arguments, had: 1"),
+        (["$setEquals": 1], [:], "$setEquals needs at least two arguments had: 1"),
+        (["$rand": "x"], [:], "invalid parameter: expected an object ($rand)"),
+        (["$getField": "$nosuch"], [:], "$getField requires 'field' to evaluate to type String, but got missing"),
+    ]
+
+    @Test func messagesMatchMongoDB() throws {
+        for (expression, document, message) in Self.messages {
+            do {
+                let scope = ExpressionScope()
+                let compiled = try Expression(parsing: expression, scope: scope)
+                var context = ExpressionContext(root: .stored(try RawDocument(document)), variables: [], now: 0)
+                _ = try compiled.evaluate(&context)
+                Issue.record("\(expression) did not fail")
+            } catch {
+                #expect((error as? DocketError)?.message == message, "\(expression)")
+            }
+        }
     }
 }

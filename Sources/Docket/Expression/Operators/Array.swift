@@ -305,7 +305,7 @@ extension UnaryOperator {
         case .size:
             guard case .array(let items)? = value else {
                 throw DocketError(
-                    .location(17124), "The argument to $size must be an array. Type of argument: \(value.typeName)",
+                    .location(17124), "The argument to $size must be an array, but was of type: \(value.typeName)",
                     operatorName: "$size")
             }
             return .int32(Int32(items.count))

@@ -360,21 +360,21 @@ extension VariadicOperator {
             }
             return .document(result)
         }
+        // Operands are checked left to right: a nullish one makes $setUnion/$setIntersection null (unless a
+        // non-array came first); $setEquals refuses it, numbering the operand from 1.
         var arrays: [[BSONValue]] = []
-        var sawNull = false
-        for argument in arguments {
+        for (position, argument) in arguments.enumerated() {
             let value = try argument.evaluate(&context)
-            if value.isNullish && self != .setEquals {
-                sawNull = true
-                continue
-            }
+            if value.isNullish && self != .setEquals { return .null }
             guard case .array(let items)? = value else {
-                let (code, name) =
-                    switch self {
-                    case .setEquals: (17044, "$setEquals")
-                    case .setIntersection: (17047, "$setIntersection")
-                    default: (17043, "$setUnion")
-                    }
+                if self == .setEquals {
+                    throw DocketError(
+                        .location(5_887_502),
+                        "All operands of $setEquals must be arrays. \(position + 1)-th argument is of type: "
+                            + value.typeName,
+                        operatorName: "$setEquals")
+                }
+                let (code, name) = self == .setIntersection ? (17047, "$setIntersection") : (17043, "$setUnion")
                 throw DocketError(
                     .location(code),
                     "All operands of \(name) must be arrays. One argument is of type: \(value.typeName)",
@@ -382,7 +382,6 @@ extension VariadicOperator {
             }
             arrays.append(items)
         }
-        if sawNull { return .null }
         switch self {
         case .setEquals:
             let first = Set(arrays[0])

@@ -140,7 +140,9 @@ enum Conversion {
         case .int:
             let wide = try toLong(value, target: .int)
             guard let narrow = Int32(exactly: wide) else {
-                throw failure("Conversion would overflow target type", "\(printed(value))")
+                // MongoDB ends this message on ": " when the source is an integer (it prints nothing after it).
+                let isIntegral = value.type == .int64 || value.type == .bool || value.type == .int32
+                throw failure("Conversion would overflow target type", isIntegral ? "" : printed(value))
             }
             return .int32(narrow)
         case .long: return .int64(try toLong(value, target: .long))
@@ -203,10 +205,10 @@ enum Conversion {
             return ms
         case .double(let d):
             if d.isNaN {
-                throw failure("Attempt to convert NaN value to integer type", "NaN")
+                throw failure("Attempt to convert NaN value to integer type")
             }
             if d.isInfinite {
-                throw failure("Attempt to convert infinity value to integer type", "\(printed(value))")
+                throw failure("Attempt to convert infinity value to integer type")
             }
             guard let truncated = Int64(exactly: d.rounded(.towardZero)) else {
                 throw failure("Conversion would overflow target type", "\(printed(value))")
@@ -214,10 +216,10 @@ enum Conversion {
             return truncated
         case .decimal128(let d):
             if d.isNaN {
-                throw failure("Attempt to convert NaN value to integer type", "NaN")
+                throw failure("Attempt to convert NaN value to integer type")
             }
             if d.isInfinite {
-                throw failure("Attempt to convert infinity value to integer type", "\(d)")
+                throw failure("Attempt to convert infinity value to integer type")
             }
             guard let truncated = d.rounded(toExponent: 0, .towardZero).exactInt64 else {
                 throw failure("Conversion would overflow target type", "\(d)")
@@ -344,7 +346,12 @@ extension ExpressionParser {
         case .convert:
             return try parseConvert(argument)
         default:
-            let arguments = try parseArguments(name, argument, exactly: 1)
+            // The shorthands count their arguments with their own message (50723).
+            let arguments = try parseArguments(argument)
+            guard arguments.count == 1 else {
+                throw DocketError(
+                    .location(50723), "\(name) requires a single argument, got \(arguments.count)", operatorName: name)
+            }
             let target: ConvertTarget =
                 switch op {
                 case .toInt: .int

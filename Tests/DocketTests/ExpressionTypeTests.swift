@@ -71,6 +71,20 @@ import Testing
         ExpressionCase(["$toString": "$t"], doc, .value("2018-03-27T16:58:51.538Z")),
         ExpressionCase(["$toString": "$o"], doc, .value("5ab9cbfa31c2ab715d42129e")),
         ExpressionCase(["$toString": "$arr"], doc, .error(241)),
+        // Binary data: base64, or its bytes read as a little-endian number of their own width.
+        ExpressionCase(["$toString": .binary(BSONBinary(bytes: [1, 2, 3, 4]))], [:], .value("AQIDBA==")),
+        ExpressionCase(["$toInt": .binary(BSONBinary(bytes: [1, 2, 3, 4]))], [:], .value(67_305_985)),
+        ExpressionCase(["$toInt": .binary(BSONBinary(bytes: [0x7A, 0x7A]))], [:], .value(31354)),
+        ExpressionCase(["$toInt": .binary(BSONBinary(bytes: [0xFF]))], [:], .value(-1)),
+        ExpressionCase(["$toInt": .binary(BSONBinary(bytes: [1, 2, 3]))], [:], .error(241)),
+        ExpressionCase(["$toInt": .binary(BSONBinary(bytes: Array(repeating: 0x7A, count: 8)))], [:], .error(241)),
+        ExpressionCase(
+            ["$toLong": .binary(BSONBinary(bytes: Array(repeating: 0x7A, count: 8)))], [:],
+            .value(.int64(8_825_501_086_245_354_106))),
+        ExpressionCase(["$toDouble": .binary(BSONBinary(bytes: [0, 0, 0x80, 0x3F]))], [:], .value(1.0)),
+        ExpressionCase(["$toDouble": .binary(BSONBinary(bytes: [0x7A]))], [:], .error(241)),
+        ExpressionCase(["$toDate": .double(.nan)], [:], .error(241)),
+        ExpressionCase(["$toDate": decimal("-1.5")], [:], .value(.datetime(-1))),
         // $toDate
         ExpressionCase(["$toDate": "$l"], doc, .value(.datetime(7))),
         ExpressionCase(["$toDate": "$i"], doc, .error(241)),
@@ -150,6 +164,14 @@ import Testing
         (
             ["$toInt": .double(.nan)], [:],
             "Attempt to convert NaN value to integer type in $convert with no onError value"
+        ),
+        (
+            ["$toDate": decimal("Infinity")], [:],
+            "Attempt to convert infinity value to integer type in $convert with no onError value"
+        ),
+        (
+            ["$toDate": decimal("1E+30")], [:],
+            "Conversion would overflow target type in $convert with no onError value: 1E+30"
         ),
         (["$ifNull": 1], [:], "$ifNull needs at least two arguments, had: 1"),
         (["$setEquals": 1], [:], "$setEquals needs at least two arguments had: 1"),

@@ -27,6 +27,7 @@ import Testing
         ExpressionCase(["$acosh": 1], [:], .value(0.0)),
         ExpressionCase(["$atanh": 0], [:], .value(0.0)),
         ExpressionCase(["$degreesToRadians": 180], [:], .value(.double(Double.pi))),
+        ExpressionCase(["$degreesToRadians": 1], [:], .value(0.017453292519943295)),
         ExpressionCase(["$radiansToDegrees": .double(Double.pi)], [:], .value(180.0)),
         ExpressionCase(["$sin": decimal("0")], [:], .value(.decimal128(Decimal128(0.0)))),
         ExpressionCase(["$sin": "$n"], doc, .value(.null)),

@@ -27,8 +27,9 @@ private func realFunction(_ function: Trigonometric, _ x: Double) -> Double {
     case .asinh: asinh(x)
     case .acosh: acosh(x)
     case .atanh: atanh(x)
-    case .degreesToRadians: x * .pi / 180
-    case .radiansToDegrees: x * 180 / .pi
+    // One multiplication by a precomputed factor, as MongoDB does (dividing afterwards rounds differently).
+    case .degreesToRadians: x * (Double.pi / 180)
+    case .radiansToDegrees: x * (180 / Double.pi)
     }
 }
 

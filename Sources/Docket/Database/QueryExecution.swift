@@ -47,6 +47,8 @@ struct MatchingDocuments {
     private var position: RecordID?
     /// The next key of an `_id` lookup.
     private var keyIndex = 0
+    /// Why the scan stopped early: the filter could not be evaluated on a document (a failing `$expr`).
+    private(set) var failure: DocketError?
 
     init(snapshot: CollectionSnapshot, matcher: Matcher, access: AccessPath) {
         self.snapshot = snapshot
@@ -65,8 +67,13 @@ struct MatchingDocuments {
             guard
                 let (rid, raw) = snapshot.store.first(
                     from: start, forward: forward, examined: &stats.documentsExamined,
-                    where: { matcher.matches($0, details: &details) })
+                    where: { matcher.matches($0, details: &details) || details.error != nil })
             else {
+                position = nil
+                return nil
+            }
+            if let error = details.error {
+                failure = error
                 position = nil
                 return nil
             }
@@ -87,13 +94,19 @@ struct MatchingDocuments {
     }
 
     /// The document whose `_id` is `key`, if it matches.
-    private func lookup(_ key: BSONValue, _ stats: inout ExecutionStats) -> MatchedDocument? {
+    private mutating func lookup(_ key: BSONValue, _ stats: inout ExecutionStats) -> MatchedDocument? {
         guard let index = snapshot.idIndex else { preconditionFailure("an _id lookup without the _id index") }
         stats.keysExamined += 1
         guard let rid = index[key], let raw = snapshot.store[rid] else { return nil }
         stats.documentsExamined += 1
         var details = MatchDetails()
-        return matcher.matches(raw, details: &details) ? MatchedDocument(rid: rid, raw: raw, details: details) : nil
+        let matched = matcher.matches(raw, details: &details)
+        if let error = details.error {
+            failure = error
+            keyIndex = Int.max
+            return nil
+        }
+        return matched ? MatchedDocument(rid: rid, raw: raw, details: details) : nil
     }
 }
 
@@ -115,8 +128,8 @@ struct QueryExecution {
     }
 
     /// The next result, or `nil` at the end.
-    /// - Throws: a projection error on a document (a positional `$` with no matching array element), or
-    ///   `InvalidBSON` (22) if stored bytes are damaged. The execution then ends.
+    /// - Throws: a projection error on a document (a positional `$` with no matching array element), a failing
+    ///   `$expr`, or `InvalidBSON` (22) if stored bytes are damaged. The execution then ends.
     mutating func next() throws(DocketError) -> BSONDocument? {
         guard !isFinished else { return nil }
         let started = Self.now()
@@ -124,13 +137,19 @@ struct QueryExecution {
         if query.limit > 0 && stats.returned >= query.limit { return finish() }
         let match: MatchedDocument
         if let sort = query.sort {
-            if sorted == nil { sorted = materializeSorted(sort) }
+            if sorted == nil { sorted = try materializeSorted(sort) }
             guard sortedPosition < sorted!.count else { return finish() }
             match = sorted![sortedPosition]
             sortedPosition += 1
         } else {
             while true {
-                guard let next = source.next(&stats) else { return finish() }
+                guard let next = source.next(&stats) else {
+                    if let failure = source.failure {
+                        isFinished = true
+                        throw failure
+                    }
+                    return finish()
+                }
                 if toSkip > 0 {
                     toSkip -= 1
                     continue
@@ -157,10 +176,14 @@ struct QueryExecution {
 
     /// Collects the matches in sort order (stably), keeping only the first `skip + limit` when there is a limit,
     /// then drops the first `skip`. Sort keys are read from the stored bytes; no document is decoded here.
-    private mutating func materializeSorted(_ sort: SortSpec) -> [MatchedDocument] {
+    private mutating func materializeSorted(_ sort: SortSpec) throws(DocketError) -> [MatchedDocument] {
         var buffer = SortBuffer<MatchedDocument>(spec: sort, bound: query.sortBound)
         while let match = source.next(&stats) {
             buffer.offer(key: sort.sortKey(for: match.raw), match)
+        }
+        if let failure = source.failure {
+            isFinished = true
+            throw failure
         }
         let all = buffer.sorted()
         return Array(all.dropFirst(Swift.min(query.skip, all.count)))

@@ -1,0 +1,38 @@
+import DocketBSON
+
+/// One compiled stage of a pipeline: its arguments parsed and checked once, before any document is read.
+enum Stage: Sendable {
+    /// `$match`: keeps the documents the filter matches (the filter is kept for the optimizer to merge).
+    case match(Matcher, filter: BSONDocument)
+    /// `$sort`, keeping only the first `bound` documents when a `$limit` follows (a top-k).
+    case sort(SortSpec, bound: Int?)
+    /// `$limit`: at most that many documents (positive).
+    case limit(Int)
+    /// `$skip`: drops that many documents.
+    case skip(Int)
+    /// `$unwind`: one document per array element.
+    case unwind(UnwindSpec)
+    /// `$count`: one document `{field: n}`, or none for no input.
+    case count(field: String)
+    /// `$project` (inclusion or exclusion) and `$unset`.
+    case project(Projection, spec: BSONDocument)
+    /// `$sample`: `size` documents drawn at random.
+    case sample(size: Int)
+    /// `$documents`: the given documents replace the input (only as the first stage).
+    case documents([BSONDocument])
+
+    /// The stage's name, for messages.
+    var name: StageName {
+        switch self {
+        case .match: .match
+        case .sort: .sort
+        case .limit: .limit
+        case .skip: .skip
+        case .unwind: .unwind
+        case .count: .count
+        case .project: .project
+        case .sample: .sample
+        case .documents: .documents
+        }
+    }
+}

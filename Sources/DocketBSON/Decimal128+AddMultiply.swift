@@ -97,6 +97,164 @@ extension Decimal128 {
             exponent: exponent, hasStickyFraction: false)
     }
 
+    /// The quotient `self ÷ other`, rounded to 34 significant digits (round-half-even).
+    ///
+    /// The result is the one MongoDB computes with Intel's `bid128_div`:
+    ///
+    /// - an exact quotient keeps the exponent closest to the ideal one, `exp_a - exp_b` (`1.0 ÷ 4` is `0.25`,
+    ///   `6.0 ÷ 2` is `3.0`);
+    /// - an inexact quotient has 34 significant digits, rounded ties to even (`1 ÷ 3` is
+    ///   `0.3333333333333333333333333333333333`);
+    /// - a nonzero value divided by zero is an infinity with the sign of the exclusive or; `0 ÷ 0`,
+    ///   `Infinity ÷ Infinity` are NaN; a finite value divided by an infinity is a zero;
+    /// - a NaN operand gives that NaN made quiet (the first operand's when both are NaN).
+    ///
+    /// ```swift
+    /// Decimal128(1).divided(by: Decimal128(4)).description   // "0.25"
+    /// ```
+    ///
+    /// - Parameter other: The divisor.
+    /// - Returns: The correctly rounded quotient.
+    public func divided(by other: Decimal128) -> Decimal128 {
+        if isNaN { return quietNaN }
+        if other.isNaN { return other.quietNaN }
+        let isNegative = isSignMinus != other.isSignMinus
+        guard let lhs = finiteParts else {
+            if other.isInfinite { return .nan }
+            return isNegative ? .negativeInfinity : .infinity
+        }
+        guard let rhs = other.finiteParts else {
+            return Decimal128(isNegative: isNegative, exponent: Self.minExponent, coefficient: 0)
+        }
+        if rhs.coefficient == 0 {
+            if lhs.coefficient == 0 { return .nan }
+            return isNegative ? .negativeInfinity : .infinity
+        }
+        let idealExponent = lhs.exponent - rhs.exponent
+        if lhs.coefficient == 0 {
+            return Decimal128(
+                isNegative: isNegative, exponent: min(max(idealExponent, Self.minExponent), Self.maxExponent),
+                coefficient: 0)
+        }
+        // Long division, one decimal digit at a time, until the quotient is exact or has 35 significant digits
+        // (one more than the format keeps, so that rounding sees the next digit; the remainder is the sticky part).
+        var quotient = lhs.coefficient / rhs.coefficient
+        var remainder = lhs.coefficient % rhs.coefficient
+        var exponent = idealExponent
+        while remainder != 0 && Self.digitCount(quotient) <= Self.maxDigits {
+            remainder *= 10
+            quotient = quotient * 10 + remainder / rhs.coefficient
+            remainder %= rhs.coefficient
+            exponent -= 1
+        }
+        return Self.round(
+            isNegative: isNegative, coefficient: WideNatural(quotient), exponent: exponent,
+            hasStickyFraction: remainder != 0)
+    }
+
+    /// The remainder of `self ÷ other` with the quotient truncated toward zero (C's `fmod`, Intel's
+    /// `bid128_fmod`, MongoDB's `Decimal128::modulo`): exact, with the sign of `self` and the smaller exponent.
+    ///
+    /// ```swift
+    /// (try Decimal128(parsing: "7.5")).remainder(dividingBy: Decimal128(2)).description   // "1.5"
+    /// ```
+    ///
+    /// - Parameter other: The divisor.
+    /// - Returns: The remainder; NaN when `other` is zero, `self` is infinite, or either is NaN.
+    public func remainder(dividingBy other: Decimal128) -> Decimal128 {
+        if isNaN { return quietNaN }
+        if other.isNaN { return other.quietNaN }
+        guard let lhs = finiteParts else { return .nan }
+        guard let rhs = other.finiteParts else { return self }
+        if rhs.coefficient == 0 { return .nan }
+        if lhs.exponent >= rhs.exponent {
+            // lhs = ca × 10^(ea - eb) in units of 10^eb: reduce modulo cb one power of ten at a time.
+            var remainder = lhs.coefficient % rhs.coefficient
+            for _ in 0..<(lhs.exponent - rhs.exponent) where remainder != 0 {
+                remainder = remainder * 10 % rhs.coefficient
+            }
+            return Decimal128(isNegative: lhs.isNegative, exponent: rhs.exponent, coefficient: remainder)
+        }
+        // In units of 10^ea the divisor is cb × 10^(eb - ea); when that exceeds the dividend, the dividend is the
+        // remainder.
+        let shift = rhs.exponent - lhs.exponent
+        guard Self.digitCount(rhs.coefficient) + shift <= Self.maxDigits + 1, shift < Self.powersOfTen.count else {
+            return self
+        }
+        let divisor = rhs.coefficient.multipliedReportingOverflow(by: Self.powersOfTen[shift])
+        if divisor.overflow || divisor.partialValue > lhs.coefficient { return self }
+        return Decimal128(
+            isNegative: lhs.isNegative, exponent: lhs.exponent, coefficient: lhs.coefficient % divisor.partialValue)
+    }
+
+    /// How ``rounded(toExponent:_:)`` rounds.
+    public enum RoundingRule: Sendable, Hashable {
+        /// To the nearest value, ties to even.
+        case toNearestOrEven
+        /// Toward zero (truncation).
+        case towardZero
+        /// Toward positive infinity (ceiling).
+        case up
+        /// Toward negative infinity (floor).
+        case down
+    }
+
+    /// The value rounded to a multiple of `10^exponent` (Intel's `bid128_quantize` with a rounding mode, which
+    /// MongoDB's `$round`, `$trunc`, `$ceil` and `$floor` use). A value with a larger exponent is rescaled to
+    /// `exponent` when its coefficient has room, and returned unchanged otherwise; NaN and infinities are returned
+    /// unchanged.
+    ///
+    /// ```swift
+    /// (try Decimal128(parsing: "2.567")).rounded(toExponent: -2, .toNearestOrEven).description   // "2.57"
+    /// (try Decimal128(parsing: "-2.5")).rounded(toExponent: 0, .down).description                // "-3"
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - exponent: The exponent of the result, in `-6176 ... 6111`.
+    ///   - rule: How to round.
+    /// - Returns: The rounded value.
+    public func rounded(toExponent exponent: Int, _ rule: RoundingRule) -> Decimal128 {
+        guard let parts = finiteParts, (Self.minExponent...Self.maxExponent).contains(exponent) else { return self }
+        if parts.exponent >= exponent {
+            let shift = parts.exponent - exponent
+            guard shift < Self.powersOfTen.count, Self.digitCount(parts.coefficient) + shift <= Self.maxDigits else {
+                return self
+            }
+            return Decimal128(
+                isNegative: parts.isNegative, exponent: exponent,
+                coefficient: parts.coefficient * Self.powersOfTen[shift])
+        }
+        let dropped = exponent - parts.exponent
+        let quotient: UInt128
+        let remainder: UInt128
+        let half: UInt128?
+        if dropped < Self.powersOfTen.count {
+            let divisor = Self.powersOfTen[dropped]
+            quotient = parts.coefficient / divisor
+            remainder = parts.coefficient % divisor
+            half = divisor / 2
+        } else {
+            quotient = 0
+            remainder = parts.coefficient
+            half = nil  // the divisor exceeds every coefficient: the value is below half a unit
+        }
+        var result = quotient
+        if remainder != 0 {
+            switch rule {
+            case .towardZero:
+                break
+            case .up:
+                if !parts.isNegative { result += 1 }
+            case .down:
+                if parts.isNegative { result += 1 }
+            case .toNearestOrEven:
+                if let half, remainder > half || (remainder == half && quotient % 2 == 1) { result += 1 }
+            }
+        }
+        if result > Self.maxCoefficient { return self }
+        return Decimal128(isNegative: parts.isNegative, exponent: exponent, coefficient: result)
+    }
+
     /// The sum of two values (see ``adding(_:)``).
     ///
     /// ```swift

@@ -9,6 +9,8 @@ struct DecimalOperationCase: Sendable, CustomTestStringConvertible {
         case add = "+"
         case subtract = "-"
         case multiply = "*"
+        case divide = "/"
+        case remainder = "%"
     }
 
     var lhs: String
@@ -34,6 +36,8 @@ private func apply(_ operation: DecimalOperationCase.Operation, _ a: Decimal128,
     case .add: a + b
     case .subtract: a - b
     case .multiply: a * b
+    case .divide: a.divided(by: b)
+    case .remainder: a.remainder(dividingBy: b)
     }
 }
 

@@ -93,7 +93,7 @@ import Testing
             "a takes an Array, a number, or a BinData but received: $bitsAnySet: \"x\""),
         ErrorCase(["a": ["$where": "1"]], 2, "$where cannot be applied to a field"),
         ErrorCase(["$alwaysTrue": 2], 9, "$alwaysTrue must be an integer value of 1"),
-        ErrorCase(["$expr": ["$eq": ["$a", 1]]], 238, "$expr is not supported yet"),
+        ErrorCase(["$expr": ["$foo": ["$a", 1]]], 168, "Unrecognized expression '$foo'"),
         ErrorCase(["$where": "this.a == 1"], 238),
         ErrorCase(["$text": ["$search": "x"]], 238),
         ErrorCase(["a": ["$near": [0, 0]]], 238),

@@ -19,7 +19,7 @@ struct Pipeline: Sendable {
     ///   `Location40324` "Unrecognized pipeline stage name: '$foo'"; `NotImplemented` (238) for stages MongoDB has
     ///   and Docket does not run yet; `Location40602` for `$documents` after the first stage; each stage's own parse
     ///   errors; `Overflow` (15) for a stage nested deeper than 100 levels.
-    init(parsing specs: [BSONDocument]) throws(DocketError) {
+    init(parsing specs: [BSONDocument], scope: ExpressionScope = ExpressionScope()) throws(DocketError) {
         var stages: [Stage] = []
         stages.reserveCapacity(specs.count)
         for spec in specs {
@@ -28,12 +28,12 @@ struct Pipeline: Sendable {
                 throw DocketError(
                     .pipelineStageFieldCount, "A pipeline stage specification object must contain exactly one field.")
             }
-            let stage = try Self.parseStage(field.key, field.value)
-            if case .documents = stage, !stages.isEmpty {
+            let parsed = try Self.parseStage(field.key, field.value, scope: scope)
+            if case .documents = parsed.first, !stages.isEmpty {
                 throw DocketError(
                     .stageMustBeFirst, "$documents is only valid as the first stage in a pipeline", stage: field.key)
             }
-            stages.append(stage)
+            stages += parsed
         }
         self.stages = stages
     }
@@ -42,7 +42,10 @@ struct Pipeline: Sendable {
     init(stages: [Stage]) { self.stages = stages }
 
     /// Parses one stage: dispatch on its name, once, through the one name table.
-    private static func parseStage(_ name: String, _ value: BSONValue) throws(DocketError) -> Stage {
+    /// Parses one stage (`$sortByCount` desugars into two).
+    private static func parseStage(_ name: String, _ value: BSONValue, scope: ExpressionScope) throws(DocketError)
+        -> [Stage]
+    {
         guard let kind = StageName(rawValue: name) else {
             if StageName.notImplemented.contains(name) {
                 throw DocketError(.notImplemented, "The \(name) stage is not supported yet", stage: name)
@@ -51,18 +54,20 @@ struct Pipeline: Sendable {
                 .unrecognizedPipelineStage, "Unrecognized pipeline stage name: '\(name)'", stage: name)
         }
         switch kind {
-        case .match: return try Stage.parseMatch(value)
-        case .sort: return try Stage.parseSort(value)
-        case .limit: return try Stage.parseLimit(value)
-        case .skip: return try Stage.parseSkip(value)
-        case .unwind: return try Stage.parseUnwind(value)
-        case .count: return try Stage.parseCount(value)
-        case .unset: return try Stage.parseUnset(value)
-        case .sample: return try Stage.parseSample(value)
-        case .documents: return try Stage.parseDocuments(value)
-        case .project: return try Stage.parseProject(value)
-        case .addFields, .set, .replaceRoot, .replaceWith, .sortByCount, .group:
-            throw DocketError(.notImplemented, "The \(name) stage is not supported yet", stage: name)
+        case .match: return [try Stage.parseMatch(value)]
+        case .sort: return [try Stage.parseSort(value)]
+        case .limit: return [try Stage.parseLimit(value)]
+        case .skip: return [try Stage.parseSkip(value)]
+        case .unwind: return [try Stage.parseUnwind(value)]
+        case .count: return [try Stage.parseCount(value)]
+        case .unset: return [try Stage.parseUnset(value)]
+        case .sample: return [try Stage.parseSample(value)]
+        case .documents: return [try Stage.parseDocuments(value, scope: scope)]
+        case .project: return [try Stage.parseProject(value, scope: scope)]
+        case .addFields, .set: return [try Stage.parseAddFields(name, value, scope: scope)]
+        case .replaceRoot, .replaceWith: return [try Stage.parseReplaceRoot(name, value, scope: scope)]
+        case .sortByCount: return try Stage.parseSortByCount(value, scope: scope)
+        case .group: return [try Stage.parseGroup(value, scope: scope)]
         }
     }
 

@@ -18,8 +18,16 @@ enum Stage: Sendable {
     case project(Projection, spec: BSONDocument)
     /// `$sample`: `size` documents drawn at random.
     case sample(size: Int)
-    /// `$documents`: the given documents replace the input (only as the first stage).
-    case documents([BSONDocument])
+    /// `$documents`: the documents the expression evaluates to replace the input (only as the first stage).
+    case documents(Expression)
+    /// `$group`.
+    case group(GroupSpec)
+    /// `$addFields`/`$set`.
+    case addFields(ComputedFields)
+    /// `$project` with computed fields: the inclusion part (if any), then the computed fields.
+    case computedProject(base: Projection?, fields: ComputedFields)
+    /// `$replaceRoot`/`$replaceWith`: the new root's expression.
+    case replaceRoot(Expression)
 
     /// The stage's name, for messages.
     var name: StageName {
@@ -33,6 +41,10 @@ enum Stage: Sendable {
         case .project: .project
         case .sample: .sample
         case .documents: .documents
+        case .group: .group
+        case .addFields: .addFields
+        case .computedProject: .project
+        case .replaceRoot: .replaceRoot
         }
     }
 }

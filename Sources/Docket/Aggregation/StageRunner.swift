@@ -18,6 +18,10 @@ struct PipelineRunContext: Sendable {
     /// Whether blocking stages may exceed ``memoryLimitBytes`` (MongoDB would spill to disk; `nil` is the server's
     /// default, `true`).
     var allowDiskUse: Bool?
+    /// The values of the user variables by slot (the `let` option's first), for expressions.
+    var variables: [BSONValue?] = []
+    /// `$$NOW`: milliseconds since the epoch, fixed when the pipeline was compiled.
+    var now: Int64 = 0
 
     /// MongoDB's `internalQueryMaxBlockingSortMemoryUsageBytes` and `$group`'s limit: 100 MB.
     static let defaultMemoryLimitBytes = 100 * 1024 * 1024
@@ -42,24 +46,35 @@ extension Pipeline {
             case .count(let field): upstream = CountRunner(upstream, field)
             case .project(let projection, _): upstream = ProjectRunner(upstream, projection)
             case .sample(let size): upstream = SampleRunner(upstream, size, context: context)
-            case .documents(let documents): upstream = DocumentsRunner(documents)
+            case .documents(let expression): upstream = DocumentsRunner(expression, context: context)
+            case .group(let spec): upstream = GroupRunner(upstream, spec, context: context)
+            case .addFields(let fields): upstream = AddFieldsRunner(upstream, fields, context: context)
+            case .computedProject(let base, let fields):
+                upstream = ComputedProjectRunner(upstream, base: base, fields: fields, context: context)
+            case .replaceRoot(let newRoot): upstream = ReplaceRootRunner(upstream, newRoot, context: context)
             }
         }
         return upstream
     }
 }
 
-/// Yields given documents (`$documents`, a buffered input).
+/// `$documents`: evaluates its expression once (against an empty document), then yields the documents.
 final class DocumentsRunner: StageRunner {
-    private let documents: [BSONDocument]
-    private var position = 0
+    private let expression: Expression
+    private let context: PipelineRunContext
+    private var output = BufferedOutput()
 
-    init(_ documents: [BSONDocument]) { self.documents = documents }
+    init(_ expression: Expression, context: PipelineRunContext) {
+        self.expression = expression
+        self.context = context
+    }
 
     func next() throws(DocketError) -> PipelineDocument? {
-        guard position < documents.count else { return nil }
-        position += 1
-        return .value(documents[position - 1])
+        try output.next { () throws(DocketError) in
+            var expressionContext = ExpressionContext(
+                root: .value([:]), variables: context.variables, now: context.now)
+            return try Stage.documentsValue(try expression.evaluate(&expressionContext)).map { .value($0) }
+        }
     }
 }
 
@@ -75,7 +90,7 @@ final class MatchRunner: StageRunner {
 
     func next() throws(DocketError) -> PipelineDocument? {
         while let document = try upstream.next() {
-            if matcher.matches(document) { return document }
+            if try matcher.matches(document) { return document }
         }
         return nil
     }

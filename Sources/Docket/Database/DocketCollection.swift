@@ -208,6 +208,7 @@ public struct DocketCollection: Sendable {
             var source = MatchingDocuments(snapshot: snapshot, matcher: matcher, access: access)
             var stats = ExecutionStats()
             while source.next(&stats) != nil { count += 1 }
+            if let failure = source.failure { throw failure }
         }
         count = max(0, count - options.skip)
         return options.limit > 0 ? min(count, options.limit) : count
@@ -242,6 +243,7 @@ public struct DocketCollection: Sendable {
                     path, from: RawPathAccessor.root(), RawPathAccessor(buffer: buffer), .distinctValues, &collector)
             }
         }
+        if let failure = source.failure { throw failure }
         return collector.values.sorted { BSONValue.compare($0, $1) < 0 }
     }
 

@@ -32,9 +32,7 @@ final class StoredDocumentsRunner: StageRunner {
     var stats: ExecutionStats { execution.stats }
 
     func next() throws(DocketError) -> PipelineDocument? {
-        let match = execution.nextMatch()
-        if execution.timedOut { throw DocketError(.maxTimeMSExpired, "operation exceeded time limit") }
-        return match.map { .stored($0.raw) }
+        try execution.nextMatch().map { .stored($0.raw) }
     }
 }
 

@@ -47,11 +47,12 @@ struct MatchingDocuments {
     private var position: RecordID?
     /// The next key of an `_id` lookup.
     private var keyIndex = 0
-    /// When set (a monotonic clock reading, ``QueryExecution/now()``), a scan gives up once the clock passes it and
-    /// sets ``timedOut`` (an aggregation's `maxTimeMS`).
+    /// Why the scan stopped early: the filter could not be evaluated on a document (a failing `$expr`), or the
+    /// deadline passed.
+    private(set) var failure: DocketError?
+    /// When set (a monotonic clock reading, ``QueryExecution/now()``), a scan gives up once the clock passes it,
+    /// failing with `MaxTimeMSExpired` (an aggregation's `maxTimeMS`).
     var deadline: UInt64?
-    /// Whether the scan stopped at ``deadline``.
-    private(set) var timedOut = false
 
     init(snapshot: CollectionSnapshot, matcher: Matcher, access: AccessPath) {
         self.snapshot = snapshot
@@ -69,7 +70,6 @@ struct MatchingDocuments {
             let matcher = self.matcher
             let found: (RecordID, RawDocument)?
             if let deadline {
-                var expired = false
                 var untilClockCheck = 64
                 found = snapshot.store.first(
                     from: start, forward: forward, examined: &stats.documentsExamined,
@@ -78,23 +78,23 @@ struct MatchingDocuments {
                         if untilClockCheck == 0 {
                             untilClockCheck = 64
                             if QueryExecution.now() > deadline {
-                                expired = true
+                                details.error = DocketError(.maxTimeMSExpired, "operation exceeded time limit")
                                 return true
                             }
                         }
-                        return matcher.matches(document, details: &details)
+                        return matcher.matches(document, details: &details) || details.error != nil
                     })
-                if expired {
-                    timedOut = true
-                    position = nil
-                    return nil
-                }
             } else {
                 found = snapshot.store.first(
                     from: start, forward: forward, examined: &stats.documentsExamined,
-                    where: { matcher.matches($0, details: &details) })
+                    where: { matcher.matches($0, details: &details) || details.error != nil })
             }
             guard let (rid, raw) = found else {
+                position = nil
+                return nil
+            }
+            if let error = details.error {
+                failure = error
                 position = nil
                 return nil
             }
@@ -115,13 +115,19 @@ struct MatchingDocuments {
     }
 
     /// The document whose `_id` is `key`, if it matches.
-    private func lookup(_ key: BSONValue, _ stats: inout ExecutionStats) -> MatchedDocument? {
+    private mutating func lookup(_ key: BSONValue, _ stats: inout ExecutionStats) -> MatchedDocument? {
         guard let index = snapshot.idIndex else { preconditionFailure("an _id lookup without the _id index") }
         stats.keysExamined += 1
         guard let rid = index[key], let raw = snapshot.store[rid] else { return nil }
         stats.documentsExamined += 1
         var details = MatchDetails()
-        return matcher.matches(raw, details: &details) ? MatchedDocument(rid: rid, raw: raw, details: details) : nil
+        let matched = matcher.matches(raw, details: &details)
+        if let error = details.error {
+            failure = error
+            keyIndex = Int.max
+            return nil
+        }
+        return matched ? MatchedDocument(rid: rid, raw: raw, details: details) : nil
     }
 }
 
@@ -145,17 +151,14 @@ struct QueryExecution {
         toSkip = query.skip
     }
 
-    /// Whether the read gave up at its deadline (its results are then incomplete).
-    var timedOut: Bool { source.timedOut }
-
     /// The next result, or `nil` at the end.
-    /// - Throws: a projection error on a document (a positional `$` with no matching array element), or
-    ///   `InvalidBSON` (22) if stored bytes are damaged. The execution then ends.
+    /// - Throws: a projection error on a document (a positional `$` with no matching array element), a failing
+    ///   `$expr`, or `InvalidBSON` (22) if stored bytes are damaged. The execution then ends.
     mutating func next() throws(DocketError) -> BSONDocument? {
         guard !isFinished else { return nil }
         let started = Self.now()
         defer { stats.executionNanoseconds &+= Self.now() &- started }
-        guard let match = select() else { return nil }
+        guard let match = try select() else { return nil }
         do {
             let document = try Self.output(match, projection: query.projection)
             stats.documentsDecoded += 1
@@ -169,27 +172,34 @@ struct QueryExecution {
 
     /// The next selected stored document, not decoded (the aggregation pipeline reads its leading query this way),
     /// or `nil` at the end. The query's projection is not applied.
-    mutating func nextMatch() -> MatchedDocument? {
+    /// - Throws: a failing `$expr`, or `MaxTimeMSExpired` (50) past the deadline. The execution then ends.
+    mutating func nextMatch() throws(DocketError) -> MatchedDocument? {
         guard !isFinished else { return nil }
         let started = Self.now()
         defer { stats.executionNanoseconds &+= Self.now() &- started }
-        guard let match = select() else { return nil }
+        guard let match = try select() else { return nil }
         stats.returned += 1
         return match
     }
 
     /// The next document the query selects (after sort, skip and limit), or `nil` at the end.
-    private mutating func select() -> MatchedDocument? {
+    private mutating func select() throws(DocketError) -> MatchedDocument? {
         if query.limit > 0 && selected >= query.limit { return finish() }
         let match: MatchedDocument
         if let sort = query.sort {
-            if sorted == nil { sorted = materializeSorted(sort) }
+            if sorted == nil { sorted = try materializeSorted(sort) }
             guard sortedPosition < sorted!.count else { return finish() }
             match = sorted![sortedPosition]
             sortedPosition += 1
         } else {
             while true {
-                guard let next = source.next(&stats) else { return finish() }
+                guard let next = source.next(&stats) else {
+                    if let failure = source.failure {
+                        isFinished = true
+                        throw failure
+                    }
+                    return finish()
+                }
                 if toSkip > 0 {
                     toSkip -= 1
                     continue
@@ -209,10 +219,14 @@ struct QueryExecution {
 
     /// Collects the matches in sort order (stably), keeping only the first `skip + limit` when there is a limit,
     /// then drops the first `skip`. Sort keys are read from the stored bytes; no document is decoded here.
-    private mutating func materializeSorted(_ sort: SortSpec) -> [MatchedDocument] {
+    private mutating func materializeSorted(_ sort: SortSpec) throws(DocketError) -> [MatchedDocument] {
         var buffer = SortBuffer<MatchedDocument>(spec: sort, bound: query.sortBound)
         while let match = source.next(&stats) {
             buffer.offer(key: sort.sortKey(for: match.raw), match)
+        }
+        if let failure = source.failure {
+            isFinished = true
+            throw failure
         }
         let all = buffer.sorted()
         return Array(all.dropFirst(Swift.min(query.skip, all.count)))

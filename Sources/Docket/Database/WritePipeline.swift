@@ -168,11 +168,13 @@ extension CollectionEngine {
                 var returned: MatchedDocument?
                 var changes = DocumentChanges()
                 var stats = ExecutionStats()
-                forEachTarget(selection, stats: &stats) { target in
+                let failure = forEachTarget(selection, stats: &stats) { target in
                     changes.append(.delete(target.rid, before: target.raw))
                     if !selection.multi { returned = target }
                 }
                 outcome.stats = stats
+                // A filter that fails on a document ($expr) deletes nothing.
+                if let failure { throw failure }
                 // Built before anything is published: a failing projection deletes nothing.
                 if let returned, let returning {
                     outcome.returned = try returning.document(returned.raw, details: returned.details)
@@ -187,19 +189,22 @@ extension CollectionEngine {
     /// Calls `body` with each document a write applies to, from the writer's snapshot (in sort order for a sorted
     /// single-document write). The snapshot lives only during this call: it is released before the write publishes,
     /// so the writer's chunks are not shared when it changes them.
+    ///
+    /// - Returns: the error that stopped the selection early (a filter that fails on a document: `$expr`), if any.
+    @discardableResult
     private func forEachTarget<E: Error>(
         _ selection: Selection, stats: inout ExecutionStats, _ body: (MatchedDocument) throws(E) -> Void
-    ) throws(E) {
+    ) throws(E) -> DocketError? {
         if case .idPoint(let key) = selection.access {
             // The commonest write, by `_id`: one lookup under the state lock, no snapshot of the store or index.
             stats.keysExamined += 1
-            guard let (rid, raw) = lookup(id: key) else { return }
+            guard let (rid, raw) = lookup(id: key) else { return nil }
             stats.documentsExamined += 1
             var details = MatchDetails()
             if selection.matcher.matches(raw, details: &details) {
                 try body(MatchedDocument(rid: rid, raw: raw, details: details))
             }
-            return
+            return details.error
         }
         var source = MatchingDocuments(
             snapshot: snapshot(includingIDIndex: selection.access.usesIDIndex), matcher: selection.matcher,
@@ -207,13 +212,15 @@ extension CollectionEngine {
         if let sort = selection.sort, !selection.multi {
             var best = SortBuffer<MatchedDocument>(spec: sort, bound: 1)
             while let match = source.next(&stats) { best.offer(key: sort.sortKey(for: match.raw), match) }
+            if let failure = source.failure { return failure }
             for match in best.sorted() { try body(match) }
-            return
+            return nil
         }
         while let match = source.next(&stats) {
             try body(match)
-            if !selection.multi { return }
+            if !selection.multi { return nil }
         }
+        return source.failure
     }
 
     private func update(_ request: UpdateRequest, into outcome: inout WriteOutcome) throws(DocketError) {
@@ -224,7 +231,7 @@ extension CollectionEngine {
         var modified = 0
         var returned: BSONDocument?
         var failure: DocketError?
-        forEachTarget(request.selection, stats: &stats) { target in
+        let selectionFailure = forEachTarget(request.selection, stats: &stats) { target in
             selected = true
             guard failure == nil else { return }
             do throws(DocketError) {
@@ -247,6 +254,11 @@ extension CollectionEngine {
             }
         }
         outcome.stats = stats
+        // A filter that fails on a document ($expr) stops the update there, as a failing modification does.
+        if failure == nil, let selectionFailure {
+            if changes.count == 0 && matched == 0 { throw selectionFailure }
+            failure = selectionFailure
+        }
         if !selected && request.upsert { return try upsert(request, into: &outcome) }
         publish(changes)
         outcome.changes = changes

@@ -22,6 +22,8 @@ indirect enum FilterNode: Sendable {
     case not(FilterNode)
     /// The predicate matches one of the elements the path generates.
     case leaf(FilterPath, LeafPredicate)
+    /// `$expr`: an aggregation expression is truthy on the document (top level only; see `ExprFilter.swift`).
+    case expr(ExprPredicate)
 
     /// Builds an `and` node, flattening nested `and`s and dropping `alwaysTrue` children.
     static func makeAnd(_ children: [FilterNode]) -> FilterNode {
@@ -118,6 +120,12 @@ extension FilterNode {
             return true
         case .alwaysFalse:
             return false
+        case .expr(let predicate):
+            // `Matcher` evaluates `$expr` with the document at hand (`matchesWithDocument`); this copy of the
+            // bytes is only a fallback for callers that hold a buffer alone.
+            var ignored: DocketError?
+            let bytes = Array(UnsafeRawBufferPointer(rebasing: buffer[documentOffset...]))
+            return predicate.matches(RawDocument(uncheckedBytes: bytes), error: &ignored)
         }
     }
 
@@ -139,6 +147,9 @@ extension FilterNode {
         case .alwaysTrue:
             return true
         case .alwaysFalse:
+            return false
+        case .expr:
+            // `$expr` is only parsed at the top level, never inside `$elemMatch`.
             return false
         }
     }

@@ -65,7 +65,7 @@ enum FilterParser {
             if level == .subDocument {
                 throw DocketError(.badValue, "$expr can only be applied to the top-level document", operatorName: key)
             }
-            throw DocketError(.notImplemented, "$expr is not supported yet", operatorName: key)
+            return .expr(try ExprPredicate(parsing: value))
         case .where:
             throw DocketError(.notImplemented, "$where is not supported", operatorName: key)
         case .text:

@@ -14,7 +14,9 @@ import DocketBSON
 /// matcher.matches(try RawDocument(user))   // true or false
 /// ```
 ///
-/// - Note: Differs from MongoDB: `$expr`, `$where`, `$text`, `$jsonSchema`, `$sampleRate` and the geospatial
+/// `$expr` evaluates an aggregation expression on the stored document (see `ExprFilter.swift`).
+///
+/// - Note: Differs from MongoDB: `$where`, `$text`, `$jsonSchema`, `$sampleRate` and the geospatial
 ///   operators throw `NotImplemented` (238). Regular expressions run on ICU, not PCRE (see `RegexEngine.swift`).
 ///   There are no collations: strings compare by their UTF-8 bytes.
 struct Matcher: Sendable {
@@ -24,6 +26,8 @@ struct Matcher: Sendable {
 
     /// Whether the filter matches every document (`{}`, or only `$comment`).
     let isMatchAll: Bool
+    /// Whether the filter uses `$expr`, which is evaluated with the document at hand and can fail.
+    let hasExpr: Bool
 
     /// Compiles a filter.
     ///
@@ -38,6 +42,7 @@ struct Matcher: Sendable {
         root = try FilterParser.parseFilter(filter, level: .topLevel)
         if case .alwaysTrue = root { isMatchAll = true } else { isMatchAll = false }
         stringEquality = TopLevelStringEquality.make(for: root)
+        hasExpr = root.containsExpr
     }
 
     /// The filter `{}`: matches every document.
@@ -73,8 +78,13 @@ struct Matcher: Sendable {
             }
         }
         var position: Int?
-        let matched = document.bytes.withUnsafeBytes { buffer in
-            root.matches(in: buffer, documentAt: 0, position: &position)
+        let matched: Bool
+        if hasExpr {
+            matched = root.matchesWithDocument(document, position: &position, error: &details.error)
+        } else {
+            matched = document.bytes.withUnsafeBytes { buffer in
+                root.matches(in: buffer, documentAt: 0, position: &position)
+            }
         }
         details.arrayPosition = matched ? position : nil
         return matched
@@ -98,7 +108,7 @@ struct Matcher: Sendable {
 }
 
 /// What a successful match learned beyond yes or no.
-struct MatchDetails: Sendable, Hashable {
+struct MatchDetails: Sendable {
     /// The index, in the first array the query traversed, of the element that satisfied it (MongoDB's
     /// `elemMatchKey`), for the positional `$` operator of updates and projections; `nil` when no array was
     /// involved.
@@ -107,6 +117,9 @@ struct MatchDetails: Sendable, Hashable {
     /// // {teams: [{role: "viewer"}, {role: "admin"}]} matched by {"teams.role": "admin"}: 1
     /// ```
     var arrayPosition: Int?
+    /// Why the filter could not be evaluated on the document (a failing `$expr`); the document then does not match
+    /// and the operation fails with this error.
+    var error: DocketError?
 
     /// Creates empty details.
     init() {}

@@ -18,6 +18,12 @@ import DocketBSON
 // - Nested arrays are not traversed implicitly, except through a positional component.
 //
 // Each consumer states its differences as a `PathSemantics` value; the differences are MongoDB's, not accidents.
+//
+// Aggregation expressions (`"$a.b"`) read paths differently, so they have a sibling walk here
+// (`PathValues.expressionValue`) over the same accessors: it builds one value instead of visiting many. An array in
+// the middle of the path yields an array of what the rest of the path reaches in each element that is a document
+// (elements that reach nothing, and elements that are not documents, are skipped; an array reached in an element
+// stays nested); numeric components are field names, never positions.
 
 /// What kind of value an accessor sees at a point of a path.
 enum PathValueKind {
@@ -219,10 +225,61 @@ enum PathValues {
     }
 }
 
+// MARK: - Expression field paths
+
+/// A ``PathAccessor`` that can also decode the value it reaches (expression field paths return values).
+protocol DecodingPathAccessor: PathAccessor {
+    /// The value, decoded; `nil` for damaged bytes.
+    func decode(_ value: Value) -> BSONValue?
+}
+
+extension PathValues {
+    /// The value an aggregation field path reaches from `value` (MongoDB's `ExpressionFieldPath::evaluatePath`),
+    /// or `nil` for missing. A document is searched by field name; an array maps the path over its document
+    /// elements; any other value reaches nothing.
+    static func expressionValue<A: DecodingPathAccessor>(
+        _ path: [FieldPath.Component], in value: A.Value, _ accessor: A
+    ) -> BSONValue? {
+        guard !path.isEmpty else { return accessor.decode(value) }
+        switch accessor.kind(value) {
+        case .document: return expressionStep(path, 0, value, accessor)
+        case .array: return expressionArray(path, 0, value, accessor)
+        case .other: return nil
+        }
+    }
+
+    /// Component `k` (and the rest) looked up in a document.
+    private static func expressionStep<A: DecodingPathAccessor>(
+        _ path: [FieldPath.Component], _ k: Int, _ document: A.Value, _ accessor: A
+    ) -> BSONValue? {
+        guard let child = accessor.field(path[k], of: document) else { return nil }
+        if k == path.count - 1 { return accessor.decode(child) }
+        switch accessor.kind(child) {
+        case .document: return expressionStep(path, k + 1, child, accessor)
+        case .array: return expressionArray(path, k + 1, child, accessor)
+        case .other: return nil
+        }
+    }
+
+    /// Component `k` (and the rest) mapped over the document elements of an array.
+    private static func expressionArray<A: DecodingPathAccessor>(
+        _ path: [FieldPath.Component], _ k: Int, _ array: A.Value, _ accessor: A
+    ) -> BSONValue {
+        var values: [BSONValue] = []
+        _ = accessor.forEachElement(of: array) { _, element in
+            if accessor.kind(element) == .document, let value = expressionStep(path, k, element, accessor) {
+                values.append(value)
+            }
+            return false
+        }
+        return .array(values)
+    }
+}
+
 // MARK: - Accessors
 
 /// Paths over one encoded document: values are element positions in `buffer`, decoded only by the consumer.
-struct RawPathAccessor: PathAccessor {
+struct RawPathAccessor: DecodingPathAccessor {
     let buffer: UnsafeRawBufferPointer
 
     /// The element standing for the whole document at `offset`.
@@ -244,6 +301,14 @@ struct RawPathAccessor: PathAccessor {
         component.utf8.withUnsafeBytes { RawElementFinder.find($0, inDocumentAt: document.valueOffset, of: buffer) }
     }
 
+    func decode(_ value: RawElement) -> BSONValue? {
+        if value.valueLength == 0 && value.type == .document {
+            // The root stands for the whole buffer.
+            return (try? BSONDocument(bsonBytes: Array(buffer))).map(BSONValue.document)
+        }
+        return RawElementFinder.decode(value, in: buffer)
+    }
+
     @inline(__always)
     func forEachElement(of array: RawElement, _ body: (Int, RawElement) -> Bool) -> Bool {
         var cursor = RawElementCursor(buffer: buffer, documentOffset: array.valueOffset)
@@ -257,7 +322,10 @@ struct RawPathAccessor: PathAccessor {
 }
 
 /// Paths over in-memory values.
-struct ValuePathAccessor: PathAccessor {
+struct ValuePathAccessor: DecodingPathAccessor {
+    @inline(__always)
+    func decode(_ value: BSONValue) -> BSONValue? { value }
+
     @inline(__always)
     func kind(_ value: BSONValue) -> PathValueKind {
         switch value {

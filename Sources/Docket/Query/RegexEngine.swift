@@ -68,4 +68,23 @@ final class RegexEngine: @unchecked Sendable {
         let range = NSRange(location: 0, length: text.utf16.count)
         return regex.firstMatch(in: text, options: [], range: range) != nil
     }
+
+    /// One match: where it is and its capture groups (for the `$regexFind` expressions).
+    struct Match {
+        /// The matched range, in UTF-16 offsets.
+        var range: NSRange
+        /// Each capture group's range; `location == NSNotFound` for a group that did not participate.
+        var groups: [NSRange]
+    }
+
+    /// The first match in `text` at or after UTF-16 offset `start`, or `nil`.
+    func firstMatch(in text: String, from start: Int) -> Match? {
+        let length = text.utf16.count
+        guard start <= length else { return nil }
+        guard
+            let result = regex.firstMatch(
+                in: text, options: [], range: NSRange(location: start, length: length - start))
+        else { return nil }
+        return Match(range: result.range, groups: (1..<max(result.numberOfRanges, 1)).map { result.range(at: $0) })
+    }
 }

@@ -107,7 +107,8 @@ func parseUUIDBytes(_ text: String) -> [UInt8]? {
 // MARK: - Dates
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (valid for any Int64-representable year range we use).
-func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+/// Shared with the engine's date expressions.
+package func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
     let y = month <= 2 ? year - 1 : year
     let era = (y >= 0 ? y : y - 399) / 400
     let yearOfEra = y - era * 400
@@ -117,8 +118,8 @@ func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
     return era * 146_097 + dayOfEra - 719_468
 }
 
-/// The proleptic Gregorian date of a count of days since 1970-01-01.
-func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+/// The proleptic Gregorian date of a count of days since 1970-01-01. Shared with the engine's date expressions.
+package func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
     let z = days + 719_468
     let era = (z >= 0 ? z : z - 146_096) / 146_097
     let dayOfEra = z - era * 146_097
@@ -130,9 +131,11 @@ func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
     return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
 }
 
-private func isLeapYear(_ year: Int64) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+/// Whether a proleptic Gregorian year is a leap year. Shared with the engine's date expressions.
+package func isLeapYear(_ year: Int64) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
 
-private func daysInMonth(year: Int64, month: Int64) -> Int64 {
+/// The number of days of a month (1...12). Shared with the engine's date expressions.
+package func daysInMonth(year: Int64, month: Int64) -> Int64 {
     switch month {
     case 2: return isLeapYear(year) ? 29 : 28
     case 4, 6, 9, 11: return 30

@@ -14,10 +14,15 @@ extension Stage {
 extension Matcher {
     /// Whether a pipeline document matches: stored bytes are matched in place, in-memory documents are encoded
     /// first.
-    func matches(_ document: PipelineDocument) -> Bool {
+    /// - Throws: the error of an `$expr` that fails on the document.
+    func matches(_ document: PipelineDocument) throws(DocketError) -> Bool {
+        var details = MatchDetails()
+        let matched: Bool
         switch document {
-        case .stored(let raw): return matches(raw)
-        case .value(let value): return matches(value)
+        case .stored(let raw): matched = matches(raw, details: &details)
+        case .value(let value): matched = matches(value, details: &details)
         }
+        if let error = details.error { throw error }
+        return matched
     }
 }

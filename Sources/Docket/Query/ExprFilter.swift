@@ -1,0 +1,98 @@
+import DocketBSON
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+// `$expr` in filters: an aggregation expression (compiled once with `Expression`) evaluated on the stored document,
+// matching when its value is truthy (MongoDB's `ExprMatchExpression`). Field paths read the stored bytes, so a scan
+// with `$expr` decodes only the values the expression reaches.
+//
+// Evaluation can fail (`$divide` by zero, a bad `$convert`): the failure ends the operation with MongoDB's error, as
+// in MongoDB. `Matcher` routes filters containing `$expr` through `matchesWithDocument`, which keeps the document
+// at hand (the byte-level matcher of the other operators sees only a buffer) and reports the failure in
+// `MatchDetails.error`.
+
+/// A compiled `$expr`.
+struct ExprPredicate: Sendable {
+    /// The expression.
+    let expression: Expression
+    /// How many variable slots it declares (`$let`, `$map`, …).
+    let slotCount: Int
+    /// `$$NOW`: when the filter was compiled, in milliseconds since the epoch.
+    let now: Int64
+
+    /// Compiles the argument of `$expr`.
+    init(parsing value: BSONValue) throws(DocketError) {
+        let scope = ExpressionScope()
+        expression = try Expression(parsing: value, scope: scope)
+        slotCount = scope.slotCount
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        now = Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+    }
+
+    /// Whether the stored document matches; a failure is recorded in `error` (and the document does not match).
+    func matches(_ document: RawDocument, error: inout DocketError?) -> Bool {
+        var context = ExpressionContext(
+            root: .stored(document), variables: slotCount == 0 ? [] : Array(repeating: nil, count: slotCount),
+            now: now)
+        do {
+            return try expression.evaluate(&context).isTruthy
+        } catch let failure {
+            error = failure
+            return false
+        }
+    }
+}
+
+extension FilterNode {
+    /// Whether the tree contains `$expr` (which needs the whole document at hand: see `matchesWithDocument`).
+    var containsExpr: Bool {
+        switch self {
+        case .expr: true
+        case .and(let children), .or(let children), .nor(let children): children.contains(where: \.containsExpr)
+        case .not(let child): child.containsExpr
+        default: false
+        }
+    }
+
+    /// Whether a stored document matches a tree that may contain `$expr` (only at the top level, under logical
+    /// nodes); the first evaluation failure is recorded in `error`.
+    func matchesWithDocument(_ document: RawDocument, position: inout Int?, error: inout DocketError?) -> Bool {
+        switch self {
+        case .expr(let predicate):
+            return predicate.matches(document, error: &error)
+        case .and(let children):
+            for child in children where !child.matchesWithDocument(document, position: &position, error: &error) {
+                return false
+            }
+            return true
+        case .or(let children):
+            for child in children {
+                var inner = position
+                if child.matchesWithDocument(document, position: &inner, error: &error) {
+                    position = inner
+                    return true
+                }
+                if error != nil { return false }
+            }
+            return false
+        case .nor(let children):
+            for child in children {
+                var ignored: Int?
+                if child.matchesWithDocument(document, position: &ignored, error: &error) { return false }
+                if error != nil { return false }
+            }
+            return true
+        case .not(let child):
+            var ignored: Int?
+            let matched = child.matchesWithDocument(document, position: &ignored, error: &error)
+            return error == nil && !matched
+        default:
+            return document.bytes.withUnsafeBytes { matches(in: $0, documentAt: 0, position: &position) }
+        }
+    }
+}

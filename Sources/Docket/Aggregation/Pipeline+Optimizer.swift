@@ -53,9 +53,9 @@ extension Pipeline {
     /// The stages that replace `a` followed by `b`, or `nil` to keep both.
     private static func merge(_ a: Stage, _ b: Stage) throws(DocketError) -> [Stage]? {
         switch (a, b) {
-        case (.match(_, let f), .match(_, let g)):
+        case (.match(_, let f, nil), .match(_, let g, nil)):
             let filter: BSONDocument = ["$and": [.document(f), .document(g)]]
-            return [.match(try Matcher(filter), filter: filter)]
+            return [.match(try Matcher(filter), filter: filter, expr: nil)]
         case (.sort, .match):
             return [b, a]
         case (.skip(let m), .skip(let n)):
@@ -90,10 +90,14 @@ extension Pipeline {
     func splitLeadingQuery(boundedSortsOnly: Bool = false) -> (LeadingQuery, [Stage]) {
         var query = LeadingQuery()
         var index = 0
-        if index < stages.count, case .match(let matcher, let filter) = stages[index] {
+        if index < stages.count, case .match(let matcher, let filter, let expr) = stages[index] {
             query.matcher = matcher
             query.filter = filter
             index += 1
+            // A top-level `$expr` runs right after the read (it may read pipeline variables).
+            if let expr {
+                return (query, [.match(.matchAll, filter: [:], expr: expr)] + stages[index...])
+            }
         }
         if index < stages.count, case .sort(let spec, let bound) = stages[index], bound != nil || !boundedSortsOnly {
             query.sort = spec

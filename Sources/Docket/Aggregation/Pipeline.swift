@@ -54,7 +54,7 @@ struct Pipeline: Sendable {
                 .unrecognizedPipelineStage, "Unrecognized pipeline stage name: '\(name)'", stage: name)
         }
         switch kind {
-        case .match: return [try Stage.parseMatch(value)]
+        case .match: return [try Stage.parseMatch(value, scope: scope)]
         case .sort: return [try Stage.parseSort(value)]
         case .limit: return [try Stage.parseLimit(value)]
         case .skip: return [try Stage.parseSkip(value)]
@@ -68,6 +68,9 @@ struct Pipeline: Sendable {
         case .replaceRoot, .replaceWith: return [try Stage.parseReplaceRoot(name, value, scope: scope)]
         case .sortByCount: return try Stage.parseSortByCount(value, scope: scope)
         case .group: return [try Stage.parseGroup(value, scope: scope)]
+        case .lookup: return [try Stage.parseLookup(value, scope: scope)]
+        case .unionWith: return [try Stage.parseUnionWith(value, scope: scope)]
+        case .facet: return [try Stage.parseFacet(value, scope: scope)]
         }
     }
 

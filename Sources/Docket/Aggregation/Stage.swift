@@ -2,8 +2,10 @@ import DocketBSON
 
 /// One compiled stage of a pipeline: its arguments parsed and checked once, before any document is read.
 enum Stage: Sendable {
-    /// `$match`: keeps the documents the filter matches (the filter is kept for the optimizer to merge).
-    case match(Matcher, filter: BSONDocument)
+    /// `$match`: keeps the documents the filter matches (the filter is kept for the optimizer to merge). A
+    /// top-level `$expr` is compiled in the pipeline's scope (it may read `let` and `$lookup` variables) and
+    /// evaluated after the rest of the filter.
+    case match(Matcher, filter: BSONDocument, expr: Expression?)
     /// `$sort`, keeping only the first `bound` documents when a `$limit` follows (a top-k).
     case sort(SortSpec, bound: Int?)
     /// `$limit`: at most that many documents (positive).
@@ -28,6 +30,12 @@ enum Stage: Sendable {
     case computedProject(base: Projection?, fields: ComputedFields)
     /// `$replaceRoot`/`$replaceWith`: the new root's expression.
     case replaceRoot(Expression)
+    /// `$lookup`.
+    case lookup(LookupSpec)
+    /// `$unionWith`: another collection (or `$documents`) through a pipeline.
+    case unionWith(collection: String?, stages: [Stage])
+    /// `$facet`.
+    case facet([Facet])
 
     /// The stage's name, for messages.
     var name: StageName {
@@ -45,6 +53,9 @@ enum Stage: Sendable {
         case .addFields: .addFields
         case .computedProject: .project
         case .replaceRoot: .replaceRoot
+        case .lookup: .lookup
+        case .unionWith: .unionWith
+        case .facet: .facet
         }
     }
 }

@@ -19,10 +19,13 @@ enum StageName: String, Sendable, CaseIterable {
     case replaceWith = "$replaceWith"
     case sortByCount = "$sortByCount"
     case group = "$group"
+    case lookup = "$lookup"
+    case unionWith = "$unionWith"
+    case facet = "$facet"
 
     /// Stages of MongoDB 8 that Docket recognizes but does not run yet.
     static let notImplemented: Set<String> = [
-        "$lookup", "$unionWith", "$facet", "$bucket", "$bucketAuto", "$out", "$merge", "$redact", "$graphLookup",
+        "$bucket", "$bucketAuto", "$out", "$merge", "$redact", "$graphLookup",
         "$densify", "$fill", "$setWindowFields", "$geoNear", "$collStats", "$indexStats", "$currentOp",
         "$listSessions", "$listLocalSessions", "$planCacheStats", "$changeStream", "$search", "$searchMeta",
         "$vectorSearch", "$listSearchIndexes", "$shardedDataDistribution", "$changeStreamSplitLargeEvent",

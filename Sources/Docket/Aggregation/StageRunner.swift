@@ -22,6 +22,8 @@ struct PipelineRunContext: Sendable {
     var variables: [BSONValue?] = []
     /// `$$NOW`: milliseconds since the epoch, fixed when the pipeline was compiled.
     var now: Int64 = 0
+    /// The database's other collections (`$lookup`, `$unionWith`).
+    var collections: (any CollectionSource)?
 
     /// MongoDB's `internalQueryMaxBlockingSortMemoryUsageBytes` and `$group`'s limit: 100 MB.
     static let defaultMemoryLimitBytes = 100 * 1024 * 1024
@@ -38,7 +40,8 @@ extension Pipeline {
         var upstream = source
         for stage in stages {
             switch stage {
-            case .match(let matcher, _): upstream = MatchRunner(upstream, matcher)
+            case .match(let matcher, _, let expr):
+                upstream = MatchRunner(upstream, matcher, expr: expr, context: context)
             case .sort(let spec, let bound): upstream = SortRunner(upstream, spec, bound: bound, context: context)
             case .limit(let n): upstream = LimitRunner(upstream, n)
             case .skip(let n): upstream = SkipRunner(upstream, n)
@@ -52,6 +55,10 @@ extension Pipeline {
             case .computedProject(let base, let fields):
                 upstream = ComputedProjectRunner(upstream, base: base, fields: fields, context: context)
             case .replaceRoot(let newRoot): upstream = ReplaceRootRunner(upstream, newRoot, context: context)
+            case .lookup(let spec): upstream = LookupRunner(upstream, spec, context: context)
+            case .unionWith(let collection, let stages):
+                upstream = UnionWithRunner(upstream, collection: collection, stages: stages, context: context)
+            case .facet(let facets): upstream = FacetRunner(upstream, facets, context: context)
             }
         }
         return upstream
@@ -82,15 +89,22 @@ final class DocumentsRunner: StageRunner {
 final class MatchRunner: StageRunner {
     private let upstream: any StageRunner
     private let matcher: Matcher
+    private let expr: Expression?
+    private let context: PipelineRunContext
 
-    init(_ upstream: any StageRunner, _ matcher: Matcher) {
+    init(_ upstream: any StageRunner, _ matcher: Matcher, expr: Expression?, context: PipelineRunContext) {
         self.upstream = upstream
         self.matcher = matcher
+        self.expr = expr
+        self.context = context
     }
 
     func next() throws(DocketError) -> PipelineDocument? {
         while let document = try upstream.next() {
-            if try matcher.matches(document) { return document }
+            guard try matcher.matches(document) else { continue }
+            guard let expr else { return document }
+            var expressionContext = ExpressionContext(root: document, variables: context.variables, now: context.now)
+            if try expr.evaluate(&expressionContext).isTruthy { return document }
         }
         return nil
     }

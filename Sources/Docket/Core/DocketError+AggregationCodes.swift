@@ -123,6 +123,12 @@ extension DocketError.Code {
     public static let computedPathCollision = DocketError.Code(40176, "Location40176")
     /// 40272: `$addFields`/`$set` with a value that is not a document.
     public static let addFieldsNotObject = DocketError.Code(40272, "Location40272")
+    /// 40169: `$facet` with a value that is not a non-empty document.
+    public static let facetNotObject = DocketError.Code(40169, "Location40169")
+    /// 40170: a `$facet` field whose value is not an array.
+    public static let facetNotArray = DocketError.Code(40170, "Location40170")
+    /// 40600: a stage not allowed inside `$facet`.
+    public static let facetStageNotAllowed = DocketError.Code(40600, "Location40600")
     /// 40228: `$replaceRoot`'s new root is not a document.
     public static let replaceRootNotObject = DocketError.Code(40228, "Location40228")
     /// 40414: `$replaceRoot` without `newRoot`.

@@ -36,7 +36,7 @@ extension DocketCollection {
     public func aggregate(_ pipeline: [BSONDocument], options: AggregateOptions = AggregateOptions())
         throws(DocketError) -> DocketCursor
     {
-        let (compiled, context) = try Self.compile(pipeline, options: options)
+        let (compiled, context) = try Self.compile(pipeline, options: options, database: database.engine)
         guard !compiled.startsWithDocuments else {
             throw DocketError(
                 .invalidNamespace, "$documents can only be run with {aggregate: 1}, not on a collection",
@@ -66,8 +66,8 @@ extension DocketCollection {
     }
 
     /// Compiles and (unless the options say otherwise) optimizes a pipeline, and checks the options.
-    static func compile(_ pipeline: [BSONDocument], options: AggregateOptions) throws(DocketError)
-        -> (Pipeline, PipelineRunContext)
+    static func compile(_ pipeline: [BSONDocument], options: AggregateOptions, database: DatabaseEngine)
+        throws(DocketError) -> (Pipeline, PipelineRunContext)
     {
         if let batchSize = options.batchSize { try ArgumentRules.checkNonNegative(batchSize, "BatchSize") }
         if let maxTimeMS = options.maxTimeMS { try ArgumentRules.checkNonNegative(maxTimeMS, "maxTimeMS") }
@@ -87,6 +87,8 @@ extension DocketCollection {
         let scope = ExpressionScope(variables: names)
         var compiled = try Pipeline(parsing: pipeline, scope: scope)
         if options.optimizes { compiled = try compiled.optimized() }
+        let others = compiled.referencedCollections
+        if !others.isEmpty { context.collections = CollectionSnapshots(database, others) }
         return (compiled, context)
     }
 }
@@ -107,7 +109,7 @@ extension DocketDatabase {
     public func aggregate(_ pipeline: [BSONDocument], options: AggregateOptions = AggregateOptions())
         throws(DocketError) -> DocketCursor
     {
-        let (compiled, context) = try DocketCollection.compile(pipeline, options: options)
+        let (compiled, context) = try DocketCollection.compile(pipeline, options: options, database: engine)
         guard compiled.startsWithDocuments else {
             let first = pipeline.first?.first?.key ?? "$documents"
             throw DocketError(
@@ -116,5 +118,30 @@ extension DocketDatabase {
         return DocketCursor(
             pipeline: AggregationPlan(
                 read: nil, stages: compiled.stages, context: context, maxTimeMS: options.maxTimeMS))
+    }
+}
+
+/// Snapshots of the collections a pipeline reads besides its own (`$lookup`, `$unionWith`), taken when the pipeline
+/// is created, as the pipeline's own collection's is.
+struct CollectionSnapshots: CollectionSource {
+    let stores: [String: RecordStore]
+
+    init(_ database: DatabaseEngine, _ names: Set<String>) {
+        var stores: [String: RecordStore] = [:]
+        for name in names {
+            stores[name] = database.engine(forCollection: name).snapshot(includingIDIndex: false).store
+        }
+        self.stores = stores
+    }
+
+    func storedDocuments(of name: String) -> [RawDocument] {
+        guard let store = stores[name] else { return [] }
+        var documents: [RawDocument] = []
+        documents.reserveCapacity(store.count)
+        store.forEach { _, document in
+            documents.append(document)
+            return true
+        }
+        return documents
     }
 }

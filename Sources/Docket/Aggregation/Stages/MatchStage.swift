@@ -3,11 +3,16 @@ import DocketBSON
 extension Stage {
     /// `$match: filter`.
     /// - Throws: `Location15959` "the match filter must be an expression in an object"; the filter's parse errors.
-    static func parseMatch(_ value: BSONValue) throws(DocketError) -> Stage {
-        guard case .document(let filter) = value else {
+    static func parseMatch(_ value: BSONValue, scope: ExpressionScope) throws(DocketError) -> Stage {
+        guard case .document(var filter) = value else {
             throw DocketError(.matchNotObject, "the match filter must be an expression in an object", stage: "$match")
         }
-        return .match(try Matcher(filter), filter: filter)
+        var expr: Expression?
+        if let index = filter.index(forKey: "$expr") {
+            try ArgumentRules.checkNesting(filter, "filter")
+            expr = try Expression(parsing: filter.remove(at: index).value, scope: scope)
+        }
+        return .match(try Matcher(filter), filter: filter, expr: expr)
     }
 }
 

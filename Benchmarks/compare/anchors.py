@@ -17,6 +17,7 @@ import time
 
 W3_LIMIT = 20
 W5_CUTOFF_MS = 1_704_067_200_000  # 2024-01-01T00:00:00Z
+W8_CUTOFF_MS = 1_764_547_200_000  # 2025-12-01T00:00:00Z: the last month of created_at, about 1/72 of the users
 W4_FIELDS = {"W4a": ("status", ["active", "inactive", "banned"]), "W4b": ("teams.0.role", ["admin", "member", "viewer"])}
 
 
@@ -63,6 +64,26 @@ class Dataset:
             if d["created_at"] >= W5_CUTOFF_MS:
                 counts.update(t["id"] for t in d["teams"])
         return sorted(counts.values(), reverse=True)[:10]
+
+    def expected_w8(self):
+        """W8's answer, summarized: (rows, sum of team ids, rows per role) of users ⋈ memberships ⋈ teams."""
+        rows = 0
+        id_sum = 0
+        roles = collections.Counter()
+        for d in self.docs:
+            if d["created_at"] >= W8_CUTOFF_MS:
+                for t in d["teams"]:
+                    rows += 1
+                    id_sum += t["id"]
+                    roles[t["role"]] += 1
+        return rows, id_sum, dict(roles)
+
+    def check_w8(self, result):
+        """Checks W8's (email, team name, role) rows against the brute-force summary."""
+        roles = collections.Counter(row[2] for row in result)
+        got = (len(result), sum(int(row[1].split(" ")[1]) for row in result), dict(roles))
+        if got != self.expected_w8():
+            raise VerificationError(f"W8: the join returned {got}, the brute force says {self.expected_w8()}")
 
     def initial_value(self, workload, index):
         d = self.docs[index]
@@ -224,6 +245,25 @@ def run_sqlite(dataset, run, scan_ops, caps):
     if [row[1] for row in result] != dataset.expected_w5_counts():
         raise VerificationError(f"W5: counts {[row[1] for row in result]} differ from the brute-force counts")
     rec.measured("W5", 1, seconds)
+
+    # W8: the normalized form (the seed's users / user_teams / teams), built untimed from the same documents, with the
+    # seed's primary keys: memberships (user_id, team_id), teams (id). The users table keeps its created_at index.
+    con.execute("CREATE TABLE memberships(user_id TEXT NOT NULL, team_id INTEGER NOT NULL, role TEXT NOT NULL, "
+                "PRIMARY KEY (user_id, team_id)) WITHOUT ROWID")
+    con.execute("INSERT INTO memberships SELECT users.doc->>'$._id', t.value->>'id', t.value->>'role' "
+                "FROM users, json_each(users.doc, '$.teams') AS t")
+    con.execute("CREATE TABLE teams(id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+    con.execute("INSERT INTO teams SELECT DISTINCT t.value->>'id', t.value->>'name' "
+                "FROM users, json_each(users.doc, '$.teams') AS t")
+
+    def w8():
+        result[:] = con.execute(
+            "SELECT u.doc->>'$.email', t.name, m.role FROM users AS u "
+            "JOIN memberships AS m ON m.user_id = u.doc->>'$._id' JOIN teams AS t ON t.id = m.team_id "
+            "WHERE u.doc->>'$.created_at' >= ?", (W8_CUTOFF_MS,)).fetchall()
+    seconds = timed(w8)
+    dataset.check_w8(result)
+    rec.measured("W8", 1, seconds, rows=len(result))
     rec.unavailable("W7", "not part of this comparison yet (Docket has no persistence to compare)")
     return rec.finish()
 
@@ -338,6 +378,21 @@ def run_duckdb(dataset, run, scan_ops, caps):
     if [row[1] for row in result] != dataset.expected_w5_counts():
         raise VerificationError(f"W5: counts {[row[1] for row in result]} differ from the brute-force counts")
     rec.measured("W5", 1, seconds)
+
+    # W8: the normalized form, built untimed inside DuckDB from the same rows, with the seed's primary keys.
+    con.execute("CREATE TABLE memberships(user_id VARCHAR NOT NULL, team_id INTEGER NOT NULL, role VARCHAR NOT NULL, "
+                "PRIMARY KEY (user_id, team_id))")
+    con.execute("INSERT INTO memberships SELECT _id, t.id, t.role FROM (SELECT _id, unnest(teams) AS t FROM users)")
+    con.execute("CREATE TABLE teams(id INTEGER PRIMARY KEY, name VARCHAR NOT NULL)")
+    con.execute("INSERT INTO teams SELECT DISTINCT t.id, t.name FROM (SELECT unnest(teams) AS t FROM users)")
+
+    def w8():
+        result[:] = con.execute(
+            "SELECT u.email, t.name, m.role FROM users AS u JOIN memberships AS m ON m.user_id = u._id "
+            "JOIN teams AS t ON t.id = m.team_id WHERE u.created_at >= ?", [W8_CUTOFF_MS]).fetchall()
+    seconds = timed(w8)
+    dataset.check_w8(result)
+    rec.measured("W8", 1, seconds, rows=len(result))
     rec.unavailable("W7", "not part of this comparison yet (Docket has no persistence to compare)")
     return rec.finish()
 

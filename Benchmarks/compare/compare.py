@@ -31,24 +31,24 @@ DATA = BUILD / "data"
 RESULTS = HERE / "results"
 LIBBSON_BINARY = BUILD / "libbson_w6"
 
-ROWS = ["W1", "W1-noidx", "W2", "W2-scan", "W3", "W3-scan", "W4a", "W4b", "W5",
+ROWS = ["W1", "W1-noidx", "W2", "W2-scan", "W3", "W3-scan", "W4a", "W4b", "W5", "W8",
         "W6-validate", "W6-decode", "W6-encode", "W7"]
 LABELS = {
     "W1": "W1 bulk insert, email+created_at indexes", "W1-noidx": "W1 (no secondary indexes yet)",
     "W2": "W2 lookups by email, indexed", "W2-scan": "W2 (scan, until indexes exist)",
     "W3": "W3 range page, indexed", "W3-scan": "W3 (scan + top-k, until indexes exist)",
     "W4a": "W4a $set status by _id (_id index only)", "W4b": "W4b $set teams.0.role by _id (_id index only)",
-    "W5": "W5 seed aggregation",
+    "W5": "W5 seed aggregation", "W8": "W8 join users ⋈ memberships ⋈ teams",
     "W6-validate": "W6 validate", "W6-decode": "W6 decode + visit", "W6-encode": "W6 re-encode",
     "W7": "W7 cold open",
 }
 UNITS = {"W1": "docs", "W1-noidx": "docs", "W2": "lookups", "W2-scan": "lookups", "W3": "queries",
-         "W3-scan": "queries", "W4a": "updates", "W4b": "updates", "W5": "runs", "W6-validate": "docs",
+         "W3-scan": "queries", "W4a": "updates", "W4b": "updates", "W5": "runs", "W8": "runs", "W6-validate": "docs",
          "W6-decode": "docs", "W6-encode": "docs", "W7": "opens"}
 TICKS = {
     "W1": "W1\nindexed", "W1-noidx": "W1\n_id index only", "W2": "W2\nindexed", "W2-scan": "W2\nscan",
     "W3": "W3\nindexed", "W3-scan": "W3\nscan + top-k", "W4a": "W4a\n$set status", "W4b": "W4b\n$set teams.0.role",
-    "W5": "W5\naggregation", "W6-validate": "W6\nvalidate", "W6-decode": "W6\ndecode+visit",
+    "W5": "W5\naggregation", "W8": "W8\njoin", "W6-validate": "W6\nvalidate", "W6-decode": "W6\ndecode+visit",
     "W6-encode": "W6\nre-encode", "W7": "W7\ncold open",
 }
 ANCHORS = ["sqlite", "duckdb", "mongomock", "libbson"]
@@ -84,6 +84,12 @@ SEMANTIC_NOTES = """\
   does not fit the schema could not be stored, which Docket and MongoDB accept); bulk import is one
   `INSERT ... SELECT FROM read_json` (no client batches). W4b rebuilds the `teams` list with a new first element.
   W5 uses `unnest`. Point queries and updates run on the first keys only (see the ops column).
+- **W8** (Docket's own workload, Benchmarks/workloads.json) joins the normalized form of the same users — users,
+  memberships (one per embedded team), teams — built untimed: every user created on or after 2025-12-01 with each
+  team's name and the user's role, one row per membership. SQLite and DuckDB run the three-table join with the seed's
+  primary keys (memberships (user_id, team_id), teams (id)) and the users created_at index; Docket runs one
+  `aggregate` with two `$lookup` stages. Every system's rows must match a brute-force count, team-id sum and
+  rows per role.
 - **mongomock** is a pure-Python in-memory fake of pymongo, run only at 100k, one round, on the first keys only
   (10 scans, 100 updates, W1 with indexes on the first 2 000 documents); its per-operation throughput is what
   it is at that count, not extrapolated.
@@ -222,7 +228,7 @@ def cell(summary, system, workload):
     w = s["workloads"].get(workload)
     if w is None:
         return "n/a" if workload in s["unavailable"] else "–"
-    if workload == "W5":
+    if workload in ("W5", "W8"):
         return f"{w['median_seconds']:.3g} s"
     return f"{rate(w['throughput'])}/s ({w['ops']:,} ops)"
 
@@ -232,7 +238,7 @@ def markdown_table(size, summary, systems):
     head = ["workload"] + [SYSTEM_NAMES[s] for s in systems] + [f"Docket/{SYSTEM_NAMES[a]}" for a in anchors]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for workload in ROWS:
-        row = [LABELS[workload] + (" (time)" if workload == "W5" else f" ({UNITS[workload]}/s)")]
+        row = [LABELS[workload] + (" (time)" if workload in ("W5", "W8") else f" ({UNITS[workload]}/s)")]
         row += [cell(summary, s, workload) for s in systems]
         for a in anchors:
             value = ratio(summary, workload, a)

@@ -1,5 +1,6 @@
-/// The workloads `docket-bench` knows: the canonical W1–W7 of shared/bench/workloads.json, plus the clearly
-/// labelled stand-in rows Docket runs until the capability a canonical workload needs exists.
+/// The workloads `docket-bench` knows: the canonical W1–W7 of shared/bench/workloads.json, W8 (the `$lookup` join of
+/// the normalized users, memberships and teams, Benchmarks/workloads.json), plus the clearly labelled stand-in rows
+/// Docket runs until the capability a canonical workload needs exists.
 enum Workload: String, CaseIterable, Sendable {
     case w1 = "W1"
     case w1NoIndexes = "W1-noidx"
@@ -10,6 +11,7 @@ enum Workload: String, CaseIterable, Sendable {
     case w4a = "W4a"
     case w4b = "W4b"
     case w5 = "W5"
+    case w8 = "W8"
     case w6Validate = "W6-validate"
     case w6Decode = "W6-decode"
     case w6Encode = "W6-encode"
@@ -27,6 +29,7 @@ enum Workload: String, CaseIterable, Sendable {
         case .w4a: "W4a $set status by _id"
         case .w4b: "W4b $set teams.0.role by _id"
         case .w5: "W5 seed aggregation"
+        case .w8: "W8 join users ⋈ memberships ⋈ teams ($lookup, normalized form)"
         case .w6Validate: "W6 validate"
         case .w6Decode: "W6 decode + visit"
         case .w6Encode: "W6 re-encode"
@@ -41,7 +44,7 @@ enum Workload: String, CaseIterable, Sendable {
         case .w2, .w2Scan: "lookups"
         case .w3, .w3Scan: "queries"
         case .w4a, .w4b: "updates"
-        case .w5: "pipelines"
+        case .w5, .w8: "pipelines"
         case .w7: "opens"
         }
     }
@@ -53,6 +56,7 @@ enum Workload: String, CaseIterable, Sendable {
         case .w2: "secondary index on email"
         case .w3: "secondary index on created_at (index-backed range + sort)"
         case .w5: "aggregation pipeline ($match, $unwind, $group, $sort, $limit)"
+        case .w8: "aggregation pipeline ($lookup)"
         case .w7: "persistence (append-only log, recovery)"
         default: nil
         }

@@ -127,6 +127,10 @@ import Testing
         // $sqrt $exp $ln $log $log10
         ExpressionCase(["$sqrt": 25], [:], .value(5.0)),
         ExpressionCase(["$sqrt": -1], [:], .error(28714)),
+        // NaN is accepted by the real functions and propagates (NaN equals NaN in MongoDB's order).
+        ExpressionCase(["$eq": [["$sqrt": .double(.nan)], .double(.nan)]], [:], .value(true)),
+        ExpressionCase(["$eq": [["$ln": decimal("NaN")], .double(.nan)]], [:], .value(true)),
+        ExpressionCase(["$eq": [["$log": [8, .double(.nan)]], .double(.nan)]], [:], .value(true)),
         ExpressionCase(["$sqrt": "$n"], doc, .value(.null)),
         ExpressionCase(["$exp": 0], [:], .value(1.0)),
         ExpressionCase(["$ln": 1], [:], .value(0.0)),

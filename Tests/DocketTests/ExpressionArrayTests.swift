@@ -64,6 +64,7 @@ import Testing
         ExpressionCase(["$range": [5, 0, -2]], [:], .value([5, 3, 1])),
         ExpressionCase(["$range": [0, 5, -1]], [:], .value([])),
         ExpressionCase(["$range": [0, 5, 0]], [:], .error(34449)),
+        ExpressionCase(["$range": [0, .int32(.max)]], [:], .error(146)),
         ExpressionCase(["$range": ["a", 5]], [:], .error(34443)),
         ExpressionCase(["$range": [0.5, 5]], [:], .error(34444)),
         // $indexOfArray
@@ -125,6 +126,8 @@ import Testing
         ExpressionCase(["$sortArray": ["input": "$n", "sortBy": 1]], doc, .value(.null)),
         ExpressionCase(["$sortArray": ["input": "$s", "sortBy": 1]], doc, .error(2_942_504)),
         ExpressionCase(["$sortArray": ["input": [1]]], [:], .error(2_942_503)),
+        ExpressionCase(["$sortArray": ["input": [1], "sortBy": 2]], [:], .error(2_942_506)),
+        ExpressionCase(["$sortArray": ["input": [1], "sortBy": "x"]], [:], .error(2_942_507)),
         // $firstN, $lastN, $maxN, $minN
         ExpressionCase(["$firstN": ["n": 2, "input": "$a"]], doc, .value([1, 2])),
         ExpressionCase(["$lastN": ["n": 2, "input": "$a"]], doc, .value([3, 4])),
@@ -147,6 +150,48 @@ import Testing
         ExpressionCase(["$stdDevPop": [[1, 2, 3, 4]]], [:], .value(1.118033988749895)),
         ExpressionCase(["$stdDevSamp": "$a"], doc, .value(1.2909944487358056)),
         ExpressionCase(["$stdDevSamp": [[1]]], [:], .value(.null)),
+    ]
+
+    @Test(arguments: cases)
+    func evaluates(_ testCase: ExpressionCase) throws {
+        try testCase.check()
+    }
+}
+
+/// `$percentile` and `$median` as expressions.
+@Suite struct ExpressionPercentileTests {
+    static let cases: [ExpressionCase] = [
+        ExpressionCase(
+            ["$percentile": ["p": [0.5], "input": "$x", "method": "approximate"]], ["x": [0, "non-numeric", 1, 2]],
+            .value([1.0])),
+        ExpressionCase(
+            ["$percentile": ["p": [0], "input": "$x", "method": "approximate"]], ["x": [10, 5, 27]], .value([5.0])),
+        ExpressionCase(
+            ["$percentile": ["p": [0.5, 0.9, 0.1], "input": "$x", "method": "discrete"]], ["x": [0, 1, 2]],
+            .value([1.0, 2.0, 0.0])),
+        ExpressionCase(
+            ["$percentile": ["p": [0.5], "input": ["$a", "$b", "$c"], "method": "approximate"]],
+            ["a": 0, "b": "x", "c": 2], .value([0.0])),
+        ExpressionCase(
+            ["$percentile": ["p": [0.5, 1], "input": "$x", "method": "approximate"]], ["x": "text"],
+            .value([.null, .null])),
+        ExpressionCase(
+            ["$percentile": ["p": [0.25], "input": "$x", "method": "continuous"]], ["x": [1, 2, 3, 4, 5]],
+            .value([2.0])),
+        ExpressionCase(
+            ["$percentile": ["p": [0.1], "input": "$x", "method": "continuous"]], ["x": [1, 2]], .value([1.1])),
+        ExpressionCase(["$median": ["input": "$x", "method": "approximate"]], ["x": [3, 1, 2, 10]], .value(2.0)),
+        ExpressionCase(["$median": ["input": 7, "method": "approximate"]], [:], .value(7.0)),
+        ExpressionCase(["$median": ["input": "$missing", "method": "approximate"]], [:], .value(.null)),
+        ExpressionCase(["$median": 1], [:], .error(7_436_200)),
+        ExpressionCase(["$median": ["input": 1]], [:], .error(40414)),
+        ExpressionCase(["$median": ["input": 1, "method": "approximate", "p": [0.5]]], [:], .error(40415)),
+        ExpressionCase(["$median": ["input": 1, "method": "exact"]], [:], .error(2)),
+        ExpressionCase(["$percentile": ["p": 0.5, "input": 1, "method": "approximate"]], [:], .error(7_750_301)),
+        ExpressionCase(["$percentile": ["p": [], "input": 1, "method": "approximate"]], [:], .error(7_750_301)),
+        ExpressionCase(["$percentile": ["p": ["x"], "input": 1, "method": "approximate"]], [:], .error(7_750_302)),
+        ExpressionCase(["$percentile": ["p": [1.5], "input": 1, "method": "approximate"]], [:], .error(7_750_303)),
+        ExpressionCase(["$percentile": ["p": "$p", "input": 1, "method": "approximate"]], [:], .error(7_750_300)),
     ]
 
     @Test(arguments: cases)

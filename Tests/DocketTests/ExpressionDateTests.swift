@@ -81,6 +81,16 @@ import Testing
         ExpressionCase(
             ["$dateFromString": ["dateString": "2018-03-27 +0100", "format": "%Y-%m-%d %z"]], [:],
             .value(.datetime(1_522_105_200_000))),
+        ExpressionCase(
+            ["$dateFromString": ["dateString": "27 mar 2018", "format": "%d %b %Y"]], [:],
+            .value(.datetime(1_522_108_800_000))),
+        ExpressionCase(
+            ["$dateFromString": ["dateString": "March 27, 2018", "format": "%B %d, %Y"]], [:],
+            .value(.datetime(1_522_108_800_000))),
+        ExpressionCase(["$dateFromString": ["dateString": "27 Mzr 2018", "format": "%d %b %Y"]], [:], .error(241)),
+        ExpressionCase(
+            ["$dateFromString": ["dateString": "2018-086", "format": "%Y-%j"]], [:],
+            .value(.datetime(1_522_108_800_000))),
         ExpressionCase(["$dateFromString": ["dateString": "garbage"]], [:], .error(241)),
         ExpressionCase(["$dateFromString": ["dateString": "garbage", "onError": "bad"]], [:], .value("bad")),
         ExpressionCase(["$dateFromString": ["dateString": "$n", "onNull": "none"]], doc, .value("none")),
@@ -136,6 +146,12 @@ import Testing
             ["$dateTrunc": ["date": "$d", "unit": "day", "timezone": "America/New_York"]], doc,
             .value(.datetime(1_522_123_200_000))),
         ExpressionCase(["$dateTrunc": ["date": "$n", "unit": "day"]], doc, .value(.null)),
+        ExpressionCase(
+            ["$dateTrunc": ["date": "$d", "unit": "month", "binSize": .int64(.max)]], doc,
+            .value(.datetime(946_684_800_000))),
+        ExpressionCase(
+            ["$dateTrunc": ["date": "$d", "unit": "hour", "binSize": .int64(.max)]], doc, .error(5_439_002)),
+        ExpressionCase(["$dateFromParts": ["year": 2000, "second": .int64(.max)]], [:], .error(15)),
         ExpressionCase(["$dateTrunc": ["date": "$s", "unit": "day"]], doc, .error(5_439_012)),
         ExpressionCase(["$dateTrunc": ["date": "$d", "unit": "fortnight"]], doc, .error(5_439_014)),
         ExpressionCase(["$dateTrunc": ["date": "$d", "unit": 1]], doc, .error(5_439_013)),
@@ -216,6 +232,29 @@ import Testing
                     "timezone": "-02:00",
                 ]
             ], [:], .value(.int64(0))),
+        // Across the start of daylight time in New York (2018-03-11 07:00Z) a local day lasts 23 hours: days and
+        // hours count local boundaries, milliseconds count elapsed time.
+        ExpressionCase(
+            [
+                "$dateDiff": [
+                    "startDate": .datetime(1_520_744_400_000), "endDate": .datetime(1_520_827_200_000), "unit": "day",
+                    "timezone": "America/New_York",
+                ]
+            ], [:], .value(.int64(1))),
+        ExpressionCase(
+            [
+                "$dateDiff": [
+                    "startDate": .datetime(1_520_744_400_000), "endDate": .datetime(1_520_827_200_000),
+                    "unit": "millisecond", "timezone": "America/New_York",
+                ]
+            ], [:], .value(.int64(82_800_000))),
+        ExpressionCase(
+            [
+                "$dateAdd": [
+                    "startDate": .datetime(1_520_744_400_000), "unit": "day", "amount": 1,
+                    "timezone": "America/New_York",
+                ]
+            ], [:], .value(.datetime(1_520_827_200_000))),
         ExpressionCase(["$dateDiff": ["startDate": "$n", "endDate": "$d", "unit": "day"]], doc, .value(.null)),
         ExpressionCase(["$dateDiff": ["startDate": "$s", "endDate": "$d", "unit": "day"]], doc, .error(5_166_307)),
         ExpressionCase(["$dateDiff": ["startDate": "$d", "endDate": "$i", "unit": "day"]], doc, .error(5_166_308)),

@@ -60,14 +60,20 @@ import Testing
         ExpressionCase(["$getField": "s"], doc, .value("x")),
         ExpressionCase(["$getField": ["field": "x", "input": "$o"]], doc, .value(1)),
         ExpressionCase(["$getField": ["field": "a.b", "input": ["$literal": ["a.b": 5]]]], [:], .value(5)),
-        ExpressionCase(["$getField": ["field": "$x", "input": ["$literal": ["$x": 7]]]], [:], .error(5_654_601)),
+        // The field is an expression: "$x" reads field x of the document (missing here).
+        ExpressionCase(["$getField": ["field": "$x", "input": ["$literal": ["$x": 7]]]], [:], .error(3_041_704)),
+        ExpressionCase(["$getField": ["field": "$s", "input": ["x": 8]]], doc, .value(8)),
+        ExpressionCase(["$getField": ["$literal": "s"]], doc, .value("x")),
         ExpressionCase(["$getField": ["field": ["$literal": "$x"], "input": ["$literal": ["$x": 7]]]], [:], .value(7)),
         ExpressionCase(["$getField": ["field": "nope", "input": "$o"]], doc, .missing),
         ExpressionCase(["$getField": ["field": "x", "input": "$n"]], doc, .value(.null)),
         ExpressionCase(["$getField": ["field": "x", "input": "$missing"]], doc, .missing),
-        ExpressionCase(["$getField": ["field": "x", "input": "$s"]], doc, .error(3_041_705)),
-        ExpressionCase(["$getField": ["field": 1, "input": "$o"]], doc, .error(5_654_602)),
+        ExpressionCase(["$getField": ["field": "x", "input": "$s"]], doc, .missing),
+        ExpressionCase(["$getField": ["field": 1, "input": "$o"]], doc, .error(3_041_704)),
+        ExpressionCase(["$getField": "$n"], doc, .error(3_041_704)),
         ExpressionCase(["$getField": ["input": "$o"]], doc, .error(3_041_702)),
+        ExpressionCase(["$getField": ["field": "s"]], doc, .error(3_041_703)),
+        ExpressionCase(["$getField": ["k": 1]], doc, .error(3_041_701)),
         ExpressionCase(
             ["$setField": ["field": "x", "input": "$o", "value": 9]], doc, .value(["x": 9, "y": ["z": 2]])),
         ExpressionCase(
@@ -79,6 +85,10 @@ import Testing
         ExpressionCase(["$setField": ["field": "x", "input": "$o"]], doc, .error(4_161_103)),
         ExpressionCase(["$unsetField": ["field": "y", "input": "$o"]], doc, .value(["x": 1])),
         ExpressionCase(["$unsetField": ["field": "x", "input": "$o", "value": 1]], doc, .error(4_161_101)),
+        ExpressionCase(["$setField": ["field": "$s", "input": "$o", "value": 1]], doc, .error(4_161_106)),
+        ExpressionCase(["$setField": ["field": 1, "input": "$o", "value": 1]], doc, .error(4_161_107)),
+        ExpressionCase(["$setField": ["field": "x", "value": 1]], doc, .error(4_161_109)),
+        ExpressionCase(["$setField": "x"], doc, .error(4_161_100)),
     ]
 
     @Test(arguments: cases)

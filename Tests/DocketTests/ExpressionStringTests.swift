@@ -20,6 +20,7 @@ import Testing
         ExpressionCase(["$substrBytes": ["$s", 0, 5]], doc, .value("Hello")),
         ExpressionCase(["$substr": ["$s", 6, -1]], doc, .value("World")),
         ExpressionCase(["$substrBytes": ["$u", 3, 2]], doc, .value("é")),
+        ExpressionCase(["$substrBytes": ["$s", 6, .int64(.max)]], doc, .value("World")),
         ExpressionCase(["$substrBytes": ["$u", 4, 1]], doc, .error(28656)),
         ExpressionCase(["$substrBytes": ["$u", 0, 4]], doc, .error(28657)),
         ExpressionCase(["$substrBytes": ["$i", 0, 1]], doc, .value("4")),

@@ -1,6 +1,8 @@
 extension DocketError.Code {
     /// An unknown aggregation expression operator (`{$foo: …}`).
     public static let invalidPipelineOperator = DocketError.Code(168, "InvalidPipelineOperator")
+    /// An operation that would need more memory than MongoDB allows it (`$range`).
+    public static let exceededMemoryLimit = DocketError.Code(146, "ExceededMemoryLimit")
     /// A value that cannot be converted (`$convert`, `$toInt`, `$dateFromString`).
     public static let conversionFailure = DocketError.Code(241, "ConversionFailure")
 

@@ -7,6 +7,8 @@ import DocketBSON
 enum ExpressionOperator: String, CaseIterable {
     // Core
     case literal = "$literal"
+    /// `$const`, MongoDB's other name for `$literal`.
+    case const = "$const"
     case `let` = "$let"
     // Arithmetic
     case add = "$add"
@@ -78,6 +80,8 @@ enum ExpressionOperator: String, CaseIterable {
     case max = "$max"
     case stdDevPop = "$stdDevPop"
     case stdDevSamp = "$stdDevSamp"
+    case median = "$median"
+    case percentile = "$percentile"
     // Set
     case setEquals = "$setEquals"
     case setIntersection = "$setIntersection"
@@ -136,16 +140,41 @@ enum ExpressionOperator: String, CaseIterable {
     case dateAdd = "$dateAdd"
     case dateSubtract = "$dateSubtract"
     case dateDiff = "$dateDiff"
+    // Trigonometric, bitwise, miscellaneous
+    case sin = "$sin"
+    case cos = "$cos"
+    case tan = "$tan"
+    case asin = "$asin"
+    case acos = "$acos"
+    case atan = "$atan"
+    case atan2 = "$atan2"
+    case sinh = "$sinh"
+    case cosh = "$cosh"
+    case tanh = "$tanh"
+    case asinh = "$asinh"
+    case acosh = "$acosh"
+    case atanh = "$atanh"
+    case degreesToRadians = "$degreesToRadians"
+    case radiansToDegrees = "$radiansToDegrees"
+    case bitAnd = "$bitAnd"
+    case bitOr = "$bitOr"
+    case bitXor = "$bitXor"
+    case bitNot = "$bitNot"
+    case rand = "$rand"
+    case bsonSize = "$bsonSize"
+    case binarySize = "$binarySize"
+    case tsSecond = "$tsSecond"
+    case tsIncrement = "$tsIncrement"
 
     /// Which parser handles the operator.
     enum Family {
-        case core, arithmetic, logic, type, array, setAndObject, string, date
+        case core, arithmetic, logic, type, array, setAndObject, string, date, moreNumeric
     }
 
     /// Which parser handles the operator.
     var family: Family {
         switch self {
-        case .literal, .let: .core
+        case .literal, .const, .let: .core
         case .add, .subtract, .multiply, .divide, .mod, .abs, .ceil, .floor, .round, .trunc, .pow, .sqrt, .exp, .ln,
             .log, .log10:
             .arithmetic
@@ -155,7 +184,7 @@ enum ExpressionOperator: String, CaseIterable {
             .type
         case .size, .isArray, .reverseArray, .first, .last, .arrayElemAt, .in, .concatArrays, .slice, .range,
             .indexOfArray, .map, .filter, .reduce, .zip, .sortArray, .firstN, .lastN, .maxN, .minN, .sum, .avg, .min,
-            .max, .stdDevPop, .stdDevSamp:
+            .max, .stdDevPop, .stdDevSamp, .median, .percentile:
             .array
         case .setEquals, .setIntersection, .setUnion, .setDifference, .setIsSubset, .anyElementTrue, .allElementsTrue,
             .mergeObjects, .objectToArray, .arrayToObject, .getField, .setField, .unsetField:
@@ -168,18 +197,24 @@ enum ExpressionOperator: String, CaseIterable {
             .isoWeekYear, .isoDayOfWeek, .dateToString, .dateFromString, .dateToParts, .dateFromParts, .dateTrunc,
             .dateAdd, .dateSubtract, .dateDiff:
             .date
+        case .sin, .cos, .tan, .asin, .acos, .atan, .atan2, .sinh, .cosh, .tanh, .asinh, .acosh, .atanh,
+            .degreesToRadians, .radiansToDegrees, .bitAnd, .bitOr, .bitXor, .bitNot, .rand, .bsonSize, .binarySize,
+            .tsSecond, .tsIncrement:
+            .moreNumeric
         }
     }
 }
 
 /// Operators of one argument.
-enum UnaryOperator: Sendable {
+enum UnaryOperator: Sendable, Equatable {
     case abs, ceil, floor, sqrt, exp, ln, log10
     case not
     case type, isNumber
     case size, isArray, reverseArray, first, last
     case anyElementTrue, allElementsTrue, objectToArray, arrayToObject
     case toUpper, toLower, strLenBytes, strLenCP
+    case trigonometric(Trigonometric)
+    case bitNot, bsonSize, binarySize, tsSecond, tsIncrement
 
     /// The operator applied to its evaluated argument.
     func apply(_ value: BSONValue?) throws(DocketError) -> BSONValue? {
@@ -189,6 +224,8 @@ enum UnaryOperator: Sendable {
         case .size, .isArray, .reverseArray, .first, .last: return try applyArray(value)
         case .anyElementTrue, .allElementsTrue, .objectToArray, .arrayToObject: return try applySetOrObject(value)
         case .toUpper, .toLower, .strLenBytes, .strLenCP: return try applyString(value)
+        case .trigonometric, .bitNot, .bsonSize, .binarySize, .tsSecond, .tsIncrement:
+            return try applyMoreNumeric(value)
         default: return try applyNumeric(value)
         }
     }
@@ -201,6 +238,7 @@ enum BinaryOperator: Sendable, Equatable {
     case `in`, arrayElemAt
     case setDifference, setIsSubset
     case split, strcasecmp
+    case atan2
 
     /// The operator applied to its evaluated arguments.
     func apply(_ lhs: BSONValue?, _ rhs: BSONValue?) throws(DocketError) -> BSONValue? {
@@ -209,6 +247,7 @@ enum BinaryOperator: Sendable, Equatable {
         case .in, .arrayElemAt: return try applyArray(lhs, rhs)
         case .setDifference, .setIsSubset: return try applySet(lhs, rhs)
         case .split, .strcasecmp: return try applyString(lhs, rhs)
+        case .atan2: return try applyAtan2(lhs, rhs)
         default: return try applyArithmetic(lhs, rhs)
         }
     }
@@ -224,6 +263,9 @@ enum VariadicOperator: Sendable, Equatable {
     /// `$substrBytes` or its alias `$substr` (the name, for messages).
     case substrBytes(String)
     case concat, substrCP, indexOfBytes, indexOfCP
+    case bitwise(Bitwise)
+    /// `$rand`: a new double in [0, 1) at each evaluation.
+    case rand
 
     /// Evaluates the arguments as the operator requires and combines them.
     func evaluate(_ arguments: [ExpressionNode], _ context: inout ExpressionContext) throws(DocketError)
@@ -236,6 +278,8 @@ enum VariadicOperator: Sendable, Equatable {
         case .sum, .avg, .min, .max, .stdDevPop, .stdDevSamp: return try evaluateAccumulator(arguments, &context)
         case .setEquals, .setIntersection, .setUnion, .mergeObjects: return try evaluateSetOrObject(arguments, &context)
         case .concat, .substrBytes, .substrCP, .indexOfBytes, .indexOfCP: return try evaluateString(arguments, &context)
+        case .bitwise(let op): return try op.evaluate(arguments, &context)
+        case .rand: return .double(Double.random(in: 0..<1))
         }
     }
 }

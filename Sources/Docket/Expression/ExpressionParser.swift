@@ -241,13 +241,14 @@ struct ExpressionParser {
         case .setAndObject: return try parseSetOrObject(op, argument)
         case .string: return try parseString(op, argument)
         case .date: return try parseDate(op, argument)
+        case .moreNumeric: return try parseMoreNumeric(op, argument)
         }
     }
 
     /// `$literal` and `$let`.
     private func parseCore(_ op: ExpressionOperator, _ argument: BSONValue) throws(DocketError) -> ExpressionNode {
         switch op {
-        case .literal:
+        case .literal, .const:
             return .constant(argument)
         default:
             return try parseLet(argument)

@@ -90,6 +90,12 @@ extension UnaryOperator {
         case .toLower: "$toLower"
         case .strLenBytes: "$strLenBytes"
         case .strLenCP: "$strLenCP"
+        case .trigonometric(let function): function.name
+        case .bitNot: "$bitNot"
+        case .bsonSize: "$bsonSize"
+        case .binarySize: "$binarySize"
+        case .tsSecond: "$tsSecond"
+        case .tsIncrement: "$tsIncrement"
         }
     }
 
@@ -105,7 +111,7 @@ extension UnaryOperator {
         case .ceil: return Self.rounded(value, .up)
         case .floor: return Self.rounded(value, .down)
         case .sqrt:
-            if NumericArithmetic.compare(value, .int32(0)) < 0 {
+            if NumericArithmetic.compare(value, .int32(0)) < 0 && !Self.isNaN(value) {
                 throw DocketError(
                     .location(28714), "$sqrt's argument must be greater than or equal to 0", operatorName: name)
             }
@@ -113,16 +119,26 @@ extension UnaryOperator {
         case .exp:
             return Self.real(value, naturalExp)
         case .ln, .log10:
-            if !(NumericArithmetic.compare(value, .int32(0)) > 0) {
+            if !(NumericArithmetic.compare(value, .int32(0)) > 0) && !Self.isNaN(value) {
                 let code = self == .ln ? 28766 : 28761
                 throw DocketError(
                     .location(code),
-                    "\(name)'s argument must be a positive number, but is \(BSONPrinter.updateMessage.string(value))",
+                    "\(name)'s argument must be a positive number, but is "
+                        + Conversion.formatDouble(NumericArithmetic.double(value)),
                     operatorName: name)
             }
             return Self.real(value, self == .ln ? naturalLog : commonLog)
         default:
             return try apply(value)
+        }
+    }
+
+    /// Whether a number is NaN (which MongoDB's real functions accept and propagate).
+    static func isNaN(_ value: BSONValue) -> Bool {
+        switch value {
+        case .double(let d): d.isNaN
+        case .decimal128(let d): d.isNaN
+        default: false
         }
     }
 
@@ -291,16 +307,20 @@ extension BinaryOperator {
             throw DocketError(
                 .location(28757), "$log's base must be numeric, not \(rhs.typeName)", operatorName: "$log")
         }
-        if !(NumericArithmetic.compare(value, .int32(0)) > 0) {
+        if !(NumericArithmetic.compare(value, .int32(0)) > 0) && !UnaryOperator.isNaN(value) {
             throw DocketError(
                 .location(28758),
-                "$log's argument must be a positive number, but is \(BSONPrinter.updateMessage.string(value))",
+                "$log's argument must be a positive number, but is "
+                    + Conversion.formatDouble(NumericArithmetic.double(value)),
                 operatorName: "$log")
         }
-        if !(NumericArithmetic.compare(base, .int32(0)) > 0) || NumericArithmetic.compare(base, .int32(1)) == 0 {
+        if (!(NumericArithmetic.compare(base, .int32(0)) > 0) || NumericArithmetic.compare(base, .int32(1)) == 0)
+            && !UnaryOperator.isNaN(base)
+        {
             throw DocketError(
                 .location(28759),
-                "$log's base must be a positive number not equal to 1, but is \(BSONPrinter.updateMessage.string(base))",
+                "$log's base must be a positive number not equal to 1, but is "
+                    + Conversion.formatDouble(NumericArithmetic.double(base)),
                 operatorName: "$log")
         }
         let result = naturalLog(NumericArithmetic.double(value)) / naturalLog(NumericArithmetic.double(base))

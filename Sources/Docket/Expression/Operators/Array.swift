@@ -19,6 +19,8 @@ enum ArrayNode: Sendable {
     case sortArray(ExpressionNode, ArraySortOrder)
     /// `$firstN`, `$lastN`, `$maxN`, `$minN`: which, `n`, and the input.
     case pickN(PickN, ExpressionNode, ExpressionNode)
+    /// `$percentile` and `$median`: the input, the percentiles, the method.
+    case quantile(ExpressionNode, [Double], PercentileMethod, median: Bool)
 
     /// Which elements a `…N` operator keeps.
     enum PickN: Sendable {
@@ -92,6 +94,7 @@ extension ExpressionParser {
         case .reduce: return try parseReduce(argument)
         case .zip: return try parseZip(argument)
         case .sortArray: return try parseSortArray(argument)
+        case .median, .percentile: return try parseQuantile(median: op == .median, argument)
         default:
             let pick: ArrayNode.PickN =
                 switch op {
@@ -261,11 +264,16 @@ extension ExpressionParser {
         switch sortBy {
         case .document(let spec):
             order = .fields(try SortSpec(spec))
-        case let number where number.isNumber && (number.int64Value == 1 || number.int64Value == -1):
+        case let number where number.isNumber:
+            guard number.int64Value == 1 || number.int64Value == -1 else {
+                throw DocketError(
+                    .location(2_942_506), "The $sort element value must be either 1 or -1", operatorName: "$sortArray")
+            }
             order = .values(ascending: number.int64Value == 1)
         default:
             throw DocketError(
-                .location(2_942_505), "$sortArray requires sortBy to be either 1, -1 or a sort specification",
+                .location(2_942_507),
+                "The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields",
                 operatorName: "$sortArray")
         }
         return .arrayOperator(ArrayNode.sortArray(try parseOperand(inputValue), order))
@@ -467,7 +475,8 @@ extension VariadicOperator {
             guard let value, value.isNumber else {
                 throw DocketError(
                     .location(typeCode),
-                    "$range requires a numeric \(label) value, found value of type: \(values[i].typeName)",
+                    "$range requires a numeric \(label) value, found value of type:\(label == "step" ? "" : " ")"
+                        + values[i].typeName,
                     operatorName: "$range")
             }
             guard let n = int32(value) else {
@@ -483,7 +492,18 @@ extension VariadicOperator {
         guard step != 0 else {
             throw DocketError(.location(34449), "$range requires a non-zero step value", operatorName: "$range")
         }
+        // MongoDB's internalQueryMaxRangeBytes (64 MiB), with its estimate of the array's size.
+        let length = Swift.max(0, (ints[1] - ints[0]) / step + 1)
+        let needed = 24 + length * 16
+        let limit = 64 * 1024 * 1024
+        guard needed < limit else {
+            throw DocketError(
+                .exceededMemoryLimit,
+                "$range would use too much memory (\(needed) bytes) and cannot spill to disk. Memory limit: \(limit) bytes",
+                operatorName: "$range")
+        }
         var result: [BSONValue] = []
+        result.reserveCapacity(length)
         var current = ints[0]
         while step > 0 ? current < ints[1] : current > ints[1] {
             result.append(.int32(Int32(current)))
@@ -634,7 +654,8 @@ extension ArrayNode {
             if input.isNullish { return .null }
             guard case .array(let items)? = input else {
                 throw DocketError(
-                    .location(40080), "$reduce requires that 'input' be an array, found: \(input.typeName)",
+                    .location(40080),
+                    "$reduce requires that 'input' be an array, found: \(BSONPrinter.updateMessage.string(input!))",
                     operatorName: "$reduce")
             }
             var accumulated = try initialNode.evaluate(&context)
@@ -698,6 +719,8 @@ extension ArrayNode {
                 }
                 return .array(sorted.map(\.value))
             }
+        case .quantile(let inputNode, let ps, let method, let median):
+            return Self.quantiles(try inputNode.evaluate(&context), ps, method, median: median)
         case .pickN(let pick, let nNode, let inputNode):
             let nValue = try nNode.evaluate(&context)
             let input = try inputNode.evaluate(&context)

@@ -474,10 +474,15 @@ extension DateNode {
         }
         let zone = try timezoneNode.map { n throws(DocketError) in try n.timeZone(&context) } ?? .utc
         guard let zone else { return .null }
+        // Seconds and milliseconds are not range-checked (as in MongoDB); one too large for a date fails.
         let hourPart: Int64 = values["hour"]! * 3_600_000
         let minutePart: Int64 = values["minute"]! * 60_000
-        let secondPart: Int64 = values["second"]! * 1000
-        let timeOfDay = hourPart + minutePart + secondPart + values["millisecond"]!
+        let (secondPart, secondsOverflow) = values["second"]!.multipliedReportingOverflow(by: 1000)
+        let (partial, partialOverflow) = secondPart.addingReportingOverflow(values["millisecond"]!)
+        guard !secondsOverflow, !partialOverflow, partial.magnitude < 1 << 60 else {
+            throw DocketError(.overflow, "date overflow in $dateFromParts", operatorName: name)
+        }
+        let timeOfDay = hourPart + minutePart + partial
         let days: Int64
         if parts["isoWeekYear"] != nil {
             let year = values["isoWeekYear"]!
@@ -500,7 +505,7 @@ extension DateNode {
             }
             days = CivilTime.days(year: year, month: values["month"]!, day: values["day"]!)
         }
-        return .datetime(zone.instant(fromLocal: days * 86_400_000 + timeOfDay))
+        return .datetime(zone.instant(fromLocal: days &* 86_400_000 &+ timeOfDay))
     }
 
     private static func addUnits(
@@ -549,6 +554,8 @@ extension DateNode {
     )
         -> Int64
     {
+        // Milliseconds are elapsed time; every other unit counts boundaries of the local calendar.
+        if unit == .millisecond { return end &- start }
         let a = zone.local(start)
         let b = zone.local(end)
         switch unit {
@@ -613,7 +620,9 @@ extension DateNode {
         case .year, .quarter, .month:
             let months: Int64 = unit == .year ? 12 : (unit == .quarter ? 3 : 1)
             let elapsed = (local.year - 2000) * 12 + Int64(local.month - 1)
-            let bin = elapsed.floorDivided(by: months * binSize).quotient * months * binSize
+            // Bins longer than any date range all truncate alike; the cap keeps the arithmetic from overflowing.
+            let bins = months * Swift.min(binSize, 1 << 40)
+            let bin = elapsed.floorDivided(by: bins).quotient * bins
             let (year, month0) = bin.floorDivided(by: 12)
             let start = CivilTime(year: 2000 + year, month: Int(month0) + 1, day: 1)
             return .datetime(zoneValue.instant(fromLocal: start.milliseconds))
@@ -623,16 +632,18 @@ extension DateNode {
                 // 2000-01-01 was a Saturday (ISO day 6): move to the chosen start of week.
                 referenceDays += Int64((weekStart - 6 + 7) % 7)
             }
-            let size = (unit == .week ? 7 : 1) * binSize
+            let size = (unit == .week ? 7 : 1) * Swift.min(binSize, 1 << 40)
             let bin = (local.daysSinceEpoch - referenceDays).floorDivided(by: size).quotient * size
             return .datetime(zoneValue.instant(fromLocal: (referenceDays + bin) * 86_400_000))
         default:
             let size = unit.milliseconds!.multipliedReportingOverflow(by: binSize)
-            guard !size.overflow else { return .datetime(ms) }
-            let localMs = ms &+ zoneValue.offset(at: ms)
-            let origin = reference.milliseconds
-            let bin = (localMs - origin).floorDivided(by: size.partialValue).quotient * size.partialValue
-            return .datetime(zoneValue.instant(fromLocal: origin + bin))
+            guard !size.overflow else {
+                throw DocketError(.location(5_439_002), "dateTrunc overflowed", operatorName: name)
+            }
+            // Fixed-length bins count in elapsed time from the reference instant (MongoDB's truncateDateMillis).
+            let origin = zoneValue.instant(fromLocal: reference.milliseconds)
+            let bin = (ms &- origin).floorDivided(by: size.partialValue).quotient &* size.partialValue
+            return .datetime(origin &+ bin)
         }
     }
 }
@@ -738,6 +749,12 @@ enum DateFormatter {
             case "j":
                 guard let parsed = scanner.digits(upTo: 3) else { throw parseFailure(text, "Unexpected data found") }
                 fields["j"] = parsed.0
+            case "b", "B":
+                // A month name, abbreviated or in full, in any case.
+                guard let month = scanner.monthName(full: spec == "B", names: monthNames) else {
+                    throw parseFailure(text, "A textual month could not be found")
+                }
+                fields["m"] = month
             case "L":
                 guard let parsed = scanner.digits(upTo: 3) else { throw parseFailure(text, "Unexpected data found") }
                 let (v, count) = parsed
@@ -803,6 +820,20 @@ enum DateFormatter {
 }
 
 extension ByteScanner {
+    /// The month (1...12) whose English name (or its first three letters) comes next, in any case.
+    mutating func monthName(full: Bool, names: [String]) -> Int64? {
+        for (index, name) in names.enumerated() {
+            let candidate = Array((full ? name : String(name.prefix(3))).lowercased().utf8)
+            guard self.index + candidate.count <= bytes.count else { continue }
+            let next = bytes[self.index..<(self.index + candidate.count)].map { $0 | 0x20 }
+            if next.elementsEqual(candidate) {
+                self.index += candidate.count
+                return Int64(index + 1)
+            }
+        }
+        return nil
+    }
+
     /// One to `limit` decimal digits, and how many there were.
     mutating func digits(upTo limit: Int) -> (Int64, Int)? {
         var value: Int64 = 0

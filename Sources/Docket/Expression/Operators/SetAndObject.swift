@@ -4,8 +4,8 @@ import DocketBSON
 // $allElementsTrue: arrays as sets under MongoDB's value equality, so 1 and 1.0 are one element) and object
 // expressions ($mergeObjects $objectToArray $arrayToObject $getField $setField $unsetField).
 
-/// `$getField`, `$setField` and `$unsetField`: a constant field name, the input object, and the new value (`nil`
-/// removes the field).
+/// `$getField`, `$setField` and `$unsetField`: the field name (any expression for `$getField`, a constant string for
+/// the others), the input object, and the new value (`nil` removes the field).
 struct FieldAccessNode: Sendable {
     enum Kind: Sendable {
         case get, set, unset
@@ -20,40 +20,42 @@ struct FieldAccessNode: Sendable {
     }
 
     var kind: Kind
-    var field: String
+    var field: ExpressionNode
     var input: ExpressionNode
     var value: ExpressionNode?
 
     func evaluate(_ context: inout ExpressionContext) throws(DocketError) -> BSONValue? {
+        let fieldValue = try field.evaluate(&context)
+        guard case .string(let name)? = fieldValue else {
+            throw DocketError(
+                .location(3_041_704),
+                "\(kind.name) requires 'field' to evaluate to type String, but got \(fieldValue.typeName)",
+                operatorName: kind.name)
+        }
         let inputValue = try input.evaluate(&context)
         switch kind {
         case .get:
+            // Missing stays missing, null gives null, and a value that is not an object has no fields.
             if inputValue == nil { return nil }
             if inputValue.isNullish { return .null }
-            guard case .document(let document)? = inputValue else {
-                throw DocketError(
-                    .location(3_041_705),
-                    "$getField requires 'input' to evaluate to type Object, but got \(inputValue.typeName)",
-                    operatorName: kind.name)
-            }
-            return document[field]
+            guard case .document(let document)? = inputValue else { return nil }
+            return document[name]
         case .set, .unset:
             if inputValue.isNullish { return .null }
             guard case .document(var document)? = inputValue else {
                 throw DocketError(
-                    .location(4_161_105),
-                    "\(kind.name) requires 'input' to evaluate to type Object, but got \(inputValue.typeName)",
+                    .location(4_161_105), "\(kind.name) requires 'input' to evaluate to type Object",
                     operatorName: kind.name)
             }
             let newValue = try value?.evaluate(&context)
             if let newValue {
-                if let index = document.index(forKey: field) {
+                if let index = document.index(forKey: name) {
                     document[index].value = newValue
                 } else {
-                    document.append(field, newValue)
+                    document.append(name, newValue)
                 }
             } else {
-                _ = document.removeValue(forKey: field)
+                _ = document.removeValue(forKey: name)
             }
             return .document(document)
         }
@@ -105,21 +107,21 @@ extension ExpressionParser {
         }
     }
 
-    /// `$getField: {field, input}` (or `$getField: "name"`), `$setField: {field, input, value}`,
-    /// `$unsetField: {field, input}`.
+    /// `$getField: {field, input}` (or `$getField: <field>`, read from `$$CURRENT`), `$setField: {field, input,
+    /// value}`, `$unsetField: {field, input}`.
     private func parseFieldAccess(_ kind: FieldAccessNode.Kind, _ argument: BSONValue) throws(DocketError)
         -> ExpressionNode
     {
         let name = kind.name
-        let (notObject, unknownCode, fieldMissing, inputMissing, valueMissing, notConstant, notString) =
+        let codes =
             kind == .get
-            ? (3_041_703, 3_041_701, 3_041_702, 0, 0, 5_654_601, 5_654_602)
-            : (4_161_100, 4_161_101, 4_161_102, 4_161_109, 4_161_103, 4_161_106, 4_161_107)
+            ? (unknown: 3_041_701, field: 3_041_702, input: 3_041_703)
+            : (unknown: 4_161_101, field: 4_161_102, input: 4_161_109)
         var fieldValue: BSONValue?
         var inputValue: BSONValue?
         var newValue: BSONValue?
         switch argument {
-        case .document(let spec) where !(spec.first?.key.hasPrefix("$") ?? false) || kind != .get:
+        case .document(let spec) where kind != .get || !(spec.first?.key.hasPrefix("$") ?? false):
             for (key, value) in spec {
                 switch key {
                 case "field": fieldValue = value
@@ -127,53 +129,51 @@ extension ExpressionParser {
                 case "value" where kind == .set: newValue = value
                 default:
                     throw DocketError(
-                        .location(unknownCode), "\(name) found an unknown argument: \(key)", operatorName: name)
+                        .location(codes.unknown), "\(name) found an unknown argument: \(key)", operatorName: name)
                 }
+            }
+            if kind == .get && fieldValue != nil && inputValue == nil {
+                throw DocketError(
+                    .location(codes.input), "\(name) requires 'input' to be specified", operatorName: name)
             }
         default:
             guard kind == .get else {
                 throw DocketError(
-                    .location(notObject), "\(name) only supports an object as its argument", operatorName: name)
+                    .location(4_161_100), "\(name) only supports an object as its argument", operatorName: name)
             }
-            // The shorthand: the field name itself, read from $$CURRENT.
+            // The short form: the field name (an expression), read from $$CURRENT.
             fieldValue = argument
+            inputValue = "$$CURRENT"
         }
         guard let fieldValue else {
-            throw DocketError(.location(fieldMissing), "\(name) requires 'field' to be specified", operatorName: name)
+            throw DocketError(.location(codes.field), "\(name) requires 'field' to be specified", operatorName: name)
         }
-        if kind != .get && inputValue == nil {
-            throw DocketError(.location(inputMissing), "\(name) requires 'input' to be specified", operatorName: name)
+        guard let inputValue else {
+            throw DocketError(.location(codes.input), "\(name) requires 'input' to be specified", operatorName: name)
         }
         if kind == .set && newValue == nil {
-            throw DocketError(.location(valueMissing), "\(name) requires 'value' to be specified", operatorName: name)
+            throw DocketError(.location(4_161_103), "\(name) requires 'value' to be specified", operatorName: name)
         }
-        // The field must be a constant string (a literal, or a $literal / $const of one).
-        let fieldNode = try parseOperand(fieldValue)
-        guard case .constant(let constantField) = fieldNode else {
-            throw DocketError(
-                .location(notConstant),
-                "\(name) requires 'field' to evaluate to a constant, but got a non-constant argument",
-                operatorName: name)
-        }
-        guard case .string(let field) = constantField else {
-            throw DocketError(
-                .location(notString),
-                "\(name) requires 'field' to evaluate to type String, but got \(constantField.type.alias)",
-                operatorName: name)
-        }
-        let input =
-            try inputValue.map { v throws(DocketError) in try parseOperand(v) }
-            ?? {
-                scope.noteWholeDocument()
-                return ExpressionNode.current([])
-            }()
-        let value: ExpressionNode? =
-            switch kind {
-            case .get, .unset: nil
-            case .set: try parseOperand(newValue!)
+        let field = try parseOperand(fieldValue)
+        if kind != .get {
+            // $setField and $unsetField need a constant string (a literal, or a $literal of one).
+            guard case .constant(let constant) = field else {
+                throw DocketError(
+                    .location(4_161_106),
+                    "\(name) requires 'field' to evaluate to a constant, but got a non-constant argument",
+                    operatorName: name)
             }
+            guard case .string = constant else {
+                throw DocketError(
+                    .location(4_161_107),
+                    "\(name) requires 'field' to evaluate to type String, but got \(constant.type.alias)",
+                    operatorName: name)
+            }
+        }
+        let input = try parseOperand(inputValue)
+        let value = try newValue.map { v throws(DocketError) in try parseOperand(v) }
         let node = ExpressionNode.fieldAccess(FieldAccessNode(kind: kind, field: field, input: input, value: value))
-        return node.folded(when: [input] + (value.map { [$0] } ?? []))
+        return node.folded(when: [field, input] + (value.map { [$0] } ?? []))
     }
 }
 

@@ -513,7 +513,8 @@ extension VariadicOperator {
         }
         let lengthLong = NumericArithmetic.int64(lengthValue) ?? 0
         let start = Int(Swift.min(startLong, Int64(bytes.count)))
-        let end = lengthLong < 0 ? bytes.count : Int(Swift.min(Int64(bytes.count), Int64(start) + lengthLong))
+        let end =
+            lengthLong < 0 || lengthLong >= Int64(bytes.count - start) ? bytes.count : start + Int(lengthLong)
         func isContinuation(_ i: Int) -> Bool { i < bytes.count && bytes[i] & 0xC0 == 0x80 }
         if isContinuation(start) {
             throw DocketError(
@@ -598,10 +599,12 @@ extension VariadicOperator {
                 throw DocketError(
                     .location(40097), "\(name) requires a nonnegative \(label), found: \(n)", operatorName: name)
             }
-            bounds[offset - 2] = Int(Swift.min(n, Int64(haystack.count)))
+            bounds[offset - 2] = offset == 3 ? Int(Swift.min(n, Int64(haystack.count))) : Int(n)
         }
         let (start, end) = (bounds[0], bounds[1])
-        guard start <= end else { return .int32(-1) }
+        // MongoDB: a start past the end finds nothing; for code points, not even "" at the end of a non-empty string.
+        guard start <= end, start <= haystack.count else { return .int32(-1) }
+        if codePoints && needle.isEmpty && start == haystack.count && !haystack.isEmpty { return .int32(-1) }
         var i = start
         while i + needle.count <= end {
             if haystack[i..<(i + needle.count)].elementsEqual(needle) { return .int32(Int32(i)) }

@@ -36,6 +36,9 @@ enum Stage: Sendable {
     case unionWith(collection: String?, stages: [Stage])
     /// `$facet`.
     case facet([Facet])
+    /// Not a MongoDB stage: decodes only these top-level fields of each stored document (the optimizer's dependency
+    /// analysis puts it before the first stage that decodes; `Pipeline+Dependencies.swift`).
+    case narrow([[UInt8]])
 
     /// The stage's name, for messages.
     var name: StageName {
@@ -56,6 +59,7 @@ enum Stage: Sendable {
         case .lookup: .lookup
         case .unionWith: .unionWith
         case .facet: .facet
+        case .narrow: .project
         }
     }
 }

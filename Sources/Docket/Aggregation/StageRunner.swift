@@ -59,6 +59,7 @@ extension Pipeline {
             case .unionWith(let collection, let stages):
                 upstream = UnionWithRunner(upstream, collection: collection, stages: stages, context: context)
             case .facet(let facets): upstream = FacetRunner(upstream, facets, context: context)
+            case .narrow(let fields): upstream = NarrowRunner(upstream, fields)
             }
         }
         return upstream

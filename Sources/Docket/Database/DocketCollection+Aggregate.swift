@@ -86,7 +86,9 @@ extension DocketCollection {
         }
         let scope = ExpressionScope(variables: names)
         var compiled = try Pipeline(parsing: pipeline, scope: scope)
-        if options.optimizes { compiled = try compiled.optimized() }
+        if options.optimizes {
+            compiled = try compiled.optimized().narrowed(expressionFields: scope.referencedFields)
+        }
         let others = compiled.referencedCollections
         if !others.isEmpty { context.collections = CollectionSnapshots(database, others) }
         return (compiled, context)

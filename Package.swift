@@ -39,6 +39,7 @@ var targets: [Target] = [
     // Runnable examples, built by CI so they never rot.
     .executableTarget(name: "BSONBasics", dependencies: ["DocketBSON"], path: "Examples/BSONBasics"),
     .executableTarget(name: "SeedScenario", dependencies: ["Docket"], path: "Examples/SeedScenario"),
+    .executableTarget(name: "TeamReport", dependencies: ["Docket", "DocketWorkloads"], path: "Examples/TeamReport"),
     // The engine's benchmarks (issue 3 item 10): insertMany, a full-scan equality find, W4a/W4b `$set` by `_id`, and
     // resident memory per document. They need no libbson, so they exist in every checkout.
     .executableTarget(

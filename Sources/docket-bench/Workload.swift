@@ -55,8 +55,6 @@ enum Workload: String, CaseIterable, Sendable {
         case .w1: "secondary indexes (email unique, created_at)"
         case .w2: "secondary index on email"
         case .w3: "secondary index on created_at (index-backed range + sort)"
-        case .w5: "aggregation pipeline ($match, $unwind, $group, $sort, $limit)"
-        case .w8: "aggregation pipeline ($lookup)"
         case .w7: "persistence (append-only log, recovery)"
         default: nil
         }
@@ -65,7 +63,7 @@ enum Workload: String, CaseIterable, Sendable {
     /// Whether the workload needs the collection loaded.
     var needsCollection: Bool {
         switch self {
-        case .w1NoIndexes, .w2Scan, .w3Scan, .w4a, .w4b: true
+        case .w1NoIndexes, .w2Scan, .w3Scan, .w4a, .w4b, .w5, .w8: true
         default: false
         }
     }

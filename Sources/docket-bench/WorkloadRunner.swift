@@ -49,11 +49,16 @@ struct WorkloadRunner {
         guard workloads.contains(where: \.needsCollection) else { return results }
 
         let client = DocketClient()
-        let users = client.database("bench").collection("users")
+        let database = client.database("bench")
+        let users = database.collection("users")
         let load = try runInsert(into: users)
         if workloads.contains(.w1NoIndexes) { results[.w1NoIndexes] = load }
         if workloads.contains(.w2Scan) { results[.w2Scan] = try runLookups(users) }
         if workloads.contains(.w3Scan) { results[.w3Scan] = try runRangeQueries(users) }
+        // The aggregations read the loaded documents before W4 changes them (W5's and W8's answers come from the
+        // generator).
+        if workloads.contains(.w5) { results[.w5] = try runSeedAggregation(users) }
+        if workloads.contains(.w8) { results[.w8] = try runJoin(users, in: database) }
         if workloads.contains(.w4a) {
             results[.w4a] = try runUpdates(users, replay: .w4a(keys: keys.w4a, generator: verifier.generator), runIndex)
         }

@@ -71,7 +71,7 @@ extension DocketExecutable {
         let reference = try DocketExecutable.run(["--eval", "nope + 1"])
         #expect(reference.status == 1)
         #expect(reference.stderr.hasPrefix("ReferenceError: nope is not defined\n    at @(shell eval):1:1"))
-        let notImplemented = try DocketExecutable.run(["--eval", "db.c.aggregate([])"])
+        let notImplemented = try DocketExecutable.run(["--eval", "db.c.createIndex({ a: 1 })"])
         #expect(notImplemented.status == 1)
         #expect(notImplemented.stderr.contains("code 238 (NotImplemented)"))
     }

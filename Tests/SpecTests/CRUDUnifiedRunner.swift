@@ -247,6 +247,14 @@ private struct UnifiedTestRun {
                 skip: try args.int("skip") ?? 0, limit: try args.int("limit") ?? 0,
                 batchSize: try args.int("batchSize"))
             result = .array(try collection.find(filter, options: options).toArray().map(BSONValue.document))
+        case "aggregate":
+            let pipeline = try args.documents("pipeline")
+            var options = AggregateOptions(
+                allowDiskUse: try args.bool("allowDiskUse"), batchSize: try args.int("batchSize"),
+                let: try args.document("let"), maxTimeMS: try args.int("maxTimeMS"))
+            options.comment = args.any("comment")
+            options.hint = args.any("hint")
+            result = .array(try collection.aggregate(pipeline, options: options).toArray().map(BSONValue.document))
         case "findOne":
             let filter = try args.document("filter") ?? [:]
             let options = FindOptions(
@@ -337,6 +345,9 @@ private struct UnifiedArguments {
         UnifiedFormatError("\(operation): argument \(key) must be \(what)")
     }
 
+    /// An argument of any type.
+    mutating func any(_ key: String) -> BSONValue? { value(key) }
+
     mutating func document(_ key: String) throws -> BSONDocument? {
         guard let v = value(key) else { return nil }
         guard case .document(let d) = v else { throw wrongType(key, "a document") }
@@ -396,6 +407,7 @@ private struct UnifiedArguments {
         "insertOne": ["document"],
         "insertMany": ["documents", "ordered"],
         "find": ["filter", "projection", "sort", "skip", "limit", "batchSize"],
+        "aggregate": ["pipeline", "batchSize", "comment", "allowDiskUse", "let", "maxTimeMS", "hint"],
         "findOne": ["filter", "projection", "sort", "skip"],
         "countDocuments": ["filter", "skip", "limit"],
         "count": ["filter", "skip", "limit"],

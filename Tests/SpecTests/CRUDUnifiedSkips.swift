@@ -11,7 +11,6 @@ enum CRUDUnifiedSkips {
 
     /// Operations outside this issue's CRUD API, by name.
     static let unsupportedOperations: [String: String] = [
-        "aggregate": "aggregate: aggregation pipelines arrive with the aggregation issue",
         "clientBulkWrite": "clientBulkWrite: a client-level bulk write across namespaces is not part of the API",
         "modifyCollection": "modifyCollection: collection options and schema validation are not implemented",
         "createIndex": "createIndex: secondary and unique indexes arrive with the index issue",
@@ -31,6 +30,15 @@ enum CRUDUnifiedSkips {
         "bypassDocumentValidation": "bypassDocumentValidation: schema validation is not implemented",
         "maxTimeMS": "maxTimeMS: operation time limits are not implemented",
         "allowDiskUse": "allowDiskUse: belongs to aggregation",
+    ]
+
+    /// Arguments `aggregate` supports although other operations do not.
+    static let aggregateArguments: Set<String> = ["comment", "let", "allowDiskUse", "maxTimeMS", "hint"]
+
+    /// Pipeline stages Docket does not run yet, by name.
+    static let unsupportedStages: [String: String] = [
+        "$out": "$out: writing stages are not implemented yet",
+        "$merge": "$merge: writing stages are not implemented yet",
     ]
 
     /// Pipeline-style updates (`update: [...]`).
@@ -59,7 +67,11 @@ enum CRUDUnifiedSkips {
         }
         for operation in test.operations {
             if let reason = unsupportedOperations[operation.name] { return reason }
-            if let reason = argumentsReason(operation.arguments) { return reason }
+            if operation.name == "aggregate" {
+                if let reason = pipelineReason(operation.arguments) { return reason }
+            } else if let reason = argumentsReason(operation.arguments) {
+                return reason
+            }
             if operation.name == "bulkWrite", case .array(let requests)? = operation.arguments["requests"] {
                 for request in requests {
                     guard let model = request.documentValue?.first?.value.documentValue else { continue }
@@ -71,6 +83,17 @@ enum CRUDUnifiedSkips {
             test.outcome != nil
             || test.operations.contains { $0.expectResult.isPresent || $0.expectError != nil }
         if !asserts && test.expectEvents != nil { return eventsOnly }
+        return nil
+    }
+
+    private static func pipelineReason(_ arguments: BSONDocument) -> String? {
+        for (key, _) in arguments where !aggregateArguments.contains(key) {
+            if let reason = unsupportedArguments[key] { return reason }
+        }
+        guard case .array(let stages)? = arguments["pipeline"] else { return nil }
+        for stage in stages {
+            if let name = stage.documentValue?.first?.key, let reason = unsupportedStages[name] { return reason }
+        }
         return nil
     }
 

@@ -1,6 +1,6 @@
-/// The lazy result of ``DocketCollection/find(_:options:)``.
+/// The lazy result of ``DocketCollection/find(_:options:)`` and ``DocketCollection/aggregate(_:options:)``.
 ///
-/// A cursor reads one snapshot of the collection, taken when `find` was called: writes made afterwards are not
+/// A cursor reads one snapshot of the collection, taken when `find` (or `aggregate`) was called: writes made afterwards are not
 /// visible to it, and it never blocks them. Unsorted results stream in the plan's order (natural order for a scan),
 /// matching and decoding one document at a time; a sort reads sort keys from the stored bytes and keeps only
 /// `skip + limit` of them when a limit is given. Only returned documents are decoded — with a projection, only the
@@ -19,8 +19,17 @@
 /// let all = try cursor.toArray()
 /// ```
 public struct DocketCursor: Sendable {
-    let query: ReadQuery
-    let snapshot: CollectionSnapshot
+    /// What the cursor reads: a find, or an aggregation pipeline.
+    enum Source: Sendable {
+        case find(ReadQuery, CollectionSnapshot)
+        case pipeline(AggregationPlan)
+    }
+
+    let source: Source
+
+    init(query: ReadQuery, snapshot: CollectionSnapshot) { source = .find(query, snapshot) }
+
+    init(pipeline: AggregationPlan) { source = .pipeline(pipeline) }
 
     /// All the results, in order.
     /// - Throws: the first error met while reading (see the type's discussion).
@@ -41,18 +50,33 @@ public struct DocketCursor: Sendable {
     }
 
     /// Starts an iteration over the cursor's snapshot.
-    public func makeIterator() -> Iterator { Iterator(execution: QueryExecution(query: query, snapshot: snapshot)) }
+    public func makeIterator() -> Iterator {
+        switch source {
+        case .find(let query, let snapshot): Iterator(execution: QueryExecution(query: query, snapshot: snapshot))
+        case .pipeline(let plan): Iterator(pipeline: PipelineExecution(plan))
+        }
+    }
 
     /// Iterates a ``DocketCursor`` synchronously.
     public struct Iterator {
-        var execution: QueryExecution
+        // Two optionals rather than an enum: a find's execution is mutated in place, never copied out of a payload.
+        var execution: QueryExecution?
+        var pipeline: PipelineExecution?
+
+        init(execution: QueryExecution) { self.execution = execution }
+
+        init(pipeline: PipelineExecution) { self.pipeline = pipeline }
 
         /// The next document, or `nil` at the end.
-        /// - Throws: an error reading a document; the iteration then ends.
-        public mutating func next() throws(DocketError) -> BSONDocument? { try execution.next() }
+        /// - Throws: an error reading a document (or, for a pipeline, an error a stage raises); the iteration then
+        ///   ends.
+        public mutating func next() throws(DocketError) -> BSONDocument? {
+            if execution != nil { return try execution!.next() }
+            return try pipeline!.next()
+        }
 
         /// What the iteration has done so far: documents examined, returned and decoded, time.
-        public var stats: ExecutionStats { execution.stats }
+        public var stats: ExecutionStats { execution?.stats ?? pipeline!.stats }
     }
 }
 

@@ -47,8 +47,12 @@ struct MatchingDocuments {
     private var position: RecordID?
     /// The next key of an `_id` lookup.
     private var keyIndex = 0
-    /// Why the scan stopped early: the filter could not be evaluated on a document (a failing `$expr`).
+    /// Why the scan stopped early: the filter could not be evaluated on a document (a failing `$expr`), or the
+    /// deadline passed.
     private(set) var failure: DocketError?
+    /// When set (a monotonic clock reading, ``QueryExecution/now()``), a scan gives up once the clock passes it,
+    /// failing with `MaxTimeMSExpired` (an aggregation's `maxTimeMS`).
+    var deadline: UInt64?
 
     init(snapshot: CollectionSnapshot, matcher: Matcher, access: AccessPath) {
         self.snapshot = snapshot
@@ -64,11 +68,28 @@ struct MatchingDocuments {
             guard let start = position else { return nil }
             var details = MatchDetails()
             let matcher = self.matcher
-            guard
-                let (rid, raw) = snapshot.store.first(
+            let found: (RecordID, RawDocument)?
+            if let deadline {
+                var untilClockCheck = 64
+                found = snapshot.store.first(
+                    from: start, forward: forward, examined: &stats.documentsExamined,
+                    where: { document in
+                        untilClockCheck -= 1
+                        if untilClockCheck == 0 {
+                            untilClockCheck = 64
+                            if QueryExecution.now() > deadline {
+                                details.error = DocketError(.maxTimeMSExpired, "operation exceeded time limit")
+                                return true
+                            }
+                        }
+                        return matcher.matches(document, details: &details) || details.error != nil
+                    })
+            } else {
+                found = snapshot.store.first(
                     from: start, forward: forward, examined: &stats.documentsExamined,
                     where: { matcher.matches($0, details: &details) || details.error != nil })
-            else {
+            }
+            guard let (rid, raw) = found else {
                 position = nil
                 return nil
             }
@@ -118,12 +139,15 @@ struct QueryExecution {
     private var sorted: [MatchedDocument]?
     private var sortedPosition = 0
     private var isFinished = false
+    /// How many documents were selected so far (the limit counts these).
+    private var selected = 0
     /// What the execution did so far.
     private(set) var stats = ExecutionStats()
 
-    init(query: ReadQuery, snapshot: CollectionSnapshot) {
+    init(query: ReadQuery, snapshot: CollectionSnapshot, deadline: UInt64? = nil) {
         self.query = query
         source = MatchingDocuments(snapshot: snapshot, matcher: query.matcher, access: query.access)
+        source.deadline = deadline
         toSkip = query.skip
     }
 
@@ -134,7 +158,33 @@ struct QueryExecution {
         guard !isFinished else { return nil }
         let started = Self.now()
         defer { stats.executionNanoseconds &+= Self.now() &- started }
-        if query.limit > 0 && stats.returned >= query.limit { return finish() }
+        guard let match = try select() else { return nil }
+        do {
+            let document = try Self.output(match, projection: query.projection)
+            stats.documentsDecoded += 1
+            stats.returned += 1
+            return document
+        } catch {
+            isFinished = true
+            throw error
+        }
+    }
+
+    /// The next selected stored document, not decoded (the aggregation pipeline reads its leading query this way),
+    /// or `nil` at the end. The query's projection is not applied.
+    /// - Throws: a failing `$expr`, or `MaxTimeMSExpired` (50) past the deadline. The execution then ends.
+    mutating func nextMatch() throws(DocketError) -> MatchedDocument? {
+        guard !isFinished else { return nil }
+        let started = Self.now()
+        defer { stats.executionNanoseconds &+= Self.now() &- started }
+        guard let match = try select() else { return nil }
+        stats.returned += 1
+        return match
+    }
+
+    /// The next document the query selects (after sort, skip and limit), or `nil` at the end.
+    private mutating func select() throws(DocketError) -> MatchedDocument? {
+        if query.limit > 0 && selected >= query.limit { return finish() }
         let match: MatchedDocument
         if let sort = query.sort {
             if sorted == nil { sorted = try materializeSorted(sort) }
@@ -158,18 +208,11 @@ struct QueryExecution {
                 break
             }
         }
-        do {
-            let document = try Self.output(match, projection: query.projection)
-            stats.documentsDecoded += 1
-            stats.returned += 1
-            return document
-        } catch {
-            isFinished = true
-            throw error
-        }
+        selected += 1
+        return match
     }
 
-    private mutating func finish() -> BSONDocument? {
+    private mutating func finish<T>() -> T? {
         isFinished = true
         return nil
     }

@@ -77,6 +77,44 @@ public struct TypedCollection<Model: Codable> {
         try documents.findOne(filter, options: options).map { d throws(DocketError) in try decode(d) }
     }
 
+    /// Runs an aggregation pipeline and decodes each result as a model (see
+    /// ``DocketCollection/aggregate(_:options:)``).
+    ///
+    /// ```swift
+    /// let admins: [User] = try users.aggregate([["$match": ["role": "admin"]], ["$sort": ["name": 1]]])
+    /// ```
+    /// - Throws: `TypeMismatch` (14) if a result does not decode as `Model`; otherwise as
+    ///   ``DocketCollection/aggregate(_:options:)``, including the errors raised while iterating.
+    /// - Complexity: as ``DocketCollection/aggregate(_:options:)``, plus decoding the results.
+    public func aggregate(_ pipeline: [BSONDocument], options: AggregateOptions = AggregateOptions())
+        throws(DocketError) -> [Model]
+    {
+        try aggregate(pipeline, as: Model.self, options: options)
+    }
+
+    /// Runs an aggregation pipeline and decodes each result as `Output` — for pipelines that reshape documents
+    /// (`$group`, `$project`, `$count`).
+    ///
+    /// ```swift
+    /// struct Total: Decodable { var total: Int }
+    /// let count = try users.aggregate([["$count": "total"]], as: Total.self).first?.total
+    /// ```
+    /// - Throws: `TypeMismatch` (14) if a result does not decode as `Output`; otherwise as
+    ///   ``DocketCollection/aggregate(_:options:)``.
+    /// - Complexity: as ``DocketCollection/aggregate(_:options:)``, plus decoding the results.
+    public func aggregate<Output: Decodable>(
+        _ pipeline: [BSONDocument], as type: Output.Type, options: AggregateOptions = AggregateOptions()
+    ) throws(DocketError) -> [Output] {
+        var results: [Output] = []
+        var iterator = try documents.aggregate(pipeline, options: options).makeIterator()
+        while let document = try iterator.next() {
+            do { results.append(try decoder.decode(Output.self, from: document)) } catch {
+                throw DocketError(.typeMismatch, "cannot decode \(Output.self): \(error)", underlying: error)
+            }
+        }
+        return results
+    }
+
     /// Counts matching documents (see ``DocketCollection/countDocuments(_:options:)``).
     /// - Throws: as ``DocketCollection/countDocuments(_:options:)``.
     /// - Complexity: O(n).

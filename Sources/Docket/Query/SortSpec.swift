@@ -107,7 +107,7 @@ struct SortSpec: Sendable {
     }
 
     /// MongoDB's `safeNumberLong`: truncation toward zero, saturating, NaN as 0.
-    private static func safeNumberLong(_ value: BSONValue) -> Int64 {
+    static func safeNumberLong(_ value: BSONValue) -> Int64 {
         switch value {
         case .int32(let i): return Int64(i)
         case .int64(let i): return i

@@ -37,7 +37,7 @@ final class CollectionHost {
         ("bulkWrite", "Runs insertOne, updateOne, updateMany, replaceOne, deleteOne and deleteMany operations."),
         ("drop", "Drops the collection; returns whether it existed."),
         ("stats", "Returns statistics about the collection: count, size, average document size."),
-        ("aggregate", "Runs an aggregation pipeline (not yet available in Docket)."),
+        ("aggregate", "Runs an aggregation pipeline; returns a cursor: db.coll.aggregate([{ $match: { a: 1 } }])."),
         ("createIndex", "Creates an index (not yet available in Docket)."),
         ("getIndexes", "Lists the indexes (not yet available in Docket)."),
         ("dropIndex", "Drops an index (not yet available in Docket)."),
@@ -194,7 +194,11 @@ final class CollectionHost {
             case "getDB": return .host(.database(database))
             case "help": return .host(.result(ShellResult(help: Help.collection)))
             case "aggregate":
-                throw ShellError.notImplemented("db.collection.aggregate()", comingWith: "aggregation")
+                let (pipeline, options) = try Self.aggregateArguments(arguments, interpreter)
+                return .host(
+                    .cursor(
+                        CursorHost(collection: self, aggregation: try collection.aggregate(pipeline, options: options)))
+                )
             case "mapReduce":
                 throw ShellError.notImplemented("db.collection.mapReduce()", comingWith: "aggregation")
             case "createIndex", "createIndexes", "getIndexes", "getIndexKeys", "dropIndex", "dropIndexes", "hideIndex",
@@ -256,6 +260,48 @@ final class CollectionHost {
             throw ShellError.notImplemented("A pipeline-style update", comingWith: "aggregation")
         }
         return try bridge.document(value, what: "update")
+    }
+
+    /// `aggregate(pipeline, options)` or mongosh's `aggregate(stage, stage, …)`: the stages and the options
+    /// (`allowDiskUse`, `batchSize`, `let`, `comment`, `maxTimeMS`, `hint`).
+    static func aggregateArguments(_ arguments: [JSValue], _ interpreter: Interpreter) throws(ShellError)
+        -> ([BSONDocument], AggregateOptions)
+    {
+        let bridge = BSONBridge(interpreter: interpreter)
+        var stages: [JSValue]
+        var optionsValue: JSValue = .undefined
+        if case .array(let array) = interpreter.argument(arguments, 0) {
+            stages = array.elements
+            optionsValue = interpreter.argument(arguments, 1)
+        } else {
+            stages = arguments
+        }
+        var pipeline: [BSONDocument] = []
+        for stage in stages {
+            guard case .object = stage else {
+                throw ShellError(
+                    name: "MongoServerError", message: "Each element of the 'pipeline' array must be an object",
+                    code: .typeMismatch)
+            }
+            pipeline.append(try bridge.document(stage, what: "pipeline stage"))
+        }
+        var options = AggregateOptions()
+        if case .object(let given) = optionsValue {
+            for key in given.keys {
+                let value = given[key]!
+                switch key {
+                case "allowDiskUse": options.allowDiskUse = interpreter.toBoolean(value)
+                case "batchSize": options.batchSize = try CursorHost.count(interpreter, value, "batchSize")
+                case "let": options.let = try bridge.document(value, what: "let")
+                case "comment": options.comment = try bridge.bson(value)
+                case "maxTimeMS": options.maxTimeMS = try CursorHost.count(interpreter, value, "maxTimeMS")
+                case "hint": options.hint = try bridge.bson(value)
+                case "collation": throw ShellError.notImplemented("The collation option", comingWith: "indexes")
+                default: break
+                }
+            }
+        }
+        return (pipeline, options)
     }
 
     private func documents(_ value: JSValue, _ bridge: BSONBridge) throws(ShellError) -> [BSONDocument] {

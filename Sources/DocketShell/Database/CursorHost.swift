@@ -2,7 +2,11 @@ import Docket
 
 /// A cursor of `find()`: its options until iteration starts, then the engine's lazy cursor.
 final class CursorHost {
-    let collection: CollectionHost
+    /// The collection a find reads or an aggregation runs on; `nil` for `db.aggregate()`.
+    let collection: CollectionHost?
+    /// An aggregation's cursor, created when `aggregate()` was called (so its errors surface there, as mongosh's do);
+    /// `nil` for a find.
+    private let aggregation: DocketCursor?
     var filter: BSONDocument
     var projection: BSONDocument?
     var sort: BSONDocument?
@@ -24,6 +28,14 @@ final class CursorHost {
     init(collection: CollectionHost, filter: BSONDocument) {
         self.collection = collection
         self.filter = filter
+        aggregation = nil
+    }
+
+    /// A cursor over an aggregation's results.
+    init(collection: CollectionHost?, aggregation: DocketCursor) {
+        self.collection = collection
+        self.aggregation = aggregation
+        filter = [:]
     }
 
     var isStarted: Bool { iterator != nil }
@@ -89,6 +101,11 @@ final class CursorHost {
 
     private func start() throws(ShellError) {
         guard iterator == nil else { return }
+        if let aggregation {
+            iterator = aggregation.makeIterator()
+            return
+        }
+        guard let collection else { return }
         let options = FindOptions(
             projection: projection, sort: sort, skip: skip, limit: limit, batchSize: batchSize, hint: hint)
         do {
@@ -109,7 +126,7 @@ final class CursorHost {
         try interpreter.tick()
         let document: BSONDocument?
         do { document = try iterator!.next() } catch { throw ShellError(error) }
-        if let document { collection.noteFields(document) }
+        if let document { collection?.noteFields(document) }
         return document
     }
 
@@ -141,6 +158,9 @@ final class CursorHost {
         let first = interpreter.argument(arguments, 0)
         let this = JSValue.host(.cursor(self))
         func modify(_ change: () throws(ShellError) -> Void) throws(ShellError) -> JSValue {
+            guard aggregation == nil else {
+                throw ShellError.type("cursor.\(method) is not a function on an aggregation cursor")
+            }
             guard !isStarted else {
                 throw ShellError(name: "MongoCursorInUseError", message: "Cursor is already initialized")
             }
@@ -191,6 +211,9 @@ final class CursorHost {
             while try next(interpreter) != nil { n += 1 }
             return .number(Double(n))
         case "count", "size":
+            guard let collection, aggregation == nil else {
+                throw ShellError.type("cursor.\(method) is not a function on an aggregation cursor")
+            }
             let applySkipLimit = method == "size" || interpreter.toBoolean(first)
             var options = CountOptions()
             if applySkipLimit {

@@ -38,7 +38,7 @@ final class DatabaseHost {
         "stats": "Returns statistics about the database: collections, documents, data size.",
         "runCommand": "Runs a database command (only { ping: 1 } in Docket for now).",
         "adminCommand": "Runs a command against the admin database (only { ping: 1 } in Docket for now).",
-        "aggregate": "Runs a database-level aggregation pipeline (not yet available in Docket).",
+        "aggregate": "Runs a pipeline that starts with $documents: db.aggregate([{ $documents: [{ a: 1 }] }]).",
         "version": "Returns the version of Docket.",
         "help": "Shows this help.",
     ]
@@ -90,7 +90,14 @@ final class DatabaseHost {
         case "runCommand", "adminCommand":
             return try runCommand(interpreter, first)
         case "aggregate":
-            throw ShellError.notImplemented("db.aggregate()", comingWith: "aggregation")
+            let (pipeline, options) = try CollectionHost.aggregateArguments(arguments, interpreter)
+            do {
+                return .host(
+                    .cursor(
+                        CursorHost(collection: nil, aggregation: try database.aggregate(pipeline, options: options))))
+            } catch {
+                throw ShellError.wrapping(error)
+            }
         case "version":
             return .string(docketVersion)
         case "help":

@@ -1,0 +1,149 @@
+import DocketBSON
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension DocketCollection {
+    /// Runs an aggregation pipeline over the collection.
+    ///
+    /// The pipeline is compiled and optimized once, here; the cursor is lazy and reads a snapshot taken now, like
+    /// ``find(_:options:)``'s. A leading `$match` (with a `$sort`, `$skip` and `$limit` right after it) is answered
+    /// by the query planner, so `{_id: …}` filters are index lookups and a sort with a limit keeps only the best
+    /// documents; the documents it selects flow through the later stages as stored bytes until a stage reshapes
+    /// them.
+    ///
+    /// ```swift
+    /// let top = try users.aggregate([
+    ///     ["$match": ["status": "active"]],
+    ///     ["$unwind": "$teams"],
+    ///     ["$sort": ["teams.joined": -1]],
+    ///     ["$limit": 10],
+    /// ]).toArray()
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - pipeline: the stages, each a one-field document (`["$limit": 10]`).
+    ///   - options: `allowDiskUse`, `batchSize`, `let`, `comment`, `maxTimeMS`, `hint`.
+    /// - Throws: the pipeline's parse errors (`Location40324` "Unrecognized pipeline stage name: '$foo'",
+    ///   `Location40323`, each stage's own); `BadValue` (2) for a negative batch size or `maxTimeMS` or an unknown
+    ///   hint; `NotImplemented` (238) for stages Docket does not run yet. Iterating can throw the stages' run-time
+    ///   errors, `QueryExceededMemoryLimitNoDiskUseAllowed` (292) and `MaxTimeMSExpired` (50).
+    /// - Complexity: O(pipeline size) to create; iterating is O(n) in the documents the leading read examines, plus
+    ///   what the stages do (O(n log n) for a `$sort`).
+    public func aggregate(_ pipeline: [BSONDocument], options: AggregateOptions = AggregateOptions())
+        throws(DocketError) -> DocketCursor
+    {
+        let (compiled, context) = try Self.compile(pipeline, options: options, database: database.engine)
+        guard !compiled.startsWithDocuments else {
+            throw DocketError(
+                .invalidNamespace, "$documents can only be run with {aggregate: 1}, not on a collection",
+                stage: "$documents")
+        }
+        let (leading, rest) =
+            options.optimizes
+            ? compiled.splitLeadingQuery(boundedSortsOnly: context.failsPastMemoryLimit)
+            : (LeadingQuery(), compiled.stages)
+        if leading.limit == 0 {
+            return DocketCursor(
+                pipeline: AggregationPlan(read: nil, stages: rest, context: context, maxTimeMS: options.maxTimeMS))
+        }
+        let hint = try options.hint.map { h throws(DocketError) in try QueryHint(parsing: h) }
+        let matcher = leading.matcher ?? .matchAll
+        let query = ReadQuery(
+            matcher: matcher,
+            access: QueryPlanner.plan(matcher.root, naturalOrder: nil, hint: hint),
+            sort: leading.sort,
+            projection: nil,
+            skip: leading.skip,
+            limit: leading.limit ?? 0)
+        let snapshot = engine.snapshot(includingIDIndex: query.access.usesIDIndex)
+        return DocketCursor(
+            pipeline: AggregationPlan(
+                read: (query, snapshot), stages: rest, context: context, maxTimeMS: options.maxTimeMS))
+    }
+
+    /// Compiles and (unless the options say otherwise) optimizes a pipeline, and checks the options.
+    static func compile(_ pipeline: [BSONDocument], options: AggregateOptions, database: DatabaseEngine)
+        throws(DocketError) -> (Pipeline, PipelineRunContext)
+    {
+        if let batchSize = options.batchSize { try ArgumentRules.checkNonNegative(batchSize, "BatchSize") }
+        if let maxTimeMS = options.maxTimeMS { try ArgumentRules.checkNonNegative(maxTimeMS, "maxTimeMS") }
+        var context = PipelineRunContext(memoryLimitBytes: options.memoryLimitBytes, allowDiskUse: options.allowDiskUse)
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        context.now = Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+        // `let` variables: each value is an expression evaluated once, before the pipeline runs.
+        var names: [String] = []
+        for (name, value) in options.let ?? [:] {
+            try ExpressionParser.validateVariableName(name, forWriting: true)
+            let expression = try Expression(parsing: value, scope: ExpressionScope())
+            var letContext = ExpressionContext(root: .value([:]), variables: [], now: context.now)
+            names.append(name)
+            context.variables.append(try expression.evaluate(&letContext))
+        }
+        let scope = ExpressionScope(variables: names)
+        var compiled = try Pipeline(parsing: pipeline, scope: scope)
+        if options.optimizes {
+            compiled = try compiled.optimized().narrowed(expressionFields: scope.referencedFields)
+        }
+        let others = compiled.referencedCollections
+        if !others.isEmpty { context.collections = CollectionSnapshots(database, others) }
+        return (compiled, context)
+    }
+}
+
+extension DocketDatabase {
+    /// Runs an aggregation pipeline that reads no collection: it must begin with `$documents`.
+    ///
+    /// ```swift
+    /// let rows = try db.aggregate([
+    ///     ["$documents": [["x": 1], ["x": 2], ["x": 3]]],
+    ///     ["$match": ["x": ["$gte": 2]]],
+    /// ]).toArray()   // [{x: 2}, {x: 3}]
+    /// ```
+    ///
+    /// - Throws: `InvalidNamespace` (73) "{aggregate: 1} is not valid for '$match'; a collection is required." when
+    ///   the first stage is not `$documents`; otherwise as ``DocketCollection/aggregate(_:options:)``.
+    /// - Complexity: O(pipeline size) to create; iterating as the stages do.
+    public func aggregate(_ pipeline: [BSONDocument], options: AggregateOptions = AggregateOptions())
+        throws(DocketError) -> DocketCursor
+    {
+        let (compiled, context) = try DocketCollection.compile(pipeline, options: options, database: engine)
+        guard compiled.startsWithDocuments else {
+            let first = pipeline.first?.first?.key ?? "$documents"
+            throw DocketError(
+                .invalidNamespace, "{aggregate: 1} is not valid for '\(first)'; a collection is required.")
+        }
+        return DocketCursor(
+            pipeline: AggregationPlan(
+                read: nil, stages: compiled.stages, context: context, maxTimeMS: options.maxTimeMS))
+    }
+}
+
+/// Snapshots of the collections a pipeline reads besides its own (`$lookup`, `$unionWith`), taken when the pipeline
+/// is created, as the pipeline's own collection's is.
+struct CollectionSnapshots: CollectionSource {
+    let stores: [String: RecordStore]
+
+    init(_ database: DatabaseEngine, _ names: Set<String>) {
+        var stores: [String: RecordStore] = [:]
+        for name in names {
+            stores[name] = database.engine(forCollection: name).snapshot(includingIDIndex: false).store
+        }
+        self.stores = stores
+    }
+
+    func storedDocuments(of name: String) -> [RawDocument] {
+        guard let store = stores[name] else { return [] }
+        var documents: [RawDocument] = []
+        documents.reserveCapacity(store.count)
+        store.forEach { _, document in
+            documents.append(document)
+            return true
+        }
+        return documents
+    }
+}

@@ -1,0 +1,120 @@
+import DocketTestSupport
+import Testing
+
+@testable import Docket
+
+@Suite struct AggregationOptimizerTests {
+    @Test func rewritesMatchMongoDBs() throws {
+        func optimized(_ specs: [BSONDocument]) throws -> [String] {
+            try Pipeline(parsing: specs).optimized().stages.map { stage in
+                switch stage {
+                case .sort(_, let bound): return "$sort\(bound.map { "(\($0))" } ?? "")"
+                case .limit(let n): return "$limit(\(n))"
+                case .skip(let n): return "$skip(\(n))"
+                default: return stage.name.rawValue
+                }
+            }
+        }
+        #expect(try optimized([["$match": ["a": 1]], ["$match": ["b": 1]]]) == ["$match"])
+        #expect(try optimized([["$sort": ["a": 1]], ["$match": ["b": 1]]]) == ["$match", "$sort"])
+        #expect(try optimized([["$sort": ["a": 1]], ["$limit": 5]]) == ["$sort(5)", "$limit(5)"])
+        #expect(
+            try optimized([["$sort": ["a": 1]], ["$skip": 2], ["$limit": 5]]) == ["$sort(7)", "$limit(7)", "$skip(2)"])
+        #expect(
+            try optimized([["$skip": 2], ["$skip": 3], ["$limit": 9], ["$limit": 4]]) == ["$limit(9)", "$skip(5)"])
+        #expect(try optimized([["$unset": "a"], ["$project": ["b": 0]], ["$unset": ["c"]]]) == ["$project"])
+        #expect(try optimized([["$unset": "a"], ["$unset": "a.b"]]) == ["$project", "$project"])
+        #expect(try optimized([["$project": ["a": 1]], ["$unset": "b"]]) == ["$project", "$project"])
+        #expect(try optimized([["$unwind": "$a"], ["$match": ["a": 1]]]) == ["$unwind", "$match"])
+    }
+
+    @Test func dependencyAnalysisDecodesOnlyTheFieldsLaterStagesRead() throws {
+        func narrowed(_ specs: [BSONDocument]) throws -> [[String]] {
+            let scope = ExpressionScope()
+            let pipeline = try Pipeline(parsing: specs, scope: scope).optimized()
+            return pipeline.narrowed(expressionFields: scope.referencedFields).stages.compactMap { stage in
+                guard case .narrow(let names) = stage else { return nil }
+                return names.map { String(decoding: $0, as: UTF8.self) }
+            }
+        }
+        // The seed aggregation decodes `teams` (and `_id`, as MongoDB's dependency projection keeps it).
+        let seed: [BSONDocument] = [
+            ["$match": ["created_at": ["$gte": 1]]], ["$unwind": "$teams"],
+            ["$group": ["_id": "$teams.id", "count": ["$sum": 1]]], ["$sort": ["count": -1]], ["$limit": 10],
+        ]
+        #expect(try narrowed(seed) == [["_id", "teams"]])
+        #expect(try narrowed([["$unwind": "$a"], ["$count": "n"]]) == [["_id", "a"]])
+        #expect(
+            try narrowed([["$addFields": ["x": "$b"]], ["$project": ["x": 1, "c": 1]]]) == [["_id", "b", "c", "x"]])
+        // What the analysis cannot see through needs every field: nothing is narrowed.
+        #expect(try narrowed([["$unwind": "$a"]]) == [])
+        #expect(try narrowed([["$addFields": ["x": "$$ROOT"]], ["$project": ["x": 1]]]) == [])
+        #expect(try narrowed([["$unwind": "$a"], ["$facet": ["x": [["$count": "n"]]]]]) == [])
+        #expect(try narrowed([["$group": ["_id": "$a"]]]) == [])  // no decoding stage
+    }
+
+    /// Random documents over a few fields with missing values, nulls, arrays and mixed numbers.
+    private static func randomDocuments(_ rng: inout SeededRandom) -> [BSONDocument] {
+        (0..<rng.int(0...25)).map { i in
+            var document: BSONDocument = ["_id": .int32(Int32(i))]
+            let numbers: [BSONValue] = [1, 2, .int64(2), 3.5, .decimal128(Decimal128(1)), .null]
+            if rng.chance(0.8) { document["a"] = rng.pick(numbers) }
+            if rng.chance(0.7) { document["b"] = .string(rng.pick(["x", "y", "z"])) }
+            if rng.chance(0.6) {
+                document["tags"] = .array((0..<rng.int(0...3)).map { _ in rng.pick(numbers + ["x"]) })
+            }
+            if rng.chance(0.5) { document["sub"] = ["c": rng.pick(numbers), "d": .string(rng.pick(["p", "q"]))] }
+            return document
+        }
+    }
+
+    private static func randomStage(_ rng: inout SeededRandom) -> BSONDocument {
+        let fields = ["a", "b", "tags", "sub.c", "sub.d"]
+        switch rng.int(0...13) {
+        case 0, 1:
+            let op = rng.pick(["$eq", "$gt", "$lte", "$ne", "$exists"])
+            let value: BSONValue = op == "$exists" ? .bool(rng.chance(0.5)) : rng.pick([1, 2, "x", "y", .null])
+            return ["$match": [rng.pick(fields): [op: value]]]
+        case 2, 3:
+            var keys: BSONDocument = [rng.pick(fields): .int32(rng.chance(0.5) ? 1 : -1)]
+            if rng.chance(0.5) { keys["_id"] = .int32(rng.chance(0.5) ? 1 : -1) }
+            return ["$sort": .document(keys)]
+        case 4: return ["$limit": .int32(Int32(rng.int(1...8)))]
+        case 5: return ["$skip": .int32(Int32(rng.int(0...5)))]
+        case 6: return ["$unwind": ["path": "$tags", "preserveNullAndEmptyArrays": .bool(rng.chance(0.5))]]
+        case 7: return ["$unset": .string(rng.pick(["a", "b", "sub.c", "tags"]))]
+        case 8: return ["$project": [rng.pick(["a", "b", "sub"]): 0]]
+        // Stages that decode their input: the dependency analysis narrows what is decoded before them.
+        case 10: return ["$addFields": ["z": .string(rng.pick(["$sub.c", "$b", "$a"]))]]
+        case 11: return ["$replaceWith": ["k": "$b", "v": .string(rng.pick(["$a", "$sub"]))]]
+        case 12: return ["$unwind": ["path": "$tags", "includeArrayIndex": "i"]]
+        case 13:
+            return [
+                "$group": ["_id": .string(rng.pick(["$b", "$sub.d", "$a"])), "n": ["$sum": 1], "s": ["$push": "$a"]]
+            ]
+        default: return ["$project": ["a": 1, "sub.d": 1]]
+        }
+    }
+
+    @Test func optimizedPipelinesReturnWhatUnoptimizedOnesDo() throws {
+        try SeededRandom.forEachCase(300) { rng, _ in
+            let documents = Self.randomDocuments(&rng)
+            var pipeline: [BSONDocument] = []
+            for _ in 0..<rng.int(1...6) {
+                let stage = Self.randomStage(&rng)
+                pipeline.append(stage)
+                // A group's output order is not defined: sort it by its unique `_id`.
+                if stage["$group"] != nil { pipeline.append(["$sort": ["_id": 1]]) }
+            }
+            if rng.chance(0.2) { pipeline.append(["$count": "n"]) }
+            var plain = AggregateOptions()
+            plain.optimizes = false
+            let expected = try aggregate(documents, pipeline, options: plain)
+            let actual = try aggregate(documents, pipeline)
+            #expect(actual.count == expected.count, "\(pipeline) \(rng.replayHint)")
+            for (a, e) in zip(actual, expected) {
+                #expect(a.isIdentical(to: e), "\(pipeline) \(rng.replayHint)")
+            }
+        }
+    }
+}

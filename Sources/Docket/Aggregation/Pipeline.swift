@@ -71,6 +71,8 @@ struct Pipeline: Sendable {
         case .lookup: return [try Stage.parseLookup(value, scope: scope)]
         case .unionWith: return [try Stage.parseUnionWith(value, scope: scope)]
         case .facet: return [try Stage.parseFacet(value, scope: scope)]
+        case .bucket: return try Stage.parseBucket(value, scope: scope)
+        case .bucketAuto: return [try Stage.parseBucketAuto(value, scope: scope)]
         }
     }
 

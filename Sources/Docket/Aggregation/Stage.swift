@@ -36,6 +36,8 @@ enum Stage: Sendable {
     case unionWith(collection: String?, stages: [Stage])
     /// `$facet`.
     case facet([Facet])
+    /// `$bucketAuto`.
+    case bucketAuto(groupBy: Expression, buckets: Int, fields: [(name: String, accumulator: AccumulatorSpec)])
 
     /// The stage's name, for messages.
     var name: StageName {
@@ -56,6 +58,7 @@ enum Stage: Sendable {
         case .lookup: .lookup
         case .unionWith: .unionWith
         case .facet: .facet
+        case .bucketAuto: .bucketAuto
         }
     }
 }

@@ -59,6 +59,9 @@ extension Pipeline {
             case .unionWith(let collection, let stages):
                 upstream = UnionWithRunner(upstream, collection: collection, stages: stages, context: context)
             case .facet(let facets): upstream = FacetRunner(upstream, facets, context: context)
+            case .bucketAuto(let groupBy, let buckets, let fields):
+                upstream = BucketAutoRunner(
+                    upstream, groupBy: groupBy, buckets: buckets, fields: fields, context: context)
             }
         }
         return upstream

@@ -36,6 +36,8 @@ enum Stage: Sendable {
     case unionWith(collection: String?, stages: [Stage])
     /// `$facet`.
     case facet([Facet])
+    /// `$out`: the results replace a collection's documents (the last stage; run by the Database layer).
+    case out(database: String?, collection: String)
     /// `$bucketAuto`.
     case bucketAuto(groupBy: Expression, buckets: Int, fields: [(name: String, accumulator: AccumulatorSpec)])
 
@@ -59,6 +61,7 @@ enum Stage: Sendable {
         case .unionWith: .unionWith
         case .facet: .facet
         case .bucketAuto: .bucketAuto
+        case .out: .out
         }
     }
 }

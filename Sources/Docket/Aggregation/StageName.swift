@@ -24,10 +24,11 @@ enum StageName: String, Sendable, CaseIterable {
     case facet = "$facet"
     case bucket = "$bucket"
     case bucketAuto = "$bucketAuto"
+    case out = "$out"
 
     /// Stages of MongoDB 8 that Docket recognizes but does not run yet.
     static let notImplemented: Set<String> = [
-        "$out", "$merge", "$redact", "$graphLookup",
+        "$merge", "$redact", "$graphLookup",
         "$densify", "$fill", "$setWindowFields", "$geoNear", "$collStats", "$indexStats", "$currentOp",
         "$listSessions", "$listLocalSessions", "$planCacheStats", "$changeStream", "$search", "$searchMeta",
         "$vectorSearch", "$listSearchIndexes", "$shardedDataDistribution", "$changeStreamSplitLargeEvent",

@@ -161,6 +161,12 @@ extension DocketError.Code {
     public static let bucketAutoUnknownOption = DocketError.Code(40245, "Location40245")
     /// 40246: `$bucketAuto` without `groupBy` or `buckets`.
     public static let bucketAutoMissingField = DocketError.Code(40246, "Location40246")
+    /// 40601: `$out` before the last stage.
+    public static let outNotLast = DocketError.Code(40601, "Location40601")
+    /// 16990: `$out` with a value that is neither a string nor a document.
+    public static let outNotStringOrObject = DocketError.Code(16990, "Location16990")
+    /// 16994: an `$out` document without `coll` or with an unknown field.
+    public static let outSpecification = DocketError.Code(16994, "Location16994")
     /// 40169: `$facet` with a value that is not a non-empty document.
     public static let facetNotObject = DocketError.Code(40169, "Location40169")
     /// 40170: a `$facet` field whose value is not an array.

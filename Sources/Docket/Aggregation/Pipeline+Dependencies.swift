@@ -55,8 +55,8 @@ extension Stage {
             return downstream
         case .count:
             return []
-        case .group:
-            // `$group` replaces its input: only its expressions' fields are read.
+        case .group, .bucketAuto:
+            // `$group` and `$bucketAuto` replace their input: only their expressions' fields are read.
             return expressionFields
         case .replaceRoot:
             return expressionFields
@@ -75,7 +75,7 @@ extension Stage {
             return union(downstream, expressionFields)
         case .lookup(let spec):
             return union(downstream, spec.localField?.first.map { [$0.name] } ?? [], expressionFields)
-        case .computedProject, .documents, .facet:
+        case .computedProject, .documents, .facet, .out:
             return nil
         }
     }

@@ -46,6 +46,13 @@ import Testing
         #expect(try narrowed([["$unwind": "$a"], ["$count": "n"]]) == [["_id", "a"]])
         #expect(
             try narrowed([["$addFields": ["x": "$b"]], ["$project": ["x": 1, "c": 1]]]) == [["_id", "b", "c", "x"]])
+        // W8: the users' `_id` and `email` (and the fields the later stages add) are all a join of them decodes.
+        let join: BSONDocument = ["from": "m", "localField": "_id", "foreignField": "user", "as": "ms"]
+        #expect(
+            try narrowed([
+                ["$match": ["created_at": ["$gte": 1]]], ["$lookup": .document(join)], ["$unwind": "$ms"],
+                ["$project": ["_id": 0, "email": 1, "role": "$ms.role"]],
+            ]) == [["_id", "email", "ms"]])
         // What the analysis cannot see through needs every field: nothing is narrowed.
         #expect(try narrowed([["$unwind": "$a"]]) == [])
         #expect(try narrowed([["$addFields": ["x": "$$ROOT"]], ["$project": ["x": 1]]]) == [])
@@ -85,6 +92,7 @@ import Testing
         case 7: return ["$unset": .string(rng.pick(["a", "b", "sub.c", "tags"]))]
         case 8: return ["$project": [rng.pick(["a", "b", "sub"]): 0]]
         // Stages that decode their input: the dependency analysis narrows what is decoded before them.
+        case 9: return ["$project": ["b": 1, "w": .string(rng.pick(["$sub.c", "$a", "$tags"]))]]
         case 10: return ["$addFields": ["z": .string(rng.pick(["$sub.c", "$b", "$a"]))]]
         case 11: return ["$replaceWith": ["k": "$b", "v": .string(rng.pick(["$a", "$sub"]))]]
         case 12: return ["$unwind": ["path": "$tags", "includeArrayIndex": "i"]]

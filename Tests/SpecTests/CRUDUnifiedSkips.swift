@@ -37,8 +37,7 @@ enum CRUDUnifiedSkips {
 
     /// Pipeline stages Docket does not run yet, by name.
     static let unsupportedStages: [String: String] = [
-        "$out": "$out: writing stages are not implemented yet",
-        "$merge": "$merge: writing stages are not implemented yet",
+        "$merge": "$merge: writing stages are not implemented yet"
     ]
 
     /// Pipeline-style updates (`update: [...]`).

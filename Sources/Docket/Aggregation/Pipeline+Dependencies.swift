@@ -55,8 +55,8 @@ extension Stage {
             return downstream
         case .count:
             return []
-        case .group:
-            // `$group` replaces its input: only its expressions' fields are read.
+        case .group, .bucketAuto:
+            // `$group` and `$bucketAuto` replace their input: only their expressions' fields are read.
             return expressionFields
         case .replaceRoot:
             return expressionFields
@@ -75,7 +75,15 @@ extension Stage {
             return union(downstream, expressionFields)
         case .lookup(let spec):
             return union(downstream, spec.localField?.first.map { [$0.name] } ?? [], expressionFields)
-        case .computedProject, .documents, .facet:
+        case .computedProject(let base, _):
+            // An inclusion with computed fields: what it includes, what its expressions read, and `_id`.
+            var needed = expressionFields.map { $0.union(["_id"]) }
+            if let base {
+                guard case .only(let names) = base.neededFields else { return nil }
+                needed?.formUnion(names.map { String(decoding: $0, as: UTF8.self) })
+            }
+            return needed
+        case .documents, .facet, .out:
             return nil
         }
     }

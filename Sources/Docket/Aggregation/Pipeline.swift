@@ -35,6 +35,11 @@ struct Pipeline: Sendable {
             }
             stages += parsed
         }
+        for stage in stages.dropLast() {
+            if case .out = stage {
+                throw DocketError(.outNotLast, "$out can only be the final stage in the pipeline", stage: "$out")
+            }
+        }
         self.stages = stages
     }
 
@@ -71,7 +76,16 @@ struct Pipeline: Sendable {
         case .lookup: return [try Stage.parseLookup(value, scope: scope)]
         case .unionWith: return [try Stage.parseUnionWith(value, scope: scope)]
         case .facet: return [try Stage.parseFacet(value, scope: scope)]
+        case .bucket: return try Stage.parseBucket(value, scope: scope)
+        case .bucketAuto: return [try Stage.parseBucketAuto(value, scope: scope)]
+        case .out: return [try Stage.parseOut(value)]
         }
+    }
+
+    /// The target of a final `$out`, if the pipeline has one.
+    var outTarget: (database: String?, collection: String)? {
+        if case .out(let database, let collection) = stages.last { return (database, collection) }
+        return nil
     }
 
     /// Whether the pipeline begins with `$documents` (it then reads no collection).

@@ -36,6 +36,10 @@ enum Stage: Sendable {
     case unionWith(collection: String?, stages: [Stage])
     /// `$facet`.
     case facet([Facet])
+    /// `$out`: the results replace a collection's documents (the last stage; run by the Database layer).
+    case out(database: String?, collection: String)
+    /// `$bucketAuto`.
+    case bucketAuto(groupBy: Expression, buckets: Int, fields: [(name: String, accumulator: AccumulatorSpec)])
     /// Not a MongoDB stage: decodes only these top-level fields of each stored document (the optimizer's dependency
     /// analysis puts it before the first stage that decodes; `Pipeline+Dependencies.swift`).
     case narrow([[UInt8]])
@@ -59,6 +63,8 @@ enum Stage: Sendable {
         case .lookup: .lookup
         case .unionWith: .unionWith
         case .facet: .facet
+        case .bucketAuto: .bucketAuto
+        case .out: .out
         case .narrow: .project
         }
     }

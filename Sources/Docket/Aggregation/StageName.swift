@@ -22,10 +22,13 @@ enum StageName: String, Sendable, CaseIterable {
     case lookup = "$lookup"
     case unionWith = "$unionWith"
     case facet = "$facet"
+    case bucket = "$bucket"
+    case bucketAuto = "$bucketAuto"
+    case out = "$out"
 
     /// Stages of MongoDB 8 that Docket recognizes but does not run yet.
     static let notImplemented: Set<String> = [
-        "$bucket", "$bucketAuto", "$out", "$merge", "$redact", "$graphLookup",
+        "$merge", "$redact", "$graphLookup",
         "$densify", "$fill", "$setWindowFields", "$geoNear", "$collStats", "$indexStats", "$currentOp",
         "$listSessions", "$listLocalSessions", "$planCacheStats", "$changeStream", "$search", "$searchMeta",
         "$vectorSearch", "$listSearchIndexes", "$shardedDataDistribution", "$changeStreamSplitLargeEvent",

@@ -123,6 +123,50 @@ extension DocketError.Code {
     public static let computedPathCollision = DocketError.Code(40176, "Location40176")
     /// 40272: `$addFields`/`$set` with a value that is not a document.
     public static let addFieldsNotObject = DocketError.Code(40272, "Location40272")
+    /// 40066: a `$bucket` value outside the boundaries without `default`.
+    public static let bucketNoDefault = DocketError.Code(40066, "Location40066")
+    /// 40192: `$bucket` with fewer than two boundaries.
+    public static let bucketTooFewBoundaries = DocketError.Code(40192, "Location40192")
+    /// 40193: `$bucket` boundaries of different types.
+    public static let bucketMixedBoundaries = DocketError.Code(40193, "Location40193")
+    /// 40194: unsorted `$bucket` boundaries.
+    public static let bucketUnsortedBoundaries = DocketError.Code(40194, "Location40194")
+    /// 40195: a `$bucket` `default` that is not a constant.
+    public static let bucketDefaultNotConstant = DocketError.Code(40195, "Location40195")
+    /// 40196: a `$bucket` `output` that is not a document.
+    public static let bucketOutputType = DocketError.Code(40196, "Location40196")
+    /// 40197: an unknown `$bucket` option.
+    public static let bucketUnknownOption = DocketError.Code(40197, "Location40197")
+    /// 40198: `$bucket` without `groupBy` or `boundaries`.
+    public static let bucketMissingField = DocketError.Code(40198, "Location40198")
+    /// 40199: a `$bucket` `default` inside the boundaries.
+    public static let bucketDefaultInside = DocketError.Code(40199, "Location40199")
+    /// 40200: `$bucket` boundaries that are not an array of constants.
+    public static let bucketBoundariesType = DocketError.Code(40200, "Location40200")
+    /// 40201: `$bucket` with a value that is not a document.
+    public static let bucketNotObject = DocketError.Code(40201, "Location40201")
+    /// 40202: a `$bucket` `groupBy` that is neither a path nor an expression object.
+    public static let bucketGroupByType = DocketError.Code(40202, "Location40202")
+    /// 40240: a `$bucketAuto` `buckets` that is not positive.
+    public static let bucketAutoBucketsPositive = DocketError.Code(40240, "Location40240")
+    /// 40241: a `$bucketAuto` `buckets` that is not a number.
+    public static let bucketAutoBucketsType = DocketError.Code(40241, "Location40241")
+    /// 40242: `$bucketAuto` with a value that is not a document.
+    public static let bucketAutoNotObject = DocketError.Code(40242, "Location40242")
+    /// 40243: a `$bucketAuto` `groupBy` that is neither a path nor an expression object.
+    public static let bucketAutoGroupByType = DocketError.Code(40243, "Location40243")
+    /// 40244: a `$bucketAuto` `output` that is not a document.
+    public static let bucketAutoOutputType = DocketError.Code(40244, "Location40244")
+    /// 40245: an unknown `$bucketAuto` option.
+    public static let bucketAutoUnknownOption = DocketError.Code(40245, "Location40245")
+    /// 40246: `$bucketAuto` without `groupBy` or `buckets`.
+    public static let bucketAutoMissingField = DocketError.Code(40246, "Location40246")
+    /// 40601: `$out` before the last stage.
+    public static let outNotLast = DocketError.Code(40601, "Location40601")
+    /// 16990: `$out` with a value that is neither a string nor a document.
+    public static let outNotStringOrObject = DocketError.Code(16990, "Location16990")
+    /// 16994: an `$out` document without `coll` or with an unknown field.
+    public static let outSpecification = DocketError.Code(16994, "Location16994")
     /// 40169: `$facet` with a value that is not a non-empty document.
     public static let facetNotObject = DocketError.Code(40169, "Location40169")
     /// 40170: a `$facet` field whose value is not an array.

@@ -84,6 +84,31 @@ final class DatabaseEngine: Sendable {
         return engine.isMaterialized
     }
 
+    /// Replaces a collection's documents all at once (`$out`): they are inserted into a new engine first, so a
+    /// failure (a duplicate `_id`, an invalid document) leaves the collection as it was; then the new engine takes
+    /// the name in one step and the old one is marked dropped (open cursors keep their snapshots, handles re-resolve).
+    /// - Throws: `InvalidNamespace` (73); the insert's errors (`DuplicateKey` 11000, …).
+    func replaceCollection(_ name: String, with documents: [BSONDocument]) throws(DocketError) {
+        try NamespaceRules.validate(database: self.name, collection: name)
+        let staged = CollectionEngine(databaseName: self.name, name: name)
+        staged.materialize()
+        if !documents.isEmpty {
+            var prepared: [PreparedDocument] = []
+            prepared.reserveCapacity(documents.count)
+            for document in documents { prepared.append(try PreparedDocument(forInsert: document)) }
+            var outcome = WriteOutcome()
+            _ = try staged.execute(.insert(prepared, ordered: true), into: &outcome)
+            if let failure = outcome.insertErrors.min(by: { $0.key < $1.key })?.value {
+                throw DocketError(failure.code, failure.message)
+            }
+        }
+        let replaced = collections.withLock { colls in
+            defer { colls[name] = staged }
+            return colls[name]
+        }
+        replaced?.markDropped()
+    }
+
     /// Removes every collection and marks the database dropped.
     func dropAll() {
         isDropped.store(true, ordering: .releasing)

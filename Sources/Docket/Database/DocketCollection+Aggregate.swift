@@ -36,12 +36,23 @@ extension DocketCollection {
     public func aggregate(_ pipeline: [BSONDocument], options: AggregateOptions = AggregateOptions())
         throws(DocketError) -> DocketCursor
     {
-        let (compiled, context) = try Self.compile(pipeline, options: options, database: database.engine)
+        var (compiled, context) = try Self.compile(pipeline, options: options, database: database.engine)
         guard !compiled.startsWithDocuments else {
             throw DocketError(
                 .invalidNamespace, "$documents can only be run with {aggregate: 1}, not on a collection",
                 stage: "$documents")
         }
+        let out = compiled.outTarget
+        if out != nil { compiled.stages.removeLast() }
+        let cursor = try cursor(compiled, context: context, options: options)
+        guard let out else { return cursor }
+        return try database.writeOut(cursor, to: out, context: context)
+    }
+
+    /// The cursor of a compiled pipeline over this collection: its leading read planned, the rest as stages.
+    private func cursor(_ compiled: Pipeline, context: PipelineRunContext, options: AggregateOptions)
+        throws(DocketError) -> DocketCursor
+    {
         let (leading, rest) =
             options.optimizes
             ? compiled.splitLeadingQuery(boundedSortsOnly: context.failsPastMemoryLimit)
@@ -111,15 +122,31 @@ extension DocketDatabase {
     public func aggregate(_ pipeline: [BSONDocument], options: AggregateOptions = AggregateOptions())
         throws(DocketError) -> DocketCursor
     {
-        let (compiled, context) = try DocketCollection.compile(pipeline, options: options, database: engine)
+        var (compiled, context) = try DocketCollection.compile(pipeline, options: options, database: engine)
         guard compiled.startsWithDocuments else {
             let first = pipeline.first?.first?.key ?? "$documents"
             throw DocketError(
                 .invalidNamespace, "{aggregate: 1} is not valid for '\(first)'; a collection is required.")
         }
-        return DocketCursor(
+        let out = compiled.outTarget
+        if out != nil { compiled.stages.removeLast() }
+        let cursor = DocketCursor(
             pipeline: AggregationPlan(
                 read: nil, stages: compiled.stages, context: context, maxTimeMS: options.maxTimeMS))
+        guard let out else { return cursor }
+        return try writeOut(cursor, to: out, context: context)
+    }
+
+    /// Runs a pipeline whose last stage was `$out` to completion and replaces the target collection's documents
+    /// with its results, all at once; returns an empty cursor (as MongoDB's `$out` does). A failure leaves the target
+    /// as it was.
+    fileprivate func writeOut(
+        _ cursor: DocketCursor, to target: (database: String?, collection: String), context: PipelineRunContext
+    ) throws(DocketError) -> DocketCursor {
+        let results = try cursor.toArray()
+        let targetDatabase = target.database.map { client.engine(forDatabase: $0) } ?? engine
+        try targetDatabase.replaceCollection(target.collection, with: results)
+        return DocketCursor(pipeline: AggregationPlan(read: nil, stages: [], context: context, maxTimeMS: nil))
     }
 }
 

@@ -2,8 +2,44 @@ import DocketBSON
 
 /// A parsed `$group`: the key expression and the accumulated fields, in specification order.
 struct GroupSpec: Sendable {
-    let id: Expression
+    let key: GroupKey
     let fields: [(name: String, accumulator: AccumulatorSpec)]
+}
+
+/// How a `$group` computes a document's group: `_id`'s expression, or `$bucket`'s boundaries.
+enum GroupKey: Sendable {
+    case expression(Expression)
+    /// `$bucket`: the lower boundary of the bucket holding `groupBy`'s value, else `default`.
+    case bucket(groupBy: Expression, boundaries: [BSONValue], default: BSONValue?)
+
+    /// The key of one document (`null` for a missing `_id` value).
+    /// - Throws: the expression's errors; `Location40066` for a `$bucket` value outside the boundaries without
+    ///   `default`.
+    func evaluate(_ context: inout ExpressionContext) throws(DocketError) -> BSONValue {
+        switch self {
+        case .expression(let expression):
+            return try expression.evaluate(&context) ?? .null
+        case .bucket(let groupBy, let boundaries, let fallback):
+            let value = try groupBy.evaluate(&context) ?? .null
+            // The last boundary below or equal to the value, if the value is below the last boundary.
+            if BSONValue.compare(value, boundaries[0]) >= 0 && BSONValue.compare(value, boundaries.last!) < 0 {
+                var low = 0
+                var high = boundaries.count - 1
+                while high - low > 1 {
+                    let middle = (low + high) / 2
+                    if BSONValue.compare(value, boundaries[middle]) >= 0 { low = middle } else { high = middle }
+                }
+                return boundaries[low]
+            }
+            guard let fallback else {
+                throw DocketError(
+                    .bucketNoDefault,
+                    "$switch could not find a matching branch for an input, and no default was specified.",
+                    stage: "$bucket")
+            }
+            return fallback
+        }
+    }
 }
 
 extension Stage {
@@ -15,11 +51,11 @@ extension Stage {
         guard case .document(let spec) = value else {
             throw DocketError(.groupNotObject, "a group's fields must be specified in an object", stage: "$group")
         }
-        var id: Expression?
+        var id: GroupKey?
         var fields: [(name: String, accumulator: AccumulatorSpec)] = []
         for (name, field) in spec {
             if name == "_id" {
-                id = try Expression(parsing: field, scope: scope)
+                id = .expression(try Expression(parsing: field, scope: scope))
                 continue
             }
             guard !name.contains(".") else {
@@ -41,7 +77,7 @@ extension Stage {
         guard let id else {
             throw DocketError(.groupNoID, "a group specification must include an _id", stage: "$group")
         }
-        return .group(GroupSpec(id: id, fields: fields))
+        return .group(GroupSpec(key: id, fields: fields))
     }
 
     /// `$sortByCount: expression`: `$group` by the expression with `count: {$sum: 1}`, then `$sort: {count: -1}`.
@@ -109,7 +145,7 @@ final class GroupRunner: StageRunner {
         }
         while let document = try upstream.next() {
             var expressionContext = ExpressionContext(root: document, variables: context.variables, now: context.now)
-            let key = try spec.id.evaluate(&expressionContext) ?? .null
+            let key = try spec.key.evaluate(&expressionContext)
             let group: Int
             if let existing = groupIndex[key] {
                 group = existing

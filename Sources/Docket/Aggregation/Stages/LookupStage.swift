@@ -89,7 +89,11 @@ final class LookupRunner: StageRunner {
     private let spec: LookupSpec
     private let context: PipelineRunContext
     private var foreign: [PipelineDocument]?
-    private var index: [BSONValue: [Int]] = [:]
+    /// The hash index: the last entry of each key; entries chain to the previous one of the same key (-1 ends), so
+    /// building it allocates no array per key.
+    private var lastEntry: [BSONValue: Int] = [:]
+    /// Each entry's foreign document position and the previous entry of its key.
+    private var entries: [(position: Int, previous: Int)] = []
 
     init(_ upstream: any StageRunner, _ spec: LookupSpec, context: PipelineRunContext) {
         self.upstream = upstream
@@ -105,7 +109,13 @@ final class LookupRunner: StageRunner {
             var keys = PathValueCollection.values(localField, in: input, semantics: .distinctValues)
             if keys.isEmpty { keys = [.null] }
             var positions: [Int] = []
-            for key in keys { positions += index[key] ?? [] }
+            for key in keys {
+                var entry = lastEntry[key] ?? -1
+                while entry >= 0 {
+                    positions.append(entries[entry].position)
+                    entry = entries[entry].previous
+                }
+            }
             positions.sort()
             matched = []
             var last = -1
@@ -139,11 +149,17 @@ final class LookupRunner: StageRunner {
         let documents = context.documents(of: spec.from)
         foreign = documents
         guard let foreignField = spec.foreignField else { return }
+        entries.reserveCapacity(documents.count)
         for (position, document) in documents.enumerated() {
-            var seen = Set<BSONValue>()
-            for key in PathValueCollection.values(foreignField, in: document, semantics: .matching)
-            where seen.insert(key).inserted {
-                index[key, default: []].append(position)
+            var keys = PathValueCollection.values(foreignField, in: document, semantics: .matching)
+            // A document reached through several equal values is indexed once under each distinct one.
+            if keys.count > 1 {
+                var seen = Set<BSONValue>()
+                keys.removeAll { !seen.insert($0).inserted }
+            }
+            for key in keys {
+                let previous = lastEntry.updateValue(entries.count, forKey: key) ?? -1
+                entries.append((position, previous))
             }
         }
     }

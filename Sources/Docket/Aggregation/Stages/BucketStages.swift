@@ -1,0 +1,265 @@
+import DocketBSON
+
+extension Stage {
+    /// `$bucket: {groupBy, boundaries, default, output}`: MongoDB's desugaring, a `$group` keyed by each document's
+    /// bucket (the lower boundary, or `default`) then a `$sort` on `_id`. Without `output` each bucket counts its
+    /// documents (`count`).
+    /// - Throws: `Location40201` for a non-document; `Location40197` for an unknown option; `Location40202` for a
+    ///   `groupBy` that is not a path or expression object; `Location40200` for `boundaries` that are not an array;
+    ///   `Location40192` for fewer than two; `Location40193` for mixed types; `Location40194` for unsorted ones;
+    ///   `Location40195` for a non-constant `default`; `Location40199` for a `default` inside the boundaries;
+    ///   `Location40196` for an `output` that is not a document; `Location40198` without `groupBy` or `boundaries`.
+    static func parseBucket(_ value: BSONValue, scope: ExpressionScope) throws(DocketError) -> [Stage] {
+        func failure(_ code: DocketError.Code, _ message: String) -> DocketError {
+            DocketError(code, message, stage: "$bucket")
+        }
+        guard case .document(let spec) = value else {
+            throw failure(
+                .bucketNotObject, "Argument to $bucket stage must be an object, but found type: \(value.type.alias).")
+        }
+        var groupBy: Expression?
+        var boundaries: [BSONValue]?
+        var fallback: BSONValue?
+        var output: BSONDocument?
+        for (key, field) in spec {
+            switch key {
+            case "groupBy":
+                groupBy = try groupByExpression(field, "$bucket", scope: scope)
+            case "boundaries":
+                guard case .array(let values) = field else {
+                    throw failure(
+                        .bucketBoundariesType,
+                        "The $bucket 'boundaries' field must be an array, but found type: \(field.type.alias).")
+                }
+                var constants: [BSONValue] = []
+                for value in values {
+                    guard let constant = try Expression(parsing: value, scope: scope).constant else {
+                        throw failure(
+                            .bucketBoundariesType, "The $bucket 'boundaries' field must be an array of values")
+                    }
+                    constants.append(constant)
+                }
+                boundaries = constants
+            case "default":
+                guard let constant = try Expression(parsing: field, scope: scope).constant else {
+                    throw failure(
+                        .bucketDefaultNotConstant, "The $bucket 'default' field must be a constant expression")
+                }
+                fallback = constant
+            case "output":
+                guard case .document(let fields) = field else {
+                    throw failure(
+                        .bucketOutputType,
+                        "The $bucket 'output' field must be an object, but found type: \(field.type.alias).")
+                }
+                output = fields
+            default:
+                throw failure(.bucketUnknownOption, "Unrecognized option to $bucket: \(key).")
+            }
+        }
+        guard let groupBy, let boundaries else {
+            throw failure(.bucketMissingField, "$bucket requires 'groupBy' and 'boundaries' to be specified.")
+        }
+        guard boundaries.count >= 2 else {
+            throw failure(
+                .bucketTooFewBoundaries,
+                "The $bucket 'boundaries' field must have at least 2 values, but found \(boundaries.count) value(s).")
+        }
+        for index in 1..<boundaries.count {
+            let (a, b) = (boundaries[index - 1], boundaries[index])
+            guard a.type.canonicalRank == b.type.canonicalRank else {
+                throw failure(
+                    .bucketMixedBoundaries,
+                    "All values in the the 'boundaries' option to $bucket must have the same type. Found conflicting "
+                        + "types \(a.type.alias) and \(b.type.alias).")
+            }
+            guard BSONValue.compare(a, b) < 0 else {
+                throw failure(
+                    .bucketUnsortedBoundaries,
+                    "The 'boundaries' option to $bucket must be sorted, but elements \(index - 1) and \(index) are not "
+                        + "in ascending order (\(BSONPrinter.projectionMessage.string(a)) is not less than "
+                        + "\(BSONPrinter.projectionMessage.string(b))).")
+            }
+        }
+        if let fallback, BSONValue.compare(fallback, boundaries[0]) >= 0,
+            BSONValue.compare(fallback, boundaries.last!) < 0
+        {
+            throw failure(
+                .bucketDefaultInside,
+                "The $bucket 'default' field must be less than the lowest boundary or greater than or equal to the "
+                    + "highest boundary.")
+        }
+        let fields = try accumulatedFields(output, scope: scope)
+        let key = GroupKey.bucket(groupBy: groupBy, boundaries: boundaries, default: fallback)
+        return [.group(GroupSpec(key: key, fields: fields)), .sort(try SortSpec(["_id": 1]), bound: nil)]
+    }
+
+    /// `$bucketAuto: {groupBy, buckets, output}`: documents sorted by `groupBy` and split into at most `buckets`
+    /// buckets of about equal size (equal values never split); each bucket's `_id` is `{min, max}`.
+    /// - Throws: `Location40240` for a non-positive `buckets`; `Location40241` for a non-numeric one;
+    ///   `Location40242` for a non-document; `Location40243` for a bad `groupBy`; `Location40244` for a bad `output`;
+    ///   `Location40245` for an unknown option; `Location40246` without `groupBy` or `buckets`; `NotImplemented`
+    ///   (238) for `granularity`.
+    static func parseBucketAuto(_ value: BSONValue, scope: ExpressionScope) throws(DocketError) -> Stage {
+        func failure(_ code: DocketError.Code, _ message: String) -> DocketError {
+            DocketError(code, message, stage: "$bucketAuto")
+        }
+        guard case .document(let spec) = value else {
+            throw failure(
+                .bucketAutoNotObject,
+                "The argument to $bucketAuto must be an object, but found type: \(value.type.alias).")
+        }
+        var groupBy: Expression?
+        var buckets: Int?
+        var output: BSONDocument?
+        for (key, field) in spec {
+            switch key {
+            case "groupBy": groupBy = try groupByExpression(field, "$bucketAuto", scope: scope)
+            case "buckets":
+                guard field.isNumber else {
+                    throw failure(
+                        .bucketAutoBucketsType,
+                        "The $bucketAuto 'buckets' field must be a numeric value, but found type: \(field.type.alias).")
+                }
+                let n = SortSpec.safeNumberLong(field)
+                guard n > 0, n <= Int64(Int32.max) else {
+                    throw failure(
+                        .bucketAutoBucketsPositive,
+                        "The $bucketAuto 'buckets' field must be greater than 0, but found: "
+                            + BSONPrinter.projectionMessage.string(field))
+                }
+                buckets = Int(n)
+            case "output":
+                guard case .document(let fields) = field else {
+                    throw failure(
+                        .bucketAutoOutputType,
+                        "The $bucketAuto 'output' field must be an object, but found type: \(field.type.alias).")
+                }
+                output = fields
+            case "granularity":
+                throw DocketError(
+                    .notImplemented, "The $bucketAuto 'granularity' option is not supported yet", stage: "$bucketAuto")
+            default:
+                throw failure(.bucketAutoUnknownOption, "Unrecognized option to $bucketAuto: \(key).")
+            }
+        }
+        guard let groupBy, let buckets else {
+            throw failure(.bucketAutoMissingField, "$bucketAuto requires 'groupBy' and 'buckets' to be specified")
+        }
+        return .bucketAuto(groupBy: groupBy, buckets: buckets, fields: try accumulatedFields(output, scope: scope))
+    }
+
+    /// `groupBy`: a `$` path or an expression object.
+    private static func groupByExpression(_ value: BSONValue, _ stage: String, scope: ExpressionScope)
+        throws(DocketError) -> Expression
+    {
+        let isPath: Bool
+        switch value {
+        case .string(let path): isPath = path.hasPrefix("$")
+        case .document(let object): isPath = object.first?.key.hasPrefix("$") ?? false
+        default: isPath = false
+        }
+        guard isPath else {
+            throw DocketError(
+                stage == "$bucket" ? .bucketGroupByType : .bucketAutoGroupByType,
+                "The \(stage) 'groupBy' field must be defined as a $-prefixed path or an expression"
+                    + (stage == "$bucket" ? ", but found: \(BSONPrinter.projectionMessage.string(value))." : " object"),
+                stage: stage)
+        }
+        return try Expression(parsing: value, scope: scope)
+    }
+
+    /// The accumulated fields of `output`, or `count: {$sum: 1}` without it.
+    private static func accumulatedFields(_ output: BSONDocument?, scope: ExpressionScope) throws(DocketError)
+        -> [(name: String, accumulator: AccumulatorSpec)]
+    {
+        var fields: [(name: String, accumulator: AccumulatorSpec)] = []
+        for (name, field) in output ?? ["count": ["$sum": 1]] {
+            guard case .document(let accumulator) = field else {
+                throw DocketError(
+                    .groupFieldNotAccumulator, "The field '\(name)' must be an accumulator object", fieldPath: name)
+            }
+            fields.append((name, try AccumulatorSpec(field: name, accumulator, scope: scope)))
+        }
+        return fields
+    }
+}
+
+/// `$bucketAuto`: reads its whole input, sorts it by `groupBy`, then fills the buckets.
+final class BucketAutoRunner: StageRunner {
+    private let upstream: any StageRunner
+    private let groupBy: Expression
+    private let buckets: Int
+    private let fields: [(name: String, accumulator: AccumulatorSpec)]
+    private let context: PipelineRunContext
+    private var output = BufferedOutput()
+
+    init(
+        _ upstream: any StageRunner, groupBy: Expression, buckets: Int,
+        fields: [(name: String, accumulator: AccumulatorSpec)], context: PipelineRunContext
+    ) {
+        self.upstream = upstream
+        self.groupBy = groupBy
+        self.buckets = buckets
+        self.fields = fields
+        self.context = context
+    }
+
+    func next() throws(DocketError) -> PipelineDocument? {
+        try output.next { () throws(DocketError) in try fill() }
+    }
+
+    private func fill() throws(DocketError) -> [PipelineDocument] {
+        var entries: [(value: BSONValue, document: PipelineDocument)] = []
+        var memory = MemoryTracker(limit: context.memoryLimitBytes, enforced: context.failsPastMemoryLimit)
+        while let document = try upstream.next() {
+            var expressionContext = ExpressionContext(root: document, variables: context.variables, now: context.now)
+            let value = try groupBy.evaluate(&expressionContext) ?? .null
+            entries.append((value, document))
+            try memory.add(document.approximateSize + value.approximatePayloadSize) { () -> DocketError in
+                DocketError(
+                    .queryExceededMemoryLimitNoDiskUseAllowed,
+                    "$bucketAuto exceeded memory limit of \(context.memoryLimitBytes) bytes, but did not opt in to "
+                        + "external sorting.", stage: "$bucketAuto")
+            }
+        }
+        guard !entries.isEmpty else { return [] }
+        // A stable sort: equal values keep their input order.
+        let order = entries.indices.sorted { a, b in
+            let c = BSONValue.compare(entries[a].value, entries[b].value)
+            return c != 0 ? c < 0 : a < b
+        }
+        let size = Swift.max(1, Int((Double(entries.count) / Double(buckets)).rounded()))
+        var results: [PipelineDocument] = []
+        var position = 0
+        while position < order.count {
+            let start = position
+            let isLast = results.count == buckets - 1
+            position = isLast ? order.count : Swift.min(order.count, position + size)
+            // Equal values stay in one bucket.
+            while position < order.count
+                && BSONValue.compare(entries[order[position]].value, entries[order[position - 1]].value) == 0
+            {
+                position += 1
+            }
+            var states = fields.map { AccumulatorState($0.accumulator) }
+            for index in order[start..<position] {
+                let document = entries[index].document
+                var expressionContext = ExpressionContext(
+                    root: document, variables: context.variables, now: context.now)
+                for field in states.indices {
+                    _ = try states[field].accumulate(fields[field].accumulator, &expressionContext, document)
+                }
+            }
+            let min = entries[order[start]].value
+            let max = position < order.count ? entries[order[position]].value : entries[order[position - 1]].value
+            var bucket = BSONDocument(minimumCapacity: fields.count + 1)
+            bucket.append("_id", ["min": min, "max": max])
+            for (index, field) in fields.enumerated() {
+                bucket.append(field.name, states[index].finalize(field.accumulator))
+            }
+            results.append(.value(bucket))
+        }
+        return results
+    }
+}

@@ -83,6 +83,12 @@ extension Pipeline {
             }
             specs.append(spec)
         }
-        return try Pipeline(parsing: specs, scope: scope).optimized().stages
+        let pipeline = try Pipeline(parsing: specs, scope: scope)
+        if let write = pipeline.finalWrite {
+            throw DocketError(
+                .writeStageInSubPipeline, "\(write.name.rawValue) is not allowed within a \(owner) sub-pipeline",
+                stage: owner)
+        }
+        return try pipeline.optimized().stages
     }
 }

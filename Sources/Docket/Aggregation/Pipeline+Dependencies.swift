@@ -83,7 +83,7 @@ extension Stage {
                 needed?.formUnion(names.map { String(decoding: $0, as: UTF8.self) })
             }
             return needed
-        case .documents, .facet, .out:
+        case .documents, .facet, .out, .merge:
             return nil
         }
     }

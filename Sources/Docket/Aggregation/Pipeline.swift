@@ -36,8 +36,11 @@ struct Pipeline: Sendable {
             stages += parsed
         }
         for stage in stages.dropLast() {
-            if case .out = stage {
-                throw DocketError(.outNotLast, "$out can only be the final stage in the pipeline", stage: "$out")
+            switch stage {
+            case .out, .merge:
+                let name = stage.name.rawValue
+                throw DocketError(.outNotLast, "\(name) can only be the final stage in the pipeline", stage: name)
+            default: continue
             }
         }
         self.stages = stages
@@ -79,13 +82,16 @@ struct Pipeline: Sendable {
         case .bucket: return try Stage.parseBucket(value, scope: scope)
         case .bucketAuto: return [try Stage.parseBucketAuto(value, scope: scope)]
         case .out: return [try Stage.parseOut(value)]
+        case .merge: return [try Stage.parseMerge(value)]
         }
     }
 
-    /// The target of a final `$out`, if the pipeline has one.
-    var outTarget: (database: String?, collection: String)? {
-        if case .out(let database, let collection) = stages.last { return (database, collection) }
-        return nil
+    /// The final `$out` or `$merge`, if the pipeline has one.
+    var finalWrite: Stage? {
+        switch stages.last {
+        case .out?, .merge?: return stages.last
+        default: return nil
+        }
     }
 
     /// Whether the pipeline begins with `$documents` (it then reads no collection).

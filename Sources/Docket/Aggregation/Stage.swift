@@ -38,6 +38,8 @@ enum Stage: Sendable {
     case facet([Facet])
     /// `$out`: the results replace a collection's documents (the last stage; run by the Database layer).
     case out(database: String?, collection: String)
+    /// `$merge`: each result merged into a collection (the last stage; run by the Database layer).
+    case merge(MergeSpec)
     /// `$bucketAuto`.
     case bucketAuto(groupBy: Expression, buckets: Int, fields: [(name: String, accumulator: AccumulatorSpec)])
     /// Not a MongoDB stage: decodes only these top-level fields of each stored document (the optimizer's dependency
@@ -65,6 +67,7 @@ enum Stage: Sendable {
         case .facet: .facet
         case .bucketAuto: .bucketAuto
         case .out: .out
+        case .merge: .merge
         case .narrow: .project
         }
     }

@@ -25,10 +25,11 @@ enum StageName: String, Sendable, CaseIterable {
     case bucket = "$bucket"
     case bucketAuto = "$bucketAuto"
     case out = "$out"
+    case merge = "$merge"
 
     /// Stages of MongoDB 8 that Docket recognizes but does not run yet.
     static let notImplemented: Set<String> = [
-        "$merge", "$redact", "$graphLookup",
+        "$redact", "$graphLookup",
         "$densify", "$fill", "$setWindowFields", "$geoNear", "$collStats", "$indexStats", "$currentOp",
         "$listSessions", "$listLocalSessions", "$planCacheStats", "$changeStream", "$search", "$searchMeta",
         "$vectorSearch", "$listSearchIndexes", "$shardedDataDistribution", "$changeStreamSplitLargeEvent",

@@ -59,8 +59,8 @@ extension Pipeline {
             case .unionWith(let collection, let stages):
                 upstream = UnionWithRunner(upstream, collection: collection, stages: stages, context: context)
             case .facet(let facets): upstream = FacetRunner(upstream, facets, context: context)
-            case .out:
-                preconditionFailure("$out runs in the Database layer, after the rest of the pipeline")
+            case .out, .merge:
+                preconditionFailure("$out and $merge run in the Database layer, after the rest of the pipeline")
             case .bucketAuto(let groupBy, let buckets, let fields):
                 upstream = BucketAutoRunner(
                     upstream, groupBy: groupBy, buckets: buckets, fields: fields, context: context)

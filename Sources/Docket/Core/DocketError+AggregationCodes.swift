@@ -167,6 +167,14 @@ extension DocketError.Code {
     public static let outNotStringOrObject = DocketError.Code(16990, "Location16990")
     /// 16994: an `$out` document without `coll` or with an unknown field.
     public static let outSpecification = DocketError.Code(16994, "Location16994")
+    /// 51182: `$merge` with a value that is neither a string nor a document.
+    public static let mergeSpecType = DocketError.Code(51182, "Location51182")
+    /// 51183: `$merge` `on` fields without a unique index.
+    public static let mergeOnNeedsUniqueIndex = DocketError.Code(51183, "Location51183")
+    /// 13113: `$merge` with `whenNotMatched: "fail"` met a result the target does not have.
+    public static let mergeNoMatch = DocketError.Code(13113, "MergeStageNoMatchingDocument")
+    /// 51047: `$out` or `$merge` inside a `$lookup` or `$unionWith` pipeline.
+    public static let writeStageInSubPipeline = DocketError.Code(51047, "Location51047")
     /// 40169: `$facet` with a value that is not a non-empty document.
     public static let facetNotObject = DocketError.Code(40169, "Location40169")
     /// 40170: a `$facet` field whose value is not an array.

@@ -42,11 +42,11 @@ extension DocketCollection {
                 .invalidNamespace, "$documents can only be run with {aggregate: 1}, not on a collection",
                 stage: "$documents")
         }
-        let out = compiled.outTarget
-        if out != nil { compiled.stages.removeLast() }
+        let write = compiled.finalWrite
+        if write != nil { compiled.stages.removeLast() }
         let cursor = try cursor(compiled, context: context, options: options)
-        guard let out else { return cursor }
-        return try database.writeOut(cursor, to: out, context: context)
+        guard let write else { return cursor }
+        return try database.runFinalWrite(write, cursor, context: context)
     }
 
     /// The cursor of a compiled pipeline over this collection: its leading read planned, the rest as stages.
@@ -128,13 +128,71 @@ extension DocketDatabase {
             throw DocketError(
                 .invalidNamespace, "{aggregate: 1} is not valid for '\(first)'; a collection is required.")
         }
-        let out = compiled.outTarget
-        if out != nil { compiled.stages.removeLast() }
+        let write = compiled.finalWrite
+        if write != nil { compiled.stages.removeLast() }
         let cursor = DocketCursor(
             pipeline: AggregationPlan(
                 read: nil, stages: compiled.stages, context: context, maxTimeMS: options.maxTimeMS))
-        guard let out else { return cursor }
-        return try writeOut(cursor, to: out, context: context)
+        guard let write else { return cursor }
+        return try runFinalWrite(write, cursor, context: context)
+    }
+
+    /// Runs a pipeline whose last stage was `$out` or `$merge` to completion and writes its results; returns an empty
+    /// cursor (as MongoDB does).
+    fileprivate func runFinalWrite(_ write: Stage, _ cursor: DocketCursor, context: PipelineRunContext)
+        throws(DocketError) -> DocketCursor
+    {
+        switch write {
+        case .out(let database, let collection):
+            return try writeOut(cursor, to: (database, collection), context: context)
+        case .merge(let spec):
+            try merge(cursor, spec)
+            return DocketCursor(pipeline: AggregationPlan(read: nil, stages: [], context: context, maxTimeMS: nil))
+        default:
+            preconditionFailure("only $out and $merge are final writes")
+        }
+    }
+
+    /// `$merge`: each result in turn, by `_id`. Results merged before a failure stay merged, as in MongoDB.
+    private func merge(_ cursor: DocketCursor, _ spec: MergeSpec) throws(DocketError) {
+        let target = (spec.database.map { client.database($0) } ?? self).collection(spec.collection)
+        try NamespaceRules.validate(database: target.database.name, collection: spec.collection)
+        var iterator = cursor.makeIterator()
+        while var document = try iterator.next() {
+            let id: BSONValue
+            if let existing = document["_id"] {
+                id = existing
+            } else {
+                id = .objectID(ObjectID())
+                document.insert("_id", id, at: 0)
+            }
+            let matched = try target.findOne(["_id": id]) != nil
+            if matched {
+                switch spec.whenMatched {
+                case .replace: try target.replaceOne(["_id": id], document)
+                case .keepExisting: break
+                case .fail:
+                    throw DocketError(
+                        .duplicateKey,
+                        "E11000 duplicate key error collection: \(target.namespace) index: _id_ dup key: { _id: "
+                            + "\(BSONPrinter.errorMessage.string(id)) }")
+                case .merge:
+                    var fields = document
+                    fields["_id"] = nil
+                    if !fields.isEmpty { try target.updateOne(["_id": id], ["$set": .document(fields)]) }
+                }
+            } else {
+                switch spec.whenNotMatched {
+                case .insert: try target.insertOne(document)
+                case .discard: break
+                case .fail:
+                    throw DocketError(
+                        .mergeNoMatch,
+                        "$merge could not find a matching document in the target collection for at least one "
+                            + "document in the source collection")
+                }
+            }
+        }
     }
 
     /// Runs a pipeline whose last stage was `$out` to completion and replaces the target collection's documents

@@ -139,13 +139,7 @@ final class LookupRunner: StageRunner {
         let documents = context.documents(of: spec.from)
         foreign = documents
         guard let foreignField = spec.foreignField else { return }
-        for (position, document) in documents.enumerated() {
-            var seen = Set<BSONValue>()
-            for key in PathValueCollection.values(foreignField, in: document, semantics: .matching)
-            where seen.insert(key).inserted {
-                index[key, default: []].append(position)
-            }
-        }
+        index = PathValueCollection.index(documents, by: foreignField)
     }
 }
 
@@ -161,6 +155,19 @@ struct PathValueCollector<A: DecodingPathAccessor>: PathVisitor {
 }
 
 enum PathValueCollection {
+    /// The positions of `documents` by each value `path` reaches in them under MongoDB's matching semantics (array
+    /// elements and the array; `null` where it reaches nothing): a hash index for equality joins.
+    static func index(_ documents: [PipelineDocument], by path: [FieldPath.Component]) -> [BSONValue: [Int]] {
+        var index: [BSONValue: [Int]] = [:]
+        for (position, document) in documents.enumerated() {
+            var seen = Set<BSONValue>()
+            for key in values(path, in: document, semantics: .matching) where seen.insert(key).inserted {
+                index[key, default: []].append(position)
+            }
+        }
+        return index
+    }
+
     /// The values `path` reaches in `document` under `semantics`.
     static func values(_ path: [FieldPath.Component], in document: PipelineDocument, semantics: PathSemantics)
         -> [BSONValue]

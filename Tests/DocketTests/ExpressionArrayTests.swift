@@ -73,7 +73,8 @@ import Testing
         ExpressionCase(["$indexOfArray": ["$a", 3, 0, 2]], doc, .value(-1)),
         ExpressionCase(["$indexOfArray": ["$n", 3]], doc, .value(.null)),
         ExpressionCase(["$indexOfArray": ["$s", 3]], doc, .error(40090)),
-        ExpressionCase(["$indexOfArray": ["$a", 3, -1]], doc, .error(40097)),
+        ExpressionCase(["$indexOfArray": ["$a", 3, -1]], doc, .error(9_711_601)),
+        ExpressionCase(["$indexOfArray": ["$a", 3, 1.5]], doc, .error(9_711_600)),
         // $map, $filter, $reduce
         ExpressionCase(
             ["$map": ["input": "$a", "as": "x", "in": ["$multiply": ["$$x", "$i"]]]], doc, .value([2, 4, 6, 8])),

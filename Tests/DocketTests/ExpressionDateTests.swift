@@ -48,6 +48,8 @@ import Testing
         ExpressionCase(["$hour": ["date": "$d", "timezone": "Mars/Olympus"]], doc, .error(40485)),
         ExpressionCase(["$hour": ["date": "$d", "timezone": 5]], doc, .error(40517)),
         ExpressionCase(["$hour": ["timezone": "UTC"]], doc, .error(40539)),
+        ExpressionCase(["$year": [:]], doc, .error(40539)),
+        ExpressionCase(["$year": ["$add": [1, 2]]], doc, .error(16006)),
         ExpressionCase(["$hour": ["date": "$d", "x": 1]], doc, .error(40535)),
         // $dateToString
         ExpressionCase(["$dateToString": ["date": "$d"]], doc, .value("2018-03-27T16:58:51.538Z")),

@@ -27,6 +27,7 @@ import Testing
         ExpressionCase(["$acosh": 1], [:], .value(0.0)),
         ExpressionCase(["$atanh": 0], [:], .value(0.0)),
         ExpressionCase(["$degreesToRadians": 180], [:], .value(.double(Double.pi))),
+        ExpressionCase(["$degreesToRadians": 1], [:], .value(0.017453292519943295)),
         ExpressionCase(["$radiansToDegrees": .double(Double.pi)], [:], .value(180.0)),
         ExpressionCase(["$sin": decimal("0")], [:], .value(.decimal128(Decimal128(0.0)))),
         ExpressionCase(["$sin": "$n"], doc, .value(.null)),
@@ -46,7 +47,8 @@ import Testing
         ExpressionCase(["$bitNot": "$i"], doc, .value(-7)),
         ExpressionCase(["$bitNot": "$l"], doc, .value(.int64(-4))),
         ExpressionCase(["$bitNot": "$missing"], doc, .value(.null)),
-        ExpressionCase(["$bitNot": "$s"], doc, .error(14)),
+        ExpressionCase(["$bitNot": "$s"], doc, .error(28765)),
+        ExpressionCase(["$bitNot": 1.5], [:], .error(14)),
         // Sizes and timestamps.
         ExpressionCase(["$bsonSize": ["$literal": ["a": 1]]], [:], .value(12)),
         ExpressionCase(["$bsonSize": "$n"], doc, .value(.null)),
@@ -60,7 +62,9 @@ import Testing
         ExpressionCase(["$tsIncrement": "$i"], doc, .error(5_687_302)),
         // $const is $literal.
         ExpressionCase(["$const": "$i"], doc, .value("$i")),
-        ExpressionCase(["$rand": 1], [:], .error(3_040_501)),
+        ExpressionCase(["$rand": 1], [:], .error(10065)),
+        ExpressionCase(["$rand": [1]], [:], .error(3_040_501)),
+        ExpressionCase(["$rand": ["k": 1]], [:], .error(3_040_501)),
     ]
 
     @Test(arguments: cases)

@@ -25,6 +25,9 @@ import Testing
         ExpressionCase(["$type": ["$arr"]], doc, .value("array")),
         ExpressionCase(["$type": [["$arr"]]], doc, .value("array")),
         ExpressionCase(["$type": [1, 2]], [:], .error(16020)),
+        ExpressionCase(["$toInt": []], [:], .error(50723)),
+        ExpressionCase(["$toString": [1, 2]], [:], .error(50723)),
+        ExpressionCase(["$toInt": [7]], [:], .value(7)),
         // $isNumber
         ExpressionCase(["$isNumber": "$m"], doc, .value(true)),
         ExpressionCase(["$isNumber": "$s"], doc, .value(false)),
@@ -68,6 +71,20 @@ import Testing
         ExpressionCase(["$toString": "$t"], doc, .value("2018-03-27T16:58:51.538Z")),
         ExpressionCase(["$toString": "$o"], doc, .value("5ab9cbfa31c2ab715d42129e")),
         ExpressionCase(["$toString": "$arr"], doc, .error(241)),
+        // Binary data: base64, or its bytes read as a little-endian number of their own width.
+        ExpressionCase(["$toString": .binary(BSONBinary(bytes: [1, 2, 3, 4]))], [:], .value("AQIDBA==")),
+        ExpressionCase(["$toInt": .binary(BSONBinary(bytes: [1, 2, 3, 4]))], [:], .value(67_305_985)),
+        ExpressionCase(["$toInt": .binary(BSONBinary(bytes: [0x7A, 0x7A]))], [:], .value(31354)),
+        ExpressionCase(["$toInt": .binary(BSONBinary(bytes: [0xFF]))], [:], .value(-1)),
+        ExpressionCase(["$toInt": .binary(BSONBinary(bytes: [1, 2, 3]))], [:], .error(241)),
+        ExpressionCase(["$toInt": .binary(BSONBinary(bytes: Array(repeating: 0x7A, count: 8)))], [:], .error(241)),
+        ExpressionCase(
+            ["$toLong": .binary(BSONBinary(bytes: Array(repeating: 0x7A, count: 8)))], [:],
+            .value(.int64(8_825_501_086_245_354_106))),
+        ExpressionCase(["$toDouble": .binary(BSONBinary(bytes: [0, 0, 0x80, 0x3F]))], [:], .value(1.0)),
+        ExpressionCase(["$toDouble": .binary(BSONBinary(bytes: [0x7A]))], [:], .error(241)),
+        ExpressionCase(["$toDate": .double(.nan)], [:], .error(241)),
+        ExpressionCase(["$toDate": decimal("-1.5")], [:], .value(.datetime(-1))),
         // $toDate
         ExpressionCase(["$toDate": "$l"], doc, .value(.datetime(7))),
         ExpressionCase(["$toDate": "$i"], doc, .error(241)),
@@ -115,5 +132,64 @@ import Testing
     @Test(arguments: cases)
     func evaluates(_ testCase: ExpressionCase) throws {
         try testCase.check()
+    }
+}
+
+/// MongoDB 8.2's exact wording for the errors users read most (measured against a server by another project's
+/// compatibility suite).
+@Suite struct ExpressionMessageTests {
+    static let messages: [(BSONValue, BSONDocument, String)] = [
+        (["$size": 1], [:], "The argument to $size must be an array, but was of type: int"),
+        (["$size": "$nosuch"], [:], "The argument to $size must be an array, but was of type: missing"),
+        (["$first": 1], [:], "$first's argument must be an array, but is int"),
+        (["$reverseArray": 1], [:], "The argument to $reverseArray must be an array, but was of type: int"),
+        (["$anyElementTrue": 1], [:], "$anyElementTrue's argument must be an array, but is int"),
+        (["$slice": [1, 2]], [:], "First argument to $slice must be an array, but is of type: int"),
+        (
+            ["$split": [1, ","]], [:],
+            "$split requires an expression that evaluates to a string as a first argument, found: int"
+        ),
+        (["$toLower": true], [:], "can't convert from BSON type bool to String"),
+        (["$tsSecond": 1], [:], " Argument to $tsSecond must be a timestamp, but is int"),
+        (["$bitAnd": 1.5], [:], "$bitAnd only supports int and long operands."),
+        (["$bitNot": 1.5], [:], "$bitNot only supports int and long, not: double."),
+        (["$setEquals": [1, [2]]], [:], "All operands of $setEquals must be arrays. 1-th argument is of type: int"),
+        (
+            ["$year": ["timezone": "UTC"]], [:],
+            "missing 'date' argument to $year, provided: $year: { timezone: \"UTC\" }"
+        ),
+        (["$toInt": []], [:], "$toInt requires a single argument, got 0"),
+        (["$toInt": ["k": 1]], [:], "Unsupported conversion from object to int in $convert with no onError value"),
+        (["$toInt": .int64(1 << 40)], [:], "Conversion would overflow target type in $convert with no onError value: "),
+        (
+            ["$toInt": .double(.nan)], [:],
+            "Attempt to convert NaN value to integer type in $convert with no onError value"
+        ),
+        (
+            ["$toDate": decimal("Infinity")], [:],
+            "Attempt to convert infinity value to integer type in $convert with no onError value"
+        ),
+        (
+            ["$toDate": decimal("1E+30")], [:],
+            "Conversion would overflow target type in $convert with no onError value: 1E+30"
+        ),
+        (["$ifNull": 1], [:], "$ifNull needs at least two arguments, had: 1"),
+        (["$setEquals": 1], [:], "$setEquals needs at least two arguments had: 1"),
+        (["$rand": "x"], [:], "invalid parameter: expected an object ($rand)"),
+        (["$getField": "$nosuch"], [:], "$getField requires 'field' to evaluate to type String, but got missing"),
+    ]
+
+    @Test func messagesMatchMongoDB() throws {
+        for (expression, document, message) in Self.messages {
+            do {
+                let scope = ExpressionScope()
+                let compiled = try Expression(parsing: expression, scope: scope)
+                var context = ExpressionContext(root: .stored(try RawDocument(document)), variables: [], now: 0)
+                _ = try compiled.evaluate(&context)
+                Issue.record("\(expression) did not fail")
+            } catch {
+                #expect((error as? DocketError)?.message == message, "\(expression)")
+            }
+        }
     }
 }

@@ -411,7 +411,12 @@ extension VariadicOperator {
             if digits >= 0 { return value }
             let rounded = Decimal128(NumericArithmetic.int64(value) ?? 0).rounded(toExponent: exponent, rule)
             guard let exact = rounded.rounded(toExponent: 0, .towardZero).exactInt64 else {
-                return .double(rounded.doubleValue)
+                // Rounding up out of the int64 range (MongoDB's invalid-conversion flag).
+                throw DocketError(
+                    .location(51080),
+                    "invalid conversion from Decimal128 result in \(name) resulting from arguments: ["
+                        + "\(NumericArithmetic.int64(value) ?? 0), \(digits)]",
+                    operatorName: name)
             }
             if case .int32 = value, let narrow = Int32(exactly: exact) { return .int32(narrow) }
             return .int64(exact)

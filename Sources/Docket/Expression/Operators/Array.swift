@@ -305,7 +305,7 @@ extension UnaryOperator {
         case .size:
             guard case .array(let items)? = value else {
                 throw DocketError(
-                    .location(17124), "The argument to $size must be an array. Type of argument: \(value.typeName)",
+                    .location(17124), "The argument to $size must be an array, but was of type: \(value.typeName)",
                     operatorName: "$size")
             }
             return .int32(Int32(items.count))
@@ -524,14 +524,14 @@ extension VariadicOperator {
             let value = values[offset]
             guard let v = value, v.isNumber, let n = v.int64Value, Int32(exactly: n) != nil else {
                 throw DocketError(
-                    .location(40096),
+                    .location(9_711_600),
                     "$indexOfArrayrequires an integral \(label), found a value of type: \(value.typeName), with value: "
                         + (value.map { BSONPrinter.updateMessage.string($0) } ?? "missing"),
                     operatorName: "$indexOfArray")
             }
             guard n >= 0 else {
                 throw DocketError(
-                    .location(40097), "$indexOfArray requires a nonnegative \(label), found: \(n)",
+                    .location(9_711_601), "$indexOfArray requires a nonnegative \(label), found: \(n)",
                     operatorName: "$indexOfArray")
             }
             bounds[offset - 2] = offset == 3 ? Swift.min(Int(n), items.count) : Int(n)

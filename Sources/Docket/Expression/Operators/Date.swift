@@ -248,7 +248,7 @@ extension ExpressionParser {
                     operatorName: name)
             }
             dateValue = items[0]
-        case .document(let spec) where !(spec.first?.key.hasPrefix("$") ?? true):
+        case .document(let spec) where !(spec.first?.key.hasPrefix("$") ?? false):
             var date: BSONValue?
             for (key, value) in spec {
                 switch key {
@@ -262,7 +262,7 @@ extension ExpressionParser {
             guard let date else {
                 throw DocketError(
                     .location(40539),
-                    "missing 'date' argument to \(name), provided: \(BSONPrinter.updateMessage.string(spec))",
+                    "missing 'date' argument to \(name), provided: \(name): \(BSONPrinter.updateMessage.string(spec))",
                     operatorName: name)
             }
             dateValue = date

@@ -27,8 +27,9 @@ private func realFunction(_ function: Trigonometric, _ x: Double) -> Double {
     case .asinh: asinh(x)
     case .acosh: acosh(x)
     case .atanh: atanh(x)
-    case .degreesToRadians: x * .pi / 180
-    case .radiansToDegrees: x * 180 / .pi
+    // One multiplication by a precomputed factor, as MongoDB does (dividing afterwards rounds differently).
+    case .degreesToRadians: x * (Double.pi / 180)
+    case .radiansToDegrees: x * (180 / Double.pi)
     }
 }
 
@@ -133,9 +134,16 @@ extension ExpressionParser {
             let arguments = try parseArguments(name, argument, exactly: 2)
             return ExpressionNode.binary(.atan2, arguments[0], arguments[1]).folded(when: arguments)
         case .rand:
-            guard case .document(let spec) = argument, spec.isEmpty else {
+            // An empty document or array; anything else is refused, with two codes.
+            switch argument {
+            case .document(let spec) where spec.isEmpty: break
+            case .array(let items) where items.isEmpty: break
+            case .document, .array:
                 throw DocketError(
                     .location(3_040_501), "$rand does not currently accept arguments", operatorName: name)
+            default:
+                throw DocketError(
+                    .location(10065), "invalid parameter: expected an object ($rand)", operatorName: name)
             }
             // Never folded: each evaluation draws a new number.
             return .variadic(.rand, [])
@@ -172,9 +180,14 @@ extension UnaryOperator {
             case .none, .null?, .undefined?: return .null
             case .int32(let v)?: return .int32(~v)
             case .int64(let v)?: return .int64(~v)
+            case let number? where number.isNumber:
+                throw DocketError(
+                    .typeMismatch, "$bitNot only supports int and long, not: \(number.type.alias).",
+                    operatorName: "$bitNot")
             default:
                 throw DocketError(
-                    .typeMismatch, "$bitNot only supports int and long operands.", operatorName: "$bitNot")
+                    .location(28765), "$bitNot only supports numeric types, not \(value.typeName)",
+                    operatorName: "$bitNot")
             }
         case .bsonSize:
             if value.isNullish { return .null }
@@ -201,7 +214,7 @@ extension UnaryOperator {
             guard case .timestamp(let t)? = value else {
                 throw DocketError(
                     .location(second ? 5_687_301 : 5_687_302),
-                    "Argument to \(name) must be a timestamp, but is \(value.typeName)", operatorName: name)
+                    " Argument to \(name) must be a timestamp, but is \(value.typeName)", operatorName: name)
             }
             return .int64(Int64(second ? t.timestamp : t.increment))
         }

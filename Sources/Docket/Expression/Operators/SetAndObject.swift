@@ -74,6 +74,18 @@ extension ExpressionParser {
                     .location(17045), "$setEquals needs at least two arguments had: \(arguments.count)",
                     operatorName: name)
             }
+            if op == .setEquals {
+                // MongoDB checks constant operands when it compiles $setEquals (5887502); others when evaluated.
+                for (position, argument) in arguments.enumerated() {
+                    if case .constant(let value) = argument, value.arrayValue == nil {
+                        throw DocketError(
+                            .location(5_887_502),
+                            "All operands of $setEquals must be arrays. \(position + 1)-th argument is of type: "
+                                + value.type.alias,
+                            operatorName: name)
+                    }
+                }
+            }
             let variadic: VariadicOperator =
                 switch op {
                 case .setEquals: .setEquals
@@ -360,21 +372,21 @@ extension VariadicOperator {
             }
             return .document(result)
         }
+        // Operands are checked left to right: a nullish one makes $setUnion/$setIntersection null (unless a
+        // non-array came first); $setEquals refuses it, numbering the operand from 1.
         var arrays: [[BSONValue]] = []
-        var sawNull = false
-        for argument in arguments {
+        for (position, argument) in arguments.enumerated() {
             let value = try argument.evaluate(&context)
-            if value.isNullish && self != .setEquals {
-                sawNull = true
-                continue
-            }
+            if value.isNullish && self != .setEquals { return .null }
             guard case .array(let items)? = value else {
-                let (code, name) =
-                    switch self {
-                    case .setEquals: (17044, "$setEquals")
-                    case .setIntersection: (17047, "$setIntersection")
-                    default: (17043, "$setUnion")
-                    }
+                if self == .setEquals {
+                    throw DocketError(
+                        .location(17044),
+                        "All operands of $setEquals must be arrays. \(position + 1)-th argument is of type: "
+                            + value.typeName,
+                        operatorName: "$setEquals")
+                }
+                let (code, name) = self == .setIntersection ? (17047, "$setIntersection") : (17043, "$setUnion")
                 throw DocketError(
                     .location(code),
                     "All operands of \(name) must be arrays. One argument is of type: \(value.typeName)",
@@ -382,21 +394,22 @@ extension VariadicOperator {
             }
             arrays.append(items)
         }
-        if sawNull { return .null }
         switch self {
         case .setEquals:
             let first = Set(arrays[0])
             return .bool(arrays.dropFirst().allSatisfy { Set($0) == first })
         case .setIntersection:
+            // MongoDB keeps sets ordered: the result comes out in BSON order.
             guard var common = arrays.first.map({ Set($0) }) else { return .array([]) }
             for items in arrays.dropFirst() { common.formIntersection(items) }
             var seen = Set<BSONValue>()
-            return .array((arrays.first ?? []).filter { common.contains($0) && seen.insert($0).inserted })
+            let kept = (arrays.first ?? []).filter { common.contains($0) && seen.insert($0).inserted }
+            return .array(kept.sorted { BSONValue.compare($0, $1) < 0 })
         default:
             var seen = Set<BSONValue>()
             var result: [BSONValue] = []
             for items in arrays { for item in items where seen.insert(item).inserted { result.append(item) } }
-            return .array(result)
+            return .array(result.sorted { BSONValue.compare($0, $1) < 0 })
         }
     }
 }

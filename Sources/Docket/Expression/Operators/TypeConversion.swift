@@ -1,11 +1,15 @@
 import DocketBSON
+import Foundation
 
 // The type expressions: $type, $isNumber, $convert (with onError and onNull) and its shorthands $toInt, $toLong,
 // $toDouble, $toDecimal, $toString, $toDate, $toBool, $toObjectId, with MongoDB's conversion table
 // (expression_convert.cpp) and its ConversionFailure (241) messages.
 //
-// - Note: Differs from MongoDB: `$convert` to and from binData (the `format`, `byteOrder` and `base` options of
-//   MongoDB 8.1) is not supported; such conversions fail as unsupported.
+// Binary data converts as MongoDB 8 does without a `format`: to a string in base64, to int (1, 2 or 4 bytes), long
+// (1, 2, 4 or 8) and double (4 or 8) by reading its bytes as a little-endian value.
+//
+// - Note: Differs from MongoDB: the `format`, `byteOrder` and `base` options of MongoDB 8.1 and conversions *to*
+//   binData are not supported; such conversions fail as unsupported.
 
 /// The types `$convert` can produce.
 enum ConvertTarget: Sendable {
@@ -140,7 +144,9 @@ enum Conversion {
         case .int:
             let wide = try toLong(value, target: .int)
             guard let narrow = Int32(exactly: wide) else {
-                throw failure("Conversion would overflow target type", "\(printed(value))")
+                // MongoDB ends this message on ": " when the source is an integer (it prints nothing after it).
+                let isIntegral = value.type == .int64 || value.type == .bool || value.type == .int32
+                throw failure("Conversion would overflow target type", isIntegral ? "" : printed(value))
             }
             return .int32(narrow)
         case .long: return .int64(try toLong(value, target: .long))
@@ -153,8 +159,42 @@ enum Conversion {
         BSONPrinter.updateMessage.string(value)
     }
 
+    /// The bytes of binary data read as a little-endian integer of their own width (MongoDB 8 reinterprets, never
+    /// parses); `widths` are the lengths the target accepts.
+    private static func binaryInteger(_ b: BSONBinary, widths: Set<Int>, target: ConvertTarget) throws(DocketError)
+        -> Int64
+    {
+        guard widths.contains(b.bytes.count) else { throw binaryLengthFailure(b, target) }
+        var raw: UInt64 = 0
+        for (i, byte) in b.bytes.enumerated() { raw |= UInt64(byte) << (8 * UInt64(i)) }
+        // Sign-extend from the value's own width.
+        let shift = UInt64(64 - 8 * b.bytes.count)
+        return Int64(bitPattern: raw << shift) >> Int64(shift)
+    }
+
+    private static func binaryLengthFailure(_ b: BSONBinary, _ target: ConvertTarget) -> DocketError {
+        let hex = b.bytes.map { byte in
+            let digits = String(byte, radix: 16, uppercase: true)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined()
+        return failure(
+            "Failed to convert 'BinData(\(b.subtype.rawValue), \"\(hex)\")' to \(target.alias)",
+            "invalid length: \(b.bytes.count)")
+    }
+
     private static func toDouble(_ value: BSONValue) throws(DocketError) -> BSONValue {
         switch value {
+        case .binary(let b):
+            switch b.bytes.count {
+            case 4:
+                let bits = try binaryInteger(b, widths: [4], target: .double)
+                return .double(Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits))))
+            case 8:
+                return .double(
+                    Double(bitPattern: UInt64(bitPattern: try binaryInteger(b, widths: [8], target: .double))))
+            default:
+                throw binaryLengthFailure(b, .double)
+            }
         case .double: return value
         case .int32(let v): return .double(Double(v))
         case .int64(let v): return .double(Double(v))
@@ -195,6 +235,9 @@ enum Conversion {
     /// A number truncated toward zero as an int64 (for `int` and `long` targets).
     private static func toLong(_ value: BSONValue, target: ConvertTarget) throws(DocketError) -> Int64 {
         switch value {
+        case .binary(let b):
+            if case .int = target { return try binaryInteger(b, widths: [1, 2, 4], target: target) }
+            return try binaryInteger(b, widths: [1, 2, 4, 8], target: target)
         case .int32(let v): return Int64(v)
         case .int64(let v): return v
         case .bool(let b): return b ? 1 : 0
@@ -203,10 +246,10 @@ enum Conversion {
             return ms
         case .double(let d):
             if d.isNaN {
-                throw failure("Attempt to convert NaN value to integer type", "NaN")
+                throw failure("Attempt to convert NaN value to integer type")
             }
             if d.isInfinite {
-                throw failure("Attempt to convert infinity value to integer type", "\(printed(value))")
+                throw failure("Attempt to convert infinity value to integer type")
             }
             guard let truncated = Int64(exactly: d.rounded(.towardZero)) else {
                 throw failure("Conversion would overflow target type", "\(printed(value))")
@@ -214,10 +257,10 @@ enum Conversion {
             return truncated
         case .decimal128(let d):
             if d.isNaN {
-                throw failure("Attempt to convert NaN value to integer type", "NaN")
+                throw failure("Attempt to convert NaN value to integer type")
             }
             if d.isInfinite {
-                throw failure("Attempt to convert infinity value to integer type", "\(d)")
+                throw failure("Attempt to convert infinity value to integer type")
             }
             guard let truncated = d.rounded(toExponent: 0, .towardZero).exactInt64 else {
                 throw failure("Conversion would overflow target type", "\(d)")
@@ -241,11 +284,15 @@ enum Conversion {
         case .datetime: return value
         case .int64(let ms): return .datetime(ms)
         case .double(let d):
-            guard d.isFinite, let ms = Int64(exactly: d.rounded(.towardZero)) else {
+            if d.isNaN { throw failure("Attempt to convert NaN value to integer type") }
+            if d.isInfinite { throw failure("Attempt to convert infinity value to integer type") }
+            guard let ms = Int64(exactly: d.rounded(.towardZero)) else {
                 throw failure("Conversion would overflow target type", "\(printed(value))")
             }
             return .datetime(ms)
         case .decimal128(let d):
+            if d.isNaN { throw failure("Attempt to convert NaN value to integer type") }
+            if d.isInfinite { throw failure("Attempt to convert infinity value to integer type") }
             guard let ms = d.rounded(toExponent: 0, .towardZero).exactInt64 else {
                 throw failure("Conversion would overflow target type", "\(d)")
             }
@@ -272,6 +319,7 @@ enum Conversion {
         case .datetime(let ms): return .string(CivilTime.isoString(milliseconds: ms))
         case .objectID(let id): return .string(id.hex)
         case .symbol(let s), .javascript(let s): return .string(s)
+        case .binary(let b): return .string(Data(b.bytes).base64EncodedString())
         default: throw unsupported(value, .string)
         }
     }
@@ -344,7 +392,12 @@ extension ExpressionParser {
         case .convert:
             return try parseConvert(argument)
         default:
-            let arguments = try parseArguments(name, argument, exactly: 1)
+            // The shorthands count their arguments with their own message (50723).
+            let arguments = try parseArguments(argument)
+            guard arguments.count == 1 else {
+                throw DocketError(
+                    .location(50723), "\(name) requires a single argument, got \(arguments.count)", operatorName: name)
+            }
             let target: ConvertTarget =
                 switch op {
                 case .toInt: .int

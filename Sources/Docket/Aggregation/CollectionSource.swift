@@ -53,6 +53,8 @@ extension Pipeline {
         var names: Set<String> = []
         for stage in stages {
             switch stage {
+            case .graphLookup(let spec):
+                names.insert(spec.from)
             case .lookup(let spec):
                 names.insert(spec.from)
                 names.formUnion(Pipeline(stages: spec.pipeline ?? []).referencedCollections)

@@ -42,7 +42,7 @@ extension Stage {
     /// Whether the stage decodes each stored input document (instead of reading its bytes).
     var decodesInput: Bool {
         switch self {
-        case .unwind, .addFields, .computedProject, .replaceRoot, .lookup: true
+        case .unwind, .addFields, .computedProject, .replaceRoot, .lookup, .graphLookup: true
         default: false
         }
     }
@@ -71,7 +71,7 @@ extension Stage {
             case .only(let names): return Set(names.map { String(decoding: $0, as: UTF8.self) })
             case .allExcept: return downstream
             }
-        case .addFields:
+        case .addFields, .graphLookup:
             return union(downstream, expressionFields)
         case .lookup(let spec):
             return union(downstream, spec.localField?.first.map { [$0.name] } ?? [], expressionFields)

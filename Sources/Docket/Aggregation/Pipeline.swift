@@ -83,6 +83,7 @@ struct Pipeline: Sendable {
         case .bucketAuto: return [try Stage.parseBucketAuto(value, scope: scope)]
         case .out: return [try Stage.parseOut(value)]
         case .merge: return [try Stage.parseMerge(value)]
+        case .graphLookup: return [try Stage.parseGraphLookup(value, scope: scope)]
         }
     }
 

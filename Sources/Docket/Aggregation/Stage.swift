@@ -40,6 +40,8 @@ enum Stage: Sendable {
     case out(database: String?, collection: String)
     /// `$merge`: each result merged into a collection (the last stage; run by the Database layer).
     case merge(MergeSpec)
+    /// `$graphLookup`.
+    case graphLookup(GraphLookupSpec)
     /// `$bucketAuto`.
     case bucketAuto(groupBy: Expression, buckets: Int, fields: [(name: String, accumulator: AccumulatorSpec)])
     /// Not a MongoDB stage: decodes only these top-level fields of each stored document (the optimizer's dependency
@@ -68,6 +70,7 @@ enum Stage: Sendable {
         case .bucketAuto: .bucketAuto
         case .out: .out
         case .merge: .merge
+        case .graphLookup: .graphLookup
         case .narrow: .project
         }
     }

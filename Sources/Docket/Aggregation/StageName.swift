@@ -26,10 +26,11 @@ enum StageName: String, Sendable, CaseIterable {
     case bucketAuto = "$bucketAuto"
     case out = "$out"
     case merge = "$merge"
+    case graphLookup = "$graphLookup"
 
     /// Stages of MongoDB 8 that Docket recognizes but does not run yet.
     static let notImplemented: Set<String> = [
-        "$redact", "$graphLookup",
+        "$redact",
         "$densify", "$fill", "$setWindowFields", "$geoNear", "$collStats", "$indexStats", "$currentOp",
         "$listSessions", "$listLocalSessions", "$planCacheStats", "$changeStream", "$search", "$searchMeta",
         "$vectorSearch", "$listSearchIndexes", "$shardedDataDistribution", "$changeStreamSplitLargeEvent",

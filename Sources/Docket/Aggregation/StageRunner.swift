@@ -59,6 +59,7 @@ extension Pipeline {
             case .unionWith(let collection, let stages):
                 upstream = UnionWithRunner(upstream, collection: collection, stages: stages, context: context)
             case .facet(let facets): upstream = FacetRunner(upstream, facets, context: context)
+            case .graphLookup(let spec): upstream = GraphLookupRunner(upstream, spec, context: context)
             case .out, .merge:
                 preconditionFailure("$out and $merge run in the Database layer, after the rest of the pipeline")
             case .bucketAuto(let groupBy, let buckets, let fields):

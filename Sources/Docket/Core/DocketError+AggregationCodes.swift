@@ -175,6 +175,18 @@ extension DocketError.Code {
     public static let mergeNoMatch = DocketError.Code(13113, "MergeStageNoMatchingDocument")
     /// 51047: `$out` or `$merge` inside a `$lookup` or `$unionWith` pipeline.
     public static let writeStageInSubPipeline = DocketError.Code(51047, "Location51047")
+    /// 40327: `$graphLookup` with a value that is not a document.
+    public static let graphLookupNotObject = DocketError.Code(40327, "Location40327")
+    /// 40103: a `$graphLookup` field of the wrong type, or an unknown one.
+    public static let graphLookupFieldType = DocketError.Code(40103, "Location40103")
+    /// 40100: a non-numeric `maxDepth`.
+    public static let graphLookupMaxDepthType = DocketError.Code(40100, "Location40100")
+    /// 40101: a negative or fractional `maxDepth`.
+    public static let graphLookupMaxDepthValue = DocketError.Code(40101, "Location40101")
+    /// 40185: a `restrictSearchWithMatch` that is not a document.
+    public static let graphLookupRestrictType = DocketError.Code(40185, "Location40185")
+    /// 40105: `$graphLookup` without a required field.
+    public static let graphLookupMissingField = DocketError.Code(40105, "Location40105")
     /// 40169: `$facet` with a value that is not a non-empty document.
     public static let facetNotObject = DocketError.Code(40169, "Location40169")
     /// 40170: a `$facet` field whose value is not an array.

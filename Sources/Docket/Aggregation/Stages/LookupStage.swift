@@ -89,11 +89,7 @@ final class LookupRunner: StageRunner {
     private let spec: LookupSpec
     private let context: PipelineRunContext
     private var foreign: [PipelineDocument]?
-    /// The hash index: the last entry of each key; entries chain to the previous one of the same key (-1 ends), so
-    /// building it allocates no array per key.
-    private var lastEntry: [BSONValue: Int] = [:]
-    /// Each entry's foreign document position and the previous entry of its key.
-    private var entries: [(position: Int, previous: Int)] = []
+    private var index = EqualityIndex()
 
     init(_ upstream: any StageRunner, _ spec: LookupSpec, context: PipelineRunContext) {
         self.upstream = upstream
@@ -109,13 +105,7 @@ final class LookupRunner: StageRunner {
             var keys = PathValueCollection.values(localField, in: input, semantics: .distinctValues)
             if keys.isEmpty { keys = [.null] }
             var positions: [Int] = []
-            for key in keys {
-                var entry = lastEntry[key] ?? -1
-                while entry >= 0 {
-                    positions.append(entries[entry].position)
-                    entry = entries[entry].previous
-                }
-            }
+            for key in keys { positions += index[key] }
             positions.sort()
             matched = []
             var last = -1
@@ -149,19 +139,7 @@ final class LookupRunner: StageRunner {
         let documents = context.documents(of: spec.from)
         foreign = documents
         guard let foreignField = spec.foreignField else { return }
-        entries.reserveCapacity(documents.count)
-        for (position, document) in documents.enumerated() {
-            var keys = PathValueCollection.values(foreignField, in: document, semantics: .matching)
-            // A document reached through several equal values is indexed once under each distinct one.
-            if keys.count > 1 {
-                var seen = Set<BSONValue>()
-                keys.removeAll { !seen.insert($0).inserted }
-            }
-            for key in keys {
-                let previous = lastEntry.updateValue(entries.count, forKey: key) ?? -1
-                entries.append((position, previous))
-            }
-        }
+        index = PathValueCollection.index(documents, by: foreignField)
     }
 }
 
@@ -177,6 +155,23 @@ struct PathValueCollector<A: DecodingPathAccessor>: PathVisitor {
 }
 
 enum PathValueCollection {
+    /// The positions of `documents` by each value `path` reaches in them under MongoDB's matching semantics (array
+    /// elements and the array; `null` where it reaches nothing): a hash index for equality joins.
+    static func index(_ documents: [PipelineDocument], by path: [FieldPath.Component]) -> EqualityIndex {
+        var index = EqualityIndex()
+        index.reserveCapacity(documents.count)
+        for (position, document) in documents.enumerated() {
+            var keys = values(path, in: document, semantics: .matching)
+            // A document reached through several equal values is indexed once under each distinct one.
+            if keys.count > 1 {
+                var seen = Set<BSONValue>()
+                keys.removeAll { !seen.insert($0).inserted }
+            }
+            for key in keys { index.append(position, under: key) }
+        }
+        return index
+    }
+
     /// The values `path` reaches in `document` under `semantics`.
     static func values(_ path: [FieldPath.Component], in document: PipelineDocument, semantics: PathSemantics)
         -> [BSONValue]
@@ -194,5 +189,35 @@ enum PathValueCollection {
             _ = PathValues.walk(path, from: .document(value), ValuePathAccessor(), semantics, &collector)
             return collector.values
         }
+    }
+}
+
+/// A hash index from values to document positions. Entries of one key chain to the previous one (`-1` ends the chain),
+/// so building it allocates no array per key: a join over millions of foreign documents builds one dictionary and
+/// one array.
+struct EqualityIndex {
+    /// The last entry of each key.
+    private var lastEntry: [BSONValue: Int] = [:]
+    /// Each entry's document position and the previous entry of its key.
+    private var entries: [(position: Int, previous: Int)] = []
+
+    mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
+
+    /// Adds `position` under `key`; positions are added in increasing order.
+    mutating func append(_ position: Int, under key: BSONValue) {
+        let previous = lastEntry.updateValue(entries.count, forKey: key) ?? -1
+        entries.append((position, previous))
+    }
+
+    /// The positions indexed under `key`, in increasing order.
+    subscript(key: BSONValue) -> [Int] {
+        var positions: [Int] = []
+        var entry = lastEntry[key] ?? -1
+        while entry >= 0 {
+            positions.append(entries[entry].position)
+            entry = entries[entry].previous
+        }
+        positions.reverse()
+        return positions
     }
 }

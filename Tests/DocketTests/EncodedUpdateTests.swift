@@ -16,6 +16,27 @@ import Testing
         case failed(Int)
     }
 
+    /// The fast path keeps its path as text (no array of components to allocate per update) and reads the same
+    /// components from it as the general parser: names, numeric names and the positional `$`.
+    @Test func staticLeafPathsSplitIntoTheParsersComponents() throws {
+        let simple = try #require(try UpdatePlan(["$set": ["teams.0.role": "owner"]]).staticLeaf)
+        #expect(simple.path == "teams.0.role" && simple.componentCount == 3)
+        #expect(Array(simple.components) == [.name("teams"), .name("0"), .name("role")])
+        let positional = try #require(try UpdatePlan(["$inc": ["teams.$.logins": 1]]).staticLeaf)
+        #expect(positional.componentCount == 3)
+        #expect(Array(positional.components) == [.name("teams"), .positional, .name("logins")])
+        let unset = try #require(try UpdatePlan(["$unset": ["a.$x": ""]]).staticLeaf)
+        #expect(Array(unset.components) == [.name("a"), .name("$x")])
+        // Paths the simple parser declines go to the general one.
+        #expect(StaticLeafUpdate(simplePath: "_id", value: 1) == nil)
+        #expect(StaticLeafUpdate(simplePath: "_id.x", value: 1) == nil)
+        #expect(StaticLeafUpdate(simplePath: "a..b", value: 1) == nil)
+        #expect(StaticLeafUpdate(simplePath: "a.$", value: 1) == nil)
+        #expect(StaticLeafUpdate(simplePath: "", value: 1) == nil)
+        #expect(StaticLeafUpdate(simplePath: "_idx", value: 1)?.componentCount == 1)
+        #expect(StaticLeafUpdate(simplePath: "x._id", value: 1)?.componentCount == 2)
+    }
+
     /// The fast path's outcome.
     private func fast(_ plan: UpdatePlan, _ raw: RawDocument, arrayPosition: Int?) -> Outcome {
         guard let leaf = plan.staticLeaf else { return .declined }

@@ -123,6 +123,44 @@ import Testing
         #expect(ObjectIdentifier(snapshot.chunks[0]!) == chunk)
     }
 
+    /// Compaction packs chunks in place when no snapshot shares them, and copies exactly the chunks it packs when one
+    /// does (a local reference held while packing once made every pack a copy).
+    @Test func compactionPacksInPlaceWithoutASnapshotAndCopiesOnlyWhenShared() {
+        func thinned() -> RecordStore {
+            var store = RecordStore()
+            let n = RecordStore.chunkSize * 6
+            for i in 0..<n { store.append(raw(i)) }
+            // Empty chunk 0 (freed), keep one document in chunks 1...3 (packed), leave chunks 4 and 5 full.
+            for i in 0..<(RecordStore.chunkSize * 4) where i < RecordStore.chunkSize || i % RecordStore.chunkSize != 0 {
+                store.remove(RecordID(UInt64(i)))
+            }
+            #expect(store.needsCompaction)
+            return store
+        }
+
+        var store = thinned()
+        let identities = store.chunks.map { $0.map(ObjectIdentifier.init) }
+        let copiesBefore = store.chunkCopies
+        store.compact()
+        store.checkInvariants()
+        #expect(store.chunkCopies == copiesBefore, "compaction copied a chunk no snapshot shares")
+        #expect(store.baseChunk == 1)
+        for (k, chunk) in store.chunks.enumerated() {
+            #expect(chunk.map(ObjectIdentifier.init) == identities[k + 1], "chunk \(k + 1) was replaced")
+        }
+        #expect((0..<3).allSatisfy { store.chunks[$0]!.isPacked })
+
+        var shared = thinned()
+        let snapshot = shared
+        let sharedBefore = shared.chunkCopies
+        shared.compact()
+        shared.checkInvariants()
+        snapshot.checkInvariants()
+        #expect(shared.chunkCopies == sharedBefore + 3, "each packed chunk is copied once while a snapshot holds it")
+        #expect(snapshot.chunks.compactMap { $0 }.allSatisfy { !$0.isPacked })
+        #expect(ids(shared) == ids(snapshot))
+    }
+
     @Test func filteredScanReturnsEachMatchOnceAndCountsWhatItTested() {
         var store = RecordStore()
         let n = RecordStore.chunkSize * 3 + 3

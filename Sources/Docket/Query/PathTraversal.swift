@@ -31,6 +31,36 @@ extension FilterPath {
         documentAt documentOffset: Int,
         position: inout Int?
     ) -> Bool {
+        // The common case first: a path through embedded documents only (every top-level field, `settings.theme`)
+        // reaches one value or none, which is the walk's only candidate; no visitor is built. The first array met
+        // hands the path to the walker, which owns the array rules.
+        let accessor = RawPathAccessor(buffer: buffer)
+        var current: RawElement? = RawPathAccessor.root(at: documentOffset)
+        for component in components {
+            guard let value = current else { break }
+            switch value.type {
+            case .document: current = accessor.field(component, of: value)
+            case .array: return walk(predicate, in: buffer, documentAt: documentOffset, position: &position)
+            default: current = nil  // a scalar before the path ends: absent
+            }
+        }
+        if let value = current, value.type == .array {
+            return walk(predicate, in: buffer, documentAt: documentOffset, position: &position)
+        }
+        // What the walker reports here: the value, or `nil` where the path is absent, at no array position.
+        var recorded: Int?
+        guard predicate.matches(current, in: buffer, position: &recorded) else { return false }
+        if let recorded { position = recorded }
+        return true
+    }
+
+    /// ``firstMatch(_:in:documentAt:position:)`` through the path walker: every candidate under MongoDB's array rules.
+    private func walk(
+        _ predicate: LeafPredicate,
+        in buffer: UnsafeRawBufferPointer,
+        documentAt documentOffset: Int,
+        position: inout Int?
+    ) -> Bool {
         var visitor = MatchVisitor(predicate: predicate, buffer: buffer)
         let semantics: PathSemantics = predicate.traversesLeafArrays ? .matching : .matchingWholeArrays
         guard

@@ -256,6 +256,9 @@ struct RecordStore: Sendable {
     private(set) var tombstoneCount = 0
     /// The number of deletes since the last compaction.
     private(set) var deletesSinceCompaction = 0
+    /// The number of chunks this store (and the stores it was copied from) copied because a snapshot shared them:
+    /// what tests check to prove that a write with no snapshot alive mutates in place.
+    private(set) var chunkCopies = 0
 
     /// Creates an empty store.
     init() {}
@@ -352,13 +355,16 @@ struct RecordStore: Sendable {
         let lastChunk = chunks.count - 1
         var tombstones = 0
         for i in chunks.indices {
-            guard let chunk = chunks[i] else { continue }
-            if chunk.liveCount == 0 && i != lastChunk {
+            // Every access goes through `chunks[i]`: a local reference to the chunk would make the uniqueness check
+            // fail, and every packed chunk would be copied even when no snapshot shares it.
+            guard chunks[i] != nil else { continue }
+            let liveCount = chunks[i]!.liveCount
+            if liveCount == 0 && i != lastChunk {
                 chunks[i] = nil
                 continue
             }
             // The last chunk receives appends, so it stays dense.
-            if i != lastChunk && !chunk.isPacked && chunk.liveCount * 2 <= Self.chunkSize {
+            if i != lastChunk && !chunks[i]!.isPacked && liveCount * 2 <= Self.chunkSize {
                 makeChunkUnique(i)
                 chunks[i]!.pack()
             }
@@ -487,5 +493,6 @@ struct RecordStore: Sendable {
 
     @inline(never) private mutating func copyChunk(_ chunk: Int) {
         chunks[chunk] = RecordChunk(copying: chunks[chunk]!, capacity: Self.chunkSize)
+        chunkCopies += 1
     }
 }

@@ -43,7 +43,7 @@ extension StaticLeafUpdate {
         -> StoredUpdate?
     {
         // The offsets of the enclosing containers live on the stack: one per path component.
-        try withUnsafeTemporaryAllocation(of: Int.self, capacity: components.count) {
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: componentCount) {
             containers throws(DocketError) -> StoredUpdate? in
             try apply(toEncoded: document, arrayPosition: arrayPosition, plan: plan, containers: containers)
         }
@@ -183,24 +183,44 @@ extension StaticLeafUpdate {
         arrayPosition: Int?,
         containers: UnsafeMutableBufferPointer<Int>
     ) -> Location? {
-        guard let base = buffer.baseAddress, components.count <= 64 else { return nil }
+        guard componentCount <= 64 else { return nil }
+        var path = self.path
+        return path.withUTF8 { path in
+            locate(in: buffer, path: path, arrayPosition: arrayPosition, containers: containers)
+        }
+    }
+
+    /// ``locate(in:arrayPosition:containers:)`` with the path's bytes: each component is the bytes up to the next
+    /// dot, compared with the stored keys in place.
+    private func locate(
+        in buffer: UnsafeRawBufferPointer,
+        path: UnsafeBufferPointer<UInt8>,
+        arrayPosition: Int?,
+        containers: UnsafeMutableBufferPointer<Int>
+    ) -> Location? {
+        guard let base = buffer.baseAddress else { return nil }
         var containerOffset = 0
         var containerIsArray = false
         var kinds: UInt64 = 0
-        for (k, component) in components.enumerated() {
+        var start = 0
+        for k in 0..<componentCount {
+            var end = start
+            while end < path.count && path[end] != UInt8(ascii: ".") { end += 1 }
+            let name = UnsafeBufferPointer(rebasing: path[start..<end])
+            start = end + 1
+            let isPositional = name.count == 1 && name[0] == UInt8(ascii: "$")
             containers[k] = containerOffset
             if containerIsArray { kinds |= 1 << UInt64(k) }
             var cursor = RawElementCursor(buffer: buffer, documentOffset: containerOffset)
             var found: (key: UnsafeRawBufferPointer, element: RawElement)?
             if containerIsArray {
                 let index: Int
-                switch component {
-                case .name(let name):
-                    guard let i = UpdatePath.arrayIndex(name) else { return nil }
-                    index = i
-                case .positional:
+                if isPositional {
                     guard let arrayPosition else { return nil }
                     index = arrayPosition
+                } else {
+                    guard let i = UpdatePath.arrayIndex(name) else { return nil }
+                    index = i
                 }
                 var i = 0
                 while let next = cursor.next() {
@@ -210,27 +230,15 @@ extension StaticLeafUpdate {
                     }
                     i += 1
                 }
+            } else if isPositional {
+                guard let arrayPosition else { return nil }
+                var key = String(arrayPosition)
+                found = key.withUTF8 { Self.element(named: $0, in: &cursor) }
             } else {
-                var name: String
-                switch component {
-                case .name(let n): name = n
-                case .positional:
-                    guard let arrayPosition else { return nil }
-                    name = String(arrayPosition)
-                }
-                found = name.withUTF8 { key in
-                    while let next = cursor.next() {
-                        if next.key.count == key.count
-                            && (key.count == 0 || memcmp(next.key.baseAddress!, key.baseAddress!, key.count) == 0)
-                        {
-                            return next
-                        }
-                    }
-                    return nil
-                }
+                found = Self.element(named: name, in: &cursor)
             }
             guard let (key, element) = found else { return nil }
-            if k == components.count - 1 {
+            if k == componentCount - 1 {
                 return Location(
                     typeOffset: key.baseAddress! - base - 1,
                     valueOffset: element.valueOffset,
@@ -246,6 +254,21 @@ extension StaticLeafUpdate {
             default: return nil
             }
             containerOffset = element.valueOffset
+        }
+        return nil
+    }
+
+    /// The first element of the cursor's document whose key is `name` (compared as bytes).
+    @inline(__always)
+    private static func element(named name: UnsafeBufferPointer<UInt8>, in cursor: inout RawElementCursor)
+        -> (key: UnsafeRawBufferPointer, element: RawElement)?
+    {
+        while let next = cursor.next() {
+            if next.key.count == name.count
+                && (name.count == 0 || memcmp(next.key.baseAddress!, name.baseAddress!, name.count) == 0)
+            {
+                return next
+            }
         }
         return nil
     }

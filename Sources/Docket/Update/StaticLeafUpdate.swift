@@ -6,13 +6,21 @@
 // walk takes over.
 
 /// One operation on one static path, compiled for the fast paths.
+///
+/// The path is kept as its text (components joined by dots; a component that is exactly `$` is the positional one),
+/// not as an array of components: a path of at most 15 bytes (`status`, `teams.0.role`) is stored inline in the
+/// `String`, so compiling `{$set: {<path>: <value>}}` allocates nothing for the path, and the encoded fast path reads
+/// the components straight from the path's bytes.
 struct StaticLeafUpdate: Sendable {
-    enum Component: Sendable {
+    enum Component: Sendable, Equatable {
         case name(String)
         case positional
     }
 
-    let components: [Component]
+    /// The path: components joined by `.`, `$` for the positional component.
+    let path: String
+    /// The number of components (at least 1).
+    let componentCount: Int
     let operation: UpdateOperation
 
     /// The value of a `$set`, or `nil` for other operations.
@@ -21,9 +29,36 @@ struct StaticLeafUpdate: Sendable {
         return nil
     }
 
+    /// The components in order, split from ``path`` as they are read (nothing is allocated for names of at most 15
+    /// bytes).
+    var components: Components { Components(path: path) }
+
+    /// The components of a path text.
+    struct Components: Sequence {
+        let path: String
+
+        func makeIterator() -> Iterator { Iterator(path: path, start: path.utf8.startIndex) }
+
+        struct Iterator: IteratorProtocol {
+            let path: String
+            var start: String.Index
+            var isDone = false
+
+            mutating func next() -> Component? {
+                guard !isDone else { return nil }
+                let utf8 = path.utf8
+                var end = start
+                while end != utf8.endIndex && utf8[end] != UInt8(ascii: ".") { end = utf8.index(after: end) }
+                let name = String(path[start..<end])
+                if end == utf8.endIndex { isDone = true } else { start = utf8.index(after: end) }
+                return name == "$" ? .positional : .name(name)
+            }
+        }
+    }
+
     /// The fast form of a plan consisting of one operation through field names and `$` only, or `nil`.
     init?(_ root: UpdateObjectNode) {
-        var components: [Component] = []
+        var names: [String] = []
         var node = UpdateNode.object(root)
         while true {
             switch node {
@@ -32,16 +67,19 @@ struct StaticLeafUpdate: Sendable {
                 case .renameSource, .renameTarget: return nil
                 default: break
                 }
-                guard !components.isEmpty else { return nil }
-                self.components = components
+                guard !names.isEmpty else { return nil }
+                // Field names in an update tree hold no dot and are never `$` alone (that is the positional
+                // component), so the joined text splits back into the same components.
+                self.path = names.joined(separator: ".")
+                self.componentCount = names.count
                 self.operation = operation
                 return
             case .object(let object):
                 if object.children.count == 1 && object.positional == nil {
-                    components.append(.name(object.children[0].name))
+                    names.append(object.children[0].name)
                     node = object.children[0].node
                 } else if object.children.isEmpty, let positional = object.positional {
-                    components.append(.positional)
+                    names.append("$")
                     node = positional
                 } else {
                     return nil
@@ -55,28 +93,32 @@ struct StaticLeafUpdate: Sendable {
     /// The fast form of `{$set: {<path>: <value>}}` parsed straight from the path text, or `nil` when the path
     /// needs the general parser (empty components, `$`-prefixed components, `_id`).
     init?(simplePath path: String, value: BSONValue) {
-        var components: [Component] = []
-        components.reserveCapacity(4)
-        var start = path.utf8.startIndex
-        let utf8 = path.utf8
-        var i = start
-        while true {
-            if i == utf8.endIndex || utf8[i] == UInt8(ascii: ".") {
-                guard i != start, utf8[start] != UInt8(ascii: "$") else { return nil }
-                let name = String(path[start..<i])
-                guard !components.isEmpty || name != "_id" else { return nil }  // ASCII: `==` is exact here.
-                components.append(.name(name))
-                if i == utf8.endIndex { break }
-                start = utf8.index(after: i)
+        var text = path
+        let count: Int? = text.withUTF8 { bytes in
+            var count = 0
+            var start = 0
+            for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: ".") {
+                guard i != start, bytes[start] != UInt8(ascii: "$") else { return nil }
+                // `_id` as the first component (compared as bytes).
+                if count == 0 && i - start == 3 && bytes[start] == UInt8(ascii: "_")
+                    && bytes[start + 1] == UInt8(ascii: "i") && bytes[start + 2] == UInt8(ascii: "d")
+                {
+                    return nil
+                }
+                count += 1
+                start = i + 1
             }
-            i = utf8.index(after: i)
+            return count
         }
-        self.components = components
+        guard let count else { return nil }
+        self.path = path
+        self.componentCount = count
         self.operation = .set(value)
     }
 
     /// The general tree of this operation, for the walk that creates missing paths.
     func tree() -> UpdateObjectNode {
+        let components = Array(self.components)
         var node = UpdateNode.leaf(operation)
         for component in components.dropFirst().reversed() {
             switch component {
@@ -94,10 +136,12 @@ struct StaticLeafUpdate: Sendable {
     /// untouched) when the operation is not a `$set` or the path does not exist as a chain of documents and arrays.
     func apply(to document: inout BSONDocument, arrayPosition: Int?) -> Bool? {
         guard let value else { return nil }
-        return apply(value, at: 0, in: &document, arrayPosition: arrayPosition)
+        return apply(value, Array(components), at: 0, in: &document, arrayPosition: arrayPosition)
     }
 
-    private func apply(_ value: BSONValue, at k: Int, in document: inout BSONDocument, arrayPosition: Int?) -> Bool? {
+    private func apply(
+        _ value: BSONValue, _ components: [Component], at k: Int, in document: inout BSONDocument, arrayPosition: Int?
+    ) -> Bool? {
         let name: String
         switch components[k] {
         case .name(let n): name = n
@@ -114,12 +158,12 @@ struct StaticLeafUpdate: Sendable {
         switch document[i].value {
         case .document(var child):
             document[i].value = .null
-            let result = apply(value, at: k + 1, in: &child, arrayPosition: arrayPosition)
+            let result = apply(value, components, at: k + 1, in: &child, arrayPosition: arrayPosition)
             document[i].value = .document(child)
             return result
         case .array(var child):
             document[i].value = .null
-            let result = apply(value, at: k + 1, in: &child, arrayPosition: arrayPosition)
+            let result = apply(value, components, at: k + 1, in: &child, arrayPosition: arrayPosition)
             document[i].value = .array(child)
             return result
         default:
@@ -127,7 +171,9 @@ struct StaticLeafUpdate: Sendable {
         }
     }
 
-    private func apply(_ value: BSONValue, at k: Int, in array: inout [BSONValue], arrayPosition: Int?) -> Bool? {
+    private func apply(
+        _ value: BSONValue, _ components: [Component], at k: Int, in array: inout [BSONValue], arrayPosition: Int?
+    ) -> Bool? {
         let index: Int
         switch components[k] {
         case .name(let n):
@@ -146,12 +192,12 @@ struct StaticLeafUpdate: Sendable {
         switch array[index] {
         case .document(var child):
             array[index] = .null
-            let result = apply(value, at: k + 1, in: &child, arrayPosition: arrayPosition)
+            let result = apply(value, components, at: k + 1, in: &child, arrayPosition: arrayPosition)
             array[index] = .document(child)
             return result
         case .array(var child):
             array[index] = .null
-            let result = apply(value, at: k + 1, in: &child, arrayPosition: arrayPosition)
+            let result = apply(value, components, at: k + 1, in: &child, arrayPosition: arrayPosition)
             array[index] = .array(child)
             return result
         default:

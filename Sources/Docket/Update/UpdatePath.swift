@@ -73,10 +73,14 @@ struct UpdatePath: Sendable {
     }
 
     /// The array index a field name denotes: decimal digits only (MongoDB accepts leading zeros here).
-    static func arrayIndex(_ name: String) -> Int? {
+    static func arrayIndex(_ name: String) -> Int? { arrayIndex(name.utf8) }
+
+    /// The array index a field name denotes, read from its UTF-8 bytes.
+    @inline(__always)
+    static func arrayIndex<Bytes: Sequence<UInt8>>(_ name: Bytes) -> Int? {
         var value = 0
         var digits = 0
-        for byte in name.utf8 {
+        for byte in name {
             guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
             digits += 1
             guard digits <= 18 else { return nil }

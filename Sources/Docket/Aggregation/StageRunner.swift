@@ -24,6 +24,10 @@ struct PipelineRunContext: Sendable {
     var now: Int64 = 0
     /// The database's other collections (`$lookup`, `$unionWith`).
     var collections: (any CollectionSource)?
+    /// Where spilling stages count their spills (set for each run of the pipeline).
+    var spills: SpillCounter?
+    /// The collection size from which a fused scan (``GroupScanRunner``) uses more than one core; tests lower it.
+    var parallelScanMinimum = 65_536
 
     /// MongoDB's `internalQueryMaxBlockingSortMemoryUsageBytes` and `$group`'s limit: 100 MB.
     static let defaultMemoryLimitBytes = 100 * 1024 * 1024

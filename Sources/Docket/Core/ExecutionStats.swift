@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// What one query or write did, counted as it ran: MongoDB's `executionStats` counters, per operation.
 ///
 /// A cursor carries the statistics of its own iteration (``DocketCursor/Iterator/stats``), so concurrent queries
@@ -20,10 +26,25 @@ public struct ExecutionStats: Sendable, Hashable {
     public var documentsDecoded = 0
     /// Time spent executing, in nanoseconds (`executionTimeMillis` × 10⁶, measured finer).
     public var executionNanoseconds: UInt64 = 0
+    /// How many times an aggregation's `$sort` or `$group` wrote to temporary files past the memory limit (MongoDB's
+    /// `spills`; `usedDisk` when above zero).
+    public var spills = 0
+    /// The bytes those spills wrote (`spilledBytes`).
+    public var spilledBytes = 0
 
     /// Creates empty statistics.
     public init() {}
 
     /// `executionTimeMillis`, as MongoDB reports it.
     public var executionTimeMillis: Int { Int(executionNanoseconds / 1_000_000) }
+}
+
+/// The monotonic clock every deadline (`maxTimeMS`) and execution time is read from.
+enum MonotonicClock {
+    /// Nanoseconds since an arbitrary fixed point.
+    @inline(__always) static func now() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
+    }
 }

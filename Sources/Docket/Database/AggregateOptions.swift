@@ -27,8 +27,10 @@ public struct AggregateOptions: Sendable {
 
     /// The per-stage memory limit in bytes (MongoDB's 100 MB); tests make it smaller.
     var memoryLimitBytes = PipelineRunContext.defaultMemoryLimitBytes
-    /// Whether the optimizer rewrites the pipeline; tests compare results both ways.
+    /// Whether the optimizer rewrites the pipeline (and fused scans replace stages); tests compare results both ways.
     var optimizes = true
+    /// The collection size from which a fused scan uses more than one core; tests lower it.
+    var parallelScanMinimum = 65_536
 
     /// Creates aggregate options.
     public init(

@@ -73,7 +73,8 @@ extension DocketCollection {
         let snapshot = engine.snapshot(includingIDIndex: query.access.usesIDIndex)
         return DocketCursor(
             pipeline: AggregationPlan(
-                read: (query, snapshot), stages: rest, context: context, maxTimeMS: options.maxTimeMS))
+                read: (query, snapshot), stages: rest, context: context, maxTimeMS: options.maxTimeMS,
+                fusesScans: options.optimizes))
     }
 
     /// Compiles and (unless the options say otherwise) optimizes a pipeline, and checks the options.
@@ -83,6 +84,7 @@ extension DocketCollection {
         if let batchSize = options.batchSize { try ArgumentRules.checkNonNegative(batchSize, "BatchSize") }
         if let maxTimeMS = options.maxTimeMS { try ArgumentRules.checkNonNegative(maxTimeMS, "maxTimeMS") }
         var context = PipelineRunContext(memoryLimitBytes: options.memoryLimitBytes, allowDiskUse: options.allowDiskUse)
+        context.parallelScanMinimum = options.parallelScanMinimum
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         context.now = Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000

@@ -16,6 +16,9 @@ struct AggregationPlan: Sendable {
     let context: PipelineRunContext
     /// `maxTimeMS`, or `nil`.
     let maxTimeMS: Int?
+    /// Whether stages may run fused with the leading read (``GroupScanPlan``); off when the pipeline is not
+    /// optimized, so tests can compare both.
+    var fusesScans = false
 }
 
 /// The stored documents a pipeline's leading read selects, as pipeline documents (not decoded).
@@ -24,9 +27,13 @@ final class StoredDocumentsRunner: StageRunner {
 
     /// - Parameter maxTimeMS: the time limit of the read (`nil` or `0` for none), counted from now.
     init(query: ReadQuery, snapshot: CollectionSnapshot, maxTimeMS: Int?) {
-        var deadline: UInt64?
-        if let maxTimeMS, maxTimeMS > 0 { deadline = QueryExecution.now() &+ UInt64(maxTimeMS) &* 1_000_000 }
-        execution = QueryExecution(query: query, snapshot: snapshot, deadline: deadline)
+        execution = QueryExecution(query: query, snapshot: snapshot, deadline: Self.deadline(maxTimeMS))
+    }
+
+    /// The monotonic clock reading `maxTimeMS` from now (`nil` or `0`: no deadline).
+    static func deadline(_ maxTimeMS: Int?) -> UInt64? {
+        guard let maxTimeMS, maxTimeMS > 0 else { return nil }
+        return QueryExecution.now() &+ UInt64(maxTimeMS) &* 1_000_000
     }
 
     var stats: ExecutionStats { execution.stats }
@@ -45,27 +52,58 @@ final class EmptySourceRunner: StageRunner {
 struct PipelineExecution {
     private let last: any StageRunner
     private let source: StoredDocumentsRunner?
+    private let fused: GroupScanRunner?
+    private let spills: SpillCounter
     private var isFinished = false
     private var outputStats = ExecutionStats()
 
     init(_ plan: AggregationPlan) {
-        let input: any StageRunner
+        spills = SpillCounter()
+        var runContext = plan.context
+        runContext.spills = spills
+        let context = runContext
+        var input: any StageRunner = EmptySourceRunner()
+        var stages = plan.stages
+        var fused: GroupScanRunner?
+        var stored: StoredDocumentsRunner?
         if let read = plan.read {
-            let stored = StoredDocumentsRunner(query: read.query, snapshot: read.snapshot, maxTimeMS: plan.maxTimeMS)
-            source = stored
-            input = stored
-        } else {
-            source = nil
-            input = EmptySourceRunner()
+            let source = StoredDocumentsRunner(query: read.query, snapshot: read.snapshot, maxTimeMS: plan.maxTimeMS)
+            stored = source
+            input = source
+            if plan.fusesScans, let (scan, consumed) = Self.fusedScan(read.query, stages) {
+                let replaced = Array(stages[..<consumed])
+                let runner = GroupScanRunner(
+                    scan, store: read.snapshot.store, matcher: read.query.matcher, context: context,
+                    deadline: StoredDocumentsRunner.deadline(plan.maxTimeMS),
+                    fallback: { Pipeline.makeRunners(replaced, source: source, context: context) })
+                fused = runner
+                input = runner
+                stages.removeFirst(consumed)
+            }
         }
-        last = Pipeline.makeRunners(plan.stages, source: input, context: plan.context)
+        source = stored
+        self.fused = fused
+        last = Pipeline.makeRunners(stages, source: input, context: context)
+    }
+
+    /// The fused scan that replaces the leading read and the first stages, when the read is a plain forward
+    /// collection scan (no sort, skip, limit or `$expr`) and the stages are a counting group.
+    private static func fusedScan(_ query: ReadQuery, _ stages: [Stage]) -> (GroupScanPlan, Int)? {
+        guard case .collectionScan(forward: true) = query.access, query.sort == nil, query.skip == 0,
+            query.limit == 0, !query.matcher.hasExpr
+        else { return nil }
+        return GroupScanPlan.make(stages)
     }
 
     /// What the iteration did so far: the leading read's documents and keys examined, documents returned and
     /// decoded, time.
     var stats: ExecutionStats {
         var stats = outputStats
-        if let read = source?.stats {
+        stats.spills = spills.spills
+        stats.spilledBytes = spills.bytes
+        if let examined = fused?.documentsExamined {
+            stats.documentsExamined = examined
+        } else if let read = source?.stats {
             stats.keysExamined = read.keysExamined
             stats.documentsExamined = read.documentsExamined
         }

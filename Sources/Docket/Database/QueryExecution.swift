@@ -242,9 +242,6 @@ struct QueryExecution {
         return try projection.apply(to: needed, details: match.details)
     }
 
-    @inline(__always) static func now() -> UInt64 {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
-    }
+    /// The monotonic clock in nanoseconds (deadlines and execution times).
+    @inline(__always) static func now() -> UInt64 { MonotonicClock.now() }
 }

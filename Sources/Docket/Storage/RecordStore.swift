@@ -389,6 +389,21 @@ struct RecordStore: Sendable {
         }
     }
 
+    /// The number of chunk positions (a parallel scan splits `0..<chunkCount` between threads).
+    var chunkCount: Int { chunks.count }
+
+    /// Calls `body` with each live document of the chunks at positions `range`, in natural order, until it returns
+    /// `false`; returns `false` then. Disjoint ranges can be walked on different threads (a store is immutable once
+    /// it is a snapshot).
+    /// - Complexity: O(slots of those chunks).
+    func forEachDocument(inChunks range: Range<Int>, _ body: (RawDocument) -> Bool) -> Bool {
+        for position in range.clamped(to: 0..<chunks.count) {
+            guard let chunk = chunks[position] else { continue }
+            if !chunk.forEach({ _, document in body(document) }) { return false }
+        }
+        return true
+    }
+
     /// The first live document at or after `position` (forward) or at or before it (backward) that satisfies
     /// `isMatch`, with its id: the resumable scan of cursors and write selection.
     ///

@@ -111,13 +111,20 @@ extension Stage {
 }
 
 /// `$group`: reads its whole input into one state per distinct key (MongoDB's equality: `1` and `1.0` are one key,
-/// the first seen is the `_id`), then yields one document per group, in the order groups were first seen.
+/// the first seen is the `_id`), then yields one document per group, in the order groups were first seen. Past the
+/// memory limit (unless `allowDiskUse` is `false`) the documents of new keys go to partition files by key hash, each
+/// grouped on its own afterwards (`Spill.swift`): the groups held in memory come first, then each partition's.
 final class GroupRunner: StageRunner {
     private let upstream: any StageRunner
     private let spec: GroupSpec
     private let context: PipelineRunContext
     private var results: [BSONDocument]?
     private var position = 0
+
+    /// The number of partition files a spilling `$group` writes.
+    static let partitionCount = 16
+    /// How many times a partition may spill again (each time with another hash) before it stays in memory.
+    static let maximumSpillDepth = 4
 
     init(_ upstream: any StageRunner, _ spec: GroupSpec, context: PipelineRunContext) {
         self.upstream = upstream
@@ -126,35 +133,50 @@ final class GroupRunner: StageRunner {
     }
 
     func next() throws(DocketError) -> PipelineDocument? {
-        if results == nil { results = try materialize() }
+        if results == nil { results = try Self.group(upstream, spec, context: context, depth: 0) }
         guard position < results!.count else { return nil }
         position += 1
         return .value(results![position - 1])
     }
 
-    private func materialize() throws(DocketError) -> [BSONDocument] {
+    private static func group(_ input: any StageRunner, _ spec: GroupSpec, context: PipelineRunContext, depth: Int)
+        throws(DocketError) -> [BSONDocument]
+    {
         var groupIndex: [BSONValue: Int] = [:]
         var keys: [BSONValue] = []
         var states: [[AccumulatorState]] = []
         var memory = MemoryTracker(limit: context.memoryLimitBytes, enforced: context.failsPastMemoryLimit)
+        var partitions: [SpillFile] = []
+        var directory: SpillDirectory?
         let exceeded = { () -> DocketError in
             DocketError(
                 .queryExceededMemoryLimitNoDiskUseAllowed,
                 "Exceeded memory limit for $group, but didn't allow external spilling; pass allowDiskUse:true to "
                     + "opt in.", stage: "$group")
         }
-        while let document = try upstream.next() {
+        while let document = try input.next() {
             var expressionContext = ExpressionContext(root: document, variables: context.variables, now: context.now)
             let key = try spec.key.evaluate(&expressionContext)
             let group: Int
             if let existing = groupIndex[key] {
                 group = existing
+            } else if !partitions.isEmpty {
+                var hasher = Hasher()
+                hasher.combine(depth)
+                hasher.combine(key)
+                try partitions[Int(UInt(bitPattern: hasher.finalize()) % UInt(partitions.count))].append(document)
+                continue
             } else {
                 group = keys.count
                 groupIndex[key] = group
                 keys.append(key)
                 states.append(spec.fields.map { AccumulatorState($0.accumulator) })
                 try memory.add(64 + key.approximatePayloadSize + 64 * spec.fields.count, exceeded)
+                if memory.used > memory.limit && depth < maximumSpillDepth {
+                    let spillDirectory = try SpillDirectory()
+                    directory = spillDirectory
+                    for _ in 0..<partitionCount { partitions.append(try spillDirectory.makeFile()) }
+                }
             }
             for index in spec.fields.indices {
                 let grown = try states[group][index].accumulate(
@@ -172,6 +194,12 @@ final class GroupRunner: StageRunner {
             }
             results.append(output)
         }
+        for partition in partitions where partition.size > 0 {
+            try partition.rewind()
+            context.spills?.record(bytes: partition.size)
+            results += try group(SpillFileRunner(partition), spec, context: context, depth: depth + 1)
+        }
+        withExtendedLifetime(directory) {}
         return results
     }
 }

@@ -18,6 +18,28 @@ import Testing
         #expect(try optimized([["$match": ["a": 1]], ["$match": ["b": 1]]]) == ["$match"])
         #expect(try optimized([["$sort": ["a": 1]], ["$match": ["b": 1]]]) == ["$match", "$sort"])
         #expect(try optimized([["$sort": ["a": 1]], ["$limit": 5]]) == ["$sort(5)", "$limit(5)"])
+        // A `$match` moves before stages that change none of the top-level fields it names.
+        #expect(try optimized([["$addFields": ["x": 1]], ["$match": ["a": 1]]]) == ["$match", "$addFields"])
+        #expect(try optimized([["$addFields": ["a.b": 1]], ["$match": ["a.c": 1]]]) == ["$addFields", "$match"])
+        #expect(try optimized([["$unset": "x"], ["$match": ["a": 1]]]) == ["$match", "$project"])
+        #expect(try optimized([["$unset": "a"], ["$match": ["a": 1]]]) == ["$project", "$match"])
+        #expect(try optimized([["$project": ["a": 1]], ["$match": ["a": 1]]]) == ["$project", "$match"])
+        #expect(try optimized([["$unwind": "$t"], ["$match": ["a": 1]]]) == ["$match", "$unwind"])
+        #expect(try optimized([["$unwind": "$t"], ["$match": ["t.x": 1]]]) == ["$unwind", "$match"])
+        #expect(
+            try optimized([["$unwind": ["path": "$t", "includeArrayIndex": "i"]], ["$match": ["i": 0]]])
+                == ["$unwind", "$match"])
+        #expect(
+            try optimized([["$set": ["x": 1]], ["$match": ["$expr": ["$eq": ["$a", 1]]]]]) == ["$addFields", "$match"])
+        #expect(
+            try optimized([["$set": ["x": 1]], ["$sort": ["a": 1]], ["$match": ["a": 1]]])
+                == ["$match", "$addFields", "$sort"])
+        // `$lookup` + `$unwind` of its `as` field: one stage; a `$match` on other fields moves before it.
+        let lookup: BSONDocument = ["$lookup": ["from": "o", "localField": "a", "foreignField": "b", "as": "j"]]
+        #expect(try optimized([lookup, ["$unwind": "$j"]]) == ["$lookup"])
+        #expect(try optimized([lookup, ["$unwind": "$k"]]) == ["$lookup", "$unwind"])
+        #expect(try optimized([lookup, ["$unwind": "$j"], ["$match": ["a": 1]]]) == ["$match", "$lookup"])
+        #expect(try optimized([lookup, ["$match": ["j.x": 1]]]) == ["$lookup", "$match"])
         #expect(
             try optimized([["$sort": ["a": 1]], ["$skip": 2], ["$limit": 5]]) == ["$sort(7)", "$limit(7)", "$skip(2)"])
         #expect(
@@ -123,6 +145,42 @@ import Testing
             for (a, e) in zip(actual, expected) {
                 #expect(a.isIdentical(to: e), "\(pipeline) \(rng.replayHint)")
             }
+        }
+    }
+}
+
+/// `$lookup` + `$unwind` coalesced into one stage returns what the two stages return.
+@Suite struct AggregationLookupUnwindTests {
+    @Test func coalescedLookupUnwindReturnsWhatTheStagesReturn() throws {
+        try SeededRandom.forEachCase(120) { rng, _ in
+            let db = DocketClient().database("d")
+            let keys: [BSONValue] = [1, 2, .int64(2), 3.0, "x", .null, [1, 2], []]
+            let locals: [BSONDocument] = (0..<rng.int(0...12)).map { i in
+                var document: BSONDocument = ["_id": .int32(Int32(i)), "n": .int32(Int32(i % 3))]
+                if rng.chance(0.85) { document["a"] = rng.pick(keys) }
+                if rng.chance(0.3) { document["j"] = "existing" }
+                return document
+            }
+            let foreign: [BSONDocument] = (0..<rng.int(0...12)).map { i in
+                var document: BSONDocument = ["_id": .int32(Int32(100 + i))]
+                if rng.chance(0.85) { document["b"] = rng.pick(keys) }
+                return document
+            }
+            if !locals.isEmpty { try db.collection("l").insertMany(locals) }
+            if !foreign.isEmpty { try db.collection("f").insertMany(foreign) }
+            var unwind: BSONDocument = ["path": "$j"]
+            if rng.chance(0.5) { unwind["preserveNullAndEmptyArrays"] = true }
+            if rng.chance(0.5) { unwind["includeArrayIndex"] = .string(rng.pick(["i", "n"])) }
+            var lookup: BSONDocument = ["from": "f", "localField": "a", "foreignField": "b", "as": "j"]
+            if rng.chance(0.3) { lookup["pipeline"] = [["$project": ["_id": 1]]] }
+            var pipeline: [BSONDocument] = [["$lookup": .document(lookup)], ["$unwind": .document(unwind)]]
+            if rng.chance(0.5) { pipeline.append(["$match": ["n": ["$lt": 2]]]) }
+            var plain = AggregateOptions()
+            plain.optimizes = false
+            let expected = try db.collection("l").aggregate(pipeline, options: plain).toArray()
+            let actual = try db.collection("l").aggregate(pipeline).toArray()
+            #expect(actual.count == expected.count, "\(pipeline) \(rng.replayHint)")
+            for (a, e) in zip(actual, expected) { #expect(a.isIdentical(to: e), "\(a) \(e) \(rng.replayHint)") }
         }
     }
 }

@@ -3,7 +3,11 @@ import DocketBSON
 // MongoDB's pipeline rewrites that do not change results:
 //
 // - adjacent `$match`es merge into one (`{$and: [a, b]}`);
-// - a `$match` right after a `$sort` moves before it (filtering first sorts fewer documents);
+// - a `$match` right after a `$sort` moves before it (filtering first sorts fewer documents), and so does one after
+//   an `$addFields`/`$set`, an exclusion `$project`/`$unset`, an `$unwind` or a `$lookup` that changes none of the
+//   top-level fields the filter names (and the filter has no `$expr`): it then reaches the collection read;
+// - a `$lookup` followed by an `$unwind` of its top-level `as` field becomes one stage that yields a document per
+//   match, never building the array;
 // - adjacent `$skip`s add up; adjacent `$limit`s keep the smaller;
 // - `$limit n` after `$skip m` is swapped with it (`$limit m+n`, `$skip m`), so that the limit reaches the sort;
 // - `$sort` followed by `$limit n` keeps only n documents (a top-k);
@@ -58,6 +62,11 @@ extension Pipeline {
             return [.match(try Matcher(filter), filter: filter, expr: nil)]
         case (.sort, .match):
             return [b, a]
+        case (_, .match(let matcher, let filter, nil)) where !matcher.hasExpr && a.allowsMatchBefore(filter):
+            return [b, a]
+        case (.lookup(let spec), .unwind(let unwind)):
+            guard spec.unwinding == nil, spec.asPath.count == 1, unwind.path == spec.asPath else { return nil }
+            return [.lookup(spec.unwinding(unwind))]
         case (.skip(let m), .skip(let n)):
             let (sum, overflow) = m.addingReportingOverflow(n)
             return [.skip(overflow ? Int.max : sum)]
@@ -124,4 +133,27 @@ extension Pipeline {
 extension Projection {
     /// Whether the projection only removes fields (`$unset`, `{a: 0}`).
     var isPlainExclusion: Bool { mode == .exclusion && !root.hasComputed && slices.isEmpty && positionalPath == nil }
+}
+
+extension Stage {
+    /// Whether a `$match` on `filter` right after this stage may run before it: the stage changes none of the
+    /// top-level fields the filter names (compared by top-level field, so `a.b` and `a.c` count as one).
+    func allowsMatchBefore(_ filter: BSONDocument) -> Bool {
+        guard let named = Stage.filterFields(filter) else { return false }
+        let changed: [String]
+        switch self {
+        case .addFields(let fields):
+            changed = fields.entries.map(\.name)
+        case .project(let projection, let spec):
+            guard projection.isPlainExclusion else { return false }
+            changed = spec.keys.map { String($0.prefix { $0 != "." }) }
+        case .unwind(let spec):
+            changed = Array(spec.path.prefix(1)) + (spec.indexField?.prefix(1).map { $0 } ?? [])
+        case .lookup(let spec):
+            changed = Array(spec.asPath.prefix(1)) + (spec.unwinding?.indexField?.prefix(1).map { $0 } ?? [])
+        default:
+            return false
+        }
+        return named.isDisjoint(with: changed)
+    }
 }

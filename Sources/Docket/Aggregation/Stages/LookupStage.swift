@@ -13,6 +13,15 @@ struct LookupSpec: Sendable {
     let pipeline: [Stage]?
     /// `as`: where the array of matches goes.
     let asPath: [String]
+    /// The `$unwind` of `as` that followed, coalesced by the optimizer: one output document per match.
+    private(set) var unwinding: UnwindSpec?
+
+    /// The spec yielding one document per match, as `$unwind` of the `as` field would.
+    func unwinding(_ unwind: UnwindSpec) -> LookupSpec {
+        var spec = self
+        spec.unwinding = unwind
+        return spec
+    }
 }
 
 extension Stage {
@@ -73,7 +82,8 @@ extension Stage {
                 from: from,
                 localField: try local.map { s throws(DocketError) in try lookupPath(s) },
                 foreignField: try foreign.map { s throws(DocketError) in try lookupPath(s) },
-                variables: variables, pipeline: pipeline, asPath: try ProjectionParser.fieldPath(asField)))
+                variables: variables, pipeline: pipeline, asPath: try ProjectionParser.fieldPath(asField),
+                unwinding: nil))
     }
 
     private static func lookupPath(_ path: String) throws(DocketError) -> [FieldPath.Component] {
@@ -90,6 +100,9 @@ final class LookupRunner: StageRunner {
     private let context: PipelineRunContext
     private var foreign: [PipelineDocument]?
     private var index = EqualityIndex()
+    /// The documents still to yield for the current input, when the `$unwind` of `as` is coalesced.
+    private var pending: [BSONDocument] = []
+    private var pendingPosition = 0
 
     init(_ upstream: any StageRunner, _ spec: LookupSpec, context: PipelineRunContext) {
         self.upstream = upstream
@@ -98,6 +111,39 @@ final class LookupRunner: StageRunner {
     }
 
     func next() throws(DocketError) -> PipelineDocument? {
+        guard let unwind = spec.unwinding else { return try lookUp() }
+        while pendingPosition >= pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingPosition = 0
+            guard let (input, results) = try matches() else { return nil }
+            var output = try input.decoded()
+            guard !results.isEmpty else {
+                guard unwind.preservesNullAndEmptyArrays else { continue }
+                _ = output.removeValue(forKey: spec.asPath[0])
+                if let indexField = unwind.indexField { output.setNestedValue(indexField, .null) }
+                return .value(output)
+            }
+            for (position, result) in results.enumerated() {
+                var unwound = output
+                unwound[spec.asPath[0]] = .document(result)
+                if let indexField = unwind.indexField { unwound.setNestedValue(indexField, .int64(Int64(position))) }
+                pending.append(unwound)
+            }
+        }
+        pendingPosition += 1
+        return .value(pending[pendingPosition - 1])
+    }
+
+    /// The next input with the array of its matches in `as`.
+    private func lookUp() throws(DocketError) -> PipelineDocument? {
+        guard let (input, results) = try matches() else { return nil }
+        var output = try input.decoded()
+        output.setNestedValue(spec.asPath, .array(results.map(BSONValue.document)))
+        return .value(output)
+    }
+
+    /// The next input and its matches, or `nil` at the end of the input.
+    private func matches() throws(DocketError) -> (PipelineDocument, [BSONDocument])? {
         guard let input = try upstream.next() else { return nil }
         if foreign == nil { prepare() }
         var matched: [PipelineDocument]
@@ -130,9 +176,7 @@ final class LookupRunner: StageRunner {
             for document in matched { decoded.append(try document.decoded()) }
             results = decoded
         }
-        var output = try input.decoded()
-        output.setNestedValue(spec.asPath, .array(results.map(BSONValue.document)))
-        return .value(output)
+        return (input, results)
     }
 
     private func prepare() {

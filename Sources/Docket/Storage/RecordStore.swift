@@ -218,10 +218,13 @@ final class RecordChunk: @unchecked Sendable {
             }
             return true
         }
-        for (offset, document) in slots.enumerated() {
-            if let document, try !body(offset, document) { return false }
+        // In place, as `first(from:…)`: a document costs no copy and no reference counting.
+        return try slots.withUnsafeBufferPointer { slots in
+            for offset in 0..<slots.count {
+                if let document = slots[offset], try !body(offset, document) { return false }
+            }
+            return true
         }
-        return true
     }
 }
 

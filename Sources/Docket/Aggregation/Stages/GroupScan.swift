@@ -169,8 +169,7 @@ struct GroupScanPlan: Sendable {
     ) -> Bool {
         switch key {
         case .constant(let value):
-            scratch.clear()
-            table.add(scratch, count: 1) { value }
+            table.add(.constant, count: 1) { value }
             return true
         case .root(let path):
             return add(RawScan.follow(path, from: root, buffer), buffer, into: &table, &scratch)
@@ -220,64 +219,100 @@ struct GroupScanPlan: Sendable {
     }
 }
 
-/// The canonical bytes of a group key: equal for values MongoDB's `$group` puts in one group (`1`, `1.0` and
+/// The canonical form of a group key: equal for values MongoDB's `$group` puts in one group (`1`, `1.0` and
 /// `NumberLong(1)`; `null` and missing), different otherwise. Covers null, booleans, numbers but decimals, dates,
-/// strings and object ids; `set` refuses the rest.
+/// strings and object ids; ``set(_:_:)`` refuses the rest.
+///
+/// A fixed-size key is a tag and a 64-bit word; a string or object id key points at its bytes in the document being
+/// scanned (valid only while that document is: the table copies what it keeps).
 struct CanonicalKey {
-    private(set) var bytes: [UInt8] = []
+    private(set) var tag: UInt8 = 0
+    private(set) var word: UInt64 = 0
+    private(set) var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
 
-    init() { bytes.reserveCapacity(64) }
-
-    mutating func clear() { bytes.removeAll(keepingCapacity: true) }
+    /// The key shared by every input (a constant `_id`).
+    static var constant: CanonicalKey { CanonicalKey() }
 
     /// Sets the key to the canonical form of `value` (`nil`: missing); `false` when the type is not covered.
     @inline(__always)
     mutating func set(_ value: RawScan.Value?, _ buffer: UnsafeRawBufferPointer) -> Bool {
-        bytes.removeAll(keepingCapacity: true)
-        guard let value else { return true }
+        bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+        word = 0
+        guard let value else {
+            tag = 0
+            return true
+        }
         let offset = value.valueOffset
         switch value.type {
         case 0x0A:
-            return true
+            tag = 0
         case 0x10:
-            append(tag: 1, Int64(Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: Int32.self))))
+            (tag, word) = (
+                1,
+                UInt64(
+                    bitPattern: Int64(Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+                )
+            )
         case 0x12:
-            append(tag: 1, Int64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: Int64.self)))
+            (tag, word) = (1, UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
         case 0x01:
             let d = Double(
                 bitPattern: UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
             if d.isNaN {
-                append(tag: 2, 0)
+                tag = 2
             } else if d >= -9.223_372_036_854_775_808e18 && d < 9.223_372_036_854_775_808e18
                 && d.rounded(.towardZero) == d
             {
-                append(tag: 1, Int64(d))
+                (tag, word) = (1, UInt64(bitPattern: Int64(d)))
             } else {
-                append(tag: 3, Int64(bitPattern: d.bitPattern))
+                (tag, word) = (3, d.bitPattern)
             }
         case 0x09:
-            append(tag: 4, Int64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: Int64.self)))
+            (tag, word) = (4, UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
         case 0x08:
-            append(tag: 5, Int64(buffer[offset]))
+            (tag, word) = (5, UInt64(buffer[offset]))
         case 0x02:
             let length = Int(Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
             guard length >= 1, offset + 4 + length <= buffer.count else { return false }
-            bytes.append(6)
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[offset + 4..<offset + 3 + length]))
+            tag = 6
+            bytes = UnsafeRawBufferPointer(rebasing: buffer[offset + 4..<offset + 3 + length])
         case 0x07:
             guard offset + 12 <= buffer.count else { return false }
-            bytes.append(7)
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + 12]))
+            tag = 7
+            bytes = UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + 12])
         default:
             return false
         }
         return true
     }
 
+    /// A key read back from a table's stored form.
+    fileprivate init(tag: UInt8, word: UInt64, bytes: UnsafeRawBufferPointer) {
+        (self.tag, self.word, self.bytes) = (tag, word, bytes)
+    }
+
+    init() {}
+
+    /// A 64-bit hash (a multiply-xorshift mix; per 8-byte word for strings).
     @inline(__always)
-    private mutating func append(tag: UInt8, _ payload: Int64) {
-        bytes.append(tag)
-        withUnsafeBytes(of: payload.littleEndian) { bytes.append(contentsOf: $0) }
+    var hash: UInt64 {
+        var h = (UInt64(tag) &+ 0x9E37_79B9_7F4A_7C15) ^ word
+        if tag >= 6 {
+            var offset = 0
+            while bytes.count - offset >= 8 {
+                h = (h ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 31
+                offset += 8
+            }
+            var tail = UInt64(bytes.count)
+            while offset < bytes.count {
+                tail = tail << 8 | UInt64(bytes[offset])
+                offset += 1
+            }
+            h ^= tail
+        }
+        h = h &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 29)
     }
 }
 
@@ -288,9 +323,11 @@ struct GroupKeyTable: Sendable {
     private(set) var keys: [BSONValue] = []
     /// The number of inputs of each group.
     private(set) var counts: [Int] = []
-    /// The canonical keys, concatenated; group `g`'s ends at `keyEnds[g]`.
+    /// Each group's canonical key: tag, word, and for strings and object ids where its bytes are in `keyBytes`.
+    private var tags: [UInt8] = []
+    private var words: [UInt64] = []
+    private var byteRanges: [Range<Int>] = []
     private var keyBytes: [UInt8] = []
-    private var keyEnds: [Int] = []
     private var hashes: [UInt64] = []
     /// Group number + 1 per slot (0: empty); a power of two, at most half full.
     private var slots = [Int32](repeating: 0, count: 64)
@@ -298,19 +335,19 @@ struct GroupKeyTable: Sendable {
     var count: Int { keys.count }
 
     /// The memory the table holds, roughly (compared with the per-stage limit).
-    var approximateBytes: Int { keyBytes.count + slots.count * 4 + keys.count * 96 }
+    var approximateBytes: Int { keyBytes.count + slots.count * 4 + keys.count * 128 }
 
     /// Adds `n` inputs to the group of `key`, creating it (with `value()` as its key value) if it is new.
     @inline(__always)
     mutating func add(_ key: CanonicalKey, count n: Int, value: () -> BSONValue) {
-        let hash = Self.hash(key.bytes)
+        let hash = key.hash
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = Int(slots[slot])
             if entry == 0 { break }
             let group = entry - 1
-            if hashes[group] == hash && matches(group, key.bytes) {
+            if hashes[group] == hash && matches(group, key) {
                 counts[group] += n
                 return
             }
@@ -320,33 +357,37 @@ struct GroupKeyTable: Sendable {
         keys.append(value())
         counts.append(n)
         hashes.append(hash)
+        tags.append(key.tag)
+        words.append(key.word)
+        let start = keyBytes.count
         keyBytes.append(contentsOf: key.bytes)
-        keyEnds.append(keyBytes.count)
+        byteRanges.append(start..<keyBytes.count)
         slots[slot] = Int32(group + 1)
         if keys.count * 2 > slots.count { grow() }
     }
 
     /// Adds every group of `other` (scanned after this one's documents in natural order), keeping first-seen order.
     mutating func merge(_ other: GroupKeyTable) {
-        var key = CanonicalKey()
-        for group in 0..<other.count {
-            key.clear()
-            key.setBytes(other.canonicalBytes(group))
-            add(key, count: other.counts[group]) { other.keys[group] }
+        other.keyBytes.withUnsafeBytes { stored in
+            for group in 0..<other.count {
+                let key = CanonicalKey(
+                    tag: other.tags[group], word: other.words[group],
+                    bytes: UnsafeRawBufferPointer(rebasing: stored[other.byteRanges[group]]))
+                add(key, count: other.counts[group]) { other.keys[group] }
+            }
         }
-    }
-
-    private func canonicalBytes(_ group: Int) -> ArraySlice<UInt8> {
-        keyBytes[(group == 0 ? 0 : keyEnds[group - 1])..<keyEnds[group]]
     }
 
     @inline(__always)
-    private func matches(_ group: Int, _ key: [UInt8]) -> Bool {
-        let start = group == 0 ? 0 : keyEnds[group - 1]
-        guard keyEnds[group] - start == key.count else { return false }
-        return keyBytes.withUnsafeBytes { stored in
-            key.withUnsafeBytes { memcmp(stored.baseAddress! + start, $0.baseAddress!, key.count) == 0 }
-        }
+    private func matches(_ group: Int, _ key: CanonicalKey) -> Bool {
+        guard tags[group] == key.tag, words[group] == key.word else { return false }
+        guard key.tag >= 6 else { return true }
+        let range = byteRanges[group]
+        guard range.count == key.bytes.count else { return false }
+        return range.isEmpty
+            || keyBytes.withUnsafeBytes {
+                memcmp($0.baseAddress! + range.lowerBound, key.bytes.baseAddress!, range.count) == 0
+            }
     }
 
     private mutating func grow() {
@@ -357,34 +398,6 @@ struct GroupKeyTable: Sendable {
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(group + 1)
         }
-    }
-
-    /// A 64-bit hash of canonical key bytes (a multiply-xorshift mix per 8-byte word).
-    @inline(__always)
-    static func hash(_ bytes: [UInt8]) -> UInt64 {
-        bytes.withUnsafeBytes { buffer in
-            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(buffer.count)
-            var offset = 0
-            while buffer.count - offset >= 8 {
-                h = (h ^ buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-                h ^= h >> 31
-                offset += 8
-            }
-            var tail: UInt64 = 0
-            while offset < buffer.count {
-                tail = tail << 8 | UInt64(buffer[offset])
-                offset += 1
-            }
-            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
-            return h ^ (h >> 29)
-        }
-    }
-}
-
-extension CanonicalKey {
-    fileprivate mutating func setBytes(_ slice: ArraySlice<UInt8>) {
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: slice)
     }
 }
 

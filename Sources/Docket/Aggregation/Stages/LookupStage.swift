@@ -13,6 +13,8 @@ struct LookupSpec: Sendable {
     let pipeline: [Stage]?
     /// `as`: where the array of matches goes.
     let asPath: [String]
+    /// The specification as written (explain shows it).
+    var source: BSONValue = .null
 }
 
 extension Stage {
@@ -73,7 +75,8 @@ extension Stage {
                 from: from,
                 localField: try local.map { s throws(DocketError) in try lookupPath(s) },
                 foreignField: try foreign.map { s throws(DocketError) in try lookupPath(s) },
-                variables: variables, pipeline: pipeline, asPath: try ProjectionParser.fieldPath(asField)))
+                variables: variables, pipeline: pipeline, asPath: try ProjectionParser.fieldPath(asField),
+                source: value))
     }
 
     private static func lookupPath(_ path: String) throws(DocketError) -> [FieldPath.Component] {

@@ -145,13 +145,15 @@ extension DocketCollection {
             // A leading `$limit: 0`: nothing is read.
             plan = ["stage": "EOF"]
         case .collectionScan(let forward)?:
-            plan = ["stage": "COLLSCAN"]
+            plan = ["stage": .string(AccessPath.collectionScan(forward: forward).stageName)]
             if let filter = leading.filter, !filter.isEmpty { plan.append("filter", .document(filter)) }
             plan.append("direction", forward ? "forward" : "backward")
         case .idPoint(let key)?:
             // `{_id: v}` alone is MongoDB's IDHACK; with other conditions, a FETCH filters the lookup's document.
             let isPinned = leading.filter.map { QueryPlanner.pinnedID($0) != nil } ?? false
-            plan = isPinned ? ["stage": "IDHACK"] : fetch(over: [key], filter: leading.filter)
+            plan =
+                isPinned
+                ? ["stage": .string(AccessPath.idPoint(key).stageName)] : fetch(over: [key], filter: leading.filter)
         case .idLookup(let keys)?:
             plan = fetch(over: keys, filter: leading.filter)
         }
@@ -187,7 +189,8 @@ extension DocketCollection {
             return .string("[\(text), \(text)]")
         }
         let scan: BSONDocument = [
-            "stage": "IXSCAN", "keyPattern": ["_id": 1], "indexName": "_id_", "isMultiKey": false,
+            "stage": .string(AccessPath.idLookup(keys).stageName), "keyPattern": ["_id": 1], "indexName": "_id_",
+            "isMultiKey": false,
             "isUnique": true, "direction": "forward", "indexBounds": ["_id": .array(intervals)],
         ]
         var fetch: BSONDocument = ["stage": "FETCH"]

@@ -285,35 +285,35 @@ final class CollectionHost {
         }
     }
 
-    /// mongosh's explain verbosity argument: a verbosity name, `true` (`allPlansExecution`), `false` or nothing
-    /// (`queryPlanner`).
+    /// mongosh's explain verbosity argument (its `validateExplainableVerbosity`): `true` is `allPlansExecution`,
+    /// `false` or nothing `queryPlanner`, a string names the verbosity.
+    /// - Throws: `MongoshInvalidInputError` for another type; `BadValue` (2), as the server answers, for an unknown
+    ///   name.
     static func verbosity(_ value: JSValue, _ interpreter: Interpreter) throws(ShellError) -> ExplainVerbosity {
         switch value {
-        case .undefined, .null: return .queryPlanner
+        case .undefined: return .queryPlanner
         case .bool(let all): return all ? .allPlansExecution : .queryPlanner
         case .string(let name):
             guard let verbosity = ExplainVerbosity(rawValue: name) else {
                 throw ShellError(
-                    name: "MongoInvalidArgumentError",
-                    message: "verbosity can only be one of queryPlanner, executionStats, allPlansExecution")
+                    name: "MongoServerError",
+                    message: "verbosity string must be one of {'queryPlanner', 'executionStats', 'allPlansExecution'}",
+                    code: .badValue)
             }
             return verbosity
         default:
-            throw ShellError(
-                name: "MongoInvalidArgumentError",
-                message: "verbosity can only be one of queryPlanner, executionStats, allPlansExecution")
+            throw ShellError(name: "MongoshInvalidInputError", message: "verbosity must be a string")
         }
     }
 
-    /// The `explain` option of `aggregate(pipeline, {explain: …})`: `nil` when absent or false. `true` is the
-    /// `aggregate` command's `explain: true` (the plan only); a verbosity name is accepted too.
+    /// The `explain` option of `aggregate(pipeline, {explain: …})`, as mongosh reads it: present means explain (with
+    /// ``verbosity(_:_:)``'s reading: `true` is `allPlansExecution`, `false` `queryPlanner`); `nil` when absent.
     static func explainOption(_ arguments: [JSValue], _ interpreter: Interpreter) throws(ShellError)
         -> ExplainVerbosity?
     {
         guard case .array = interpreter.argument(arguments, 0),
             case .object(let options) = interpreter.argument(arguments, 1), let value = options["explain"]
         else { return nil }
-        if case .bool(let flag) = value { return flag ? .queryPlanner : nil }
         return try verbosity(value, interpreter)
     }
 

@@ -207,6 +207,113 @@ import Testing
         #expect(stats?["executionStages"]?.documentValue?["stage"] == "IDHACK")
     }
 
+    /// Each stage as explain writes it back (after an `$unwind`, so that no stage joins the leading read).
+    static let stageCases: [(BSONDocument, [BSONDocument])] = [
+        (["$skip": 3], [["$skip": .int64(3)]]),
+        (["$sample": ["size": 3]], [["$sample": ["size": .int64(3)]]]),
+        (
+            ["$count": "n"],
+            [
+                ["$group": ["_id": ["$const": .null], "n": ["$sum": ["$const": 1]]]],
+                ["$project": ["n": true, "_id": false]],
+            ]
+        ),
+        (["$match": ["a": 1, "$expr": ["$gt": ["$a", 0]]]], [["$match": ["a": 1, "$expr": ["$gt": ["$a", 0]]]]]),
+        (["$set": ["b": ["$add": ["$a", 1]]]], [["$addFields": ["b": ["$add": ["$a", 1]]]]]),
+        (["$project": ["_id": 0, "x": ["$add": [1, 2]]]], [["$project": ["_id": 0, "x": ["$add": [1, 2]]]]]),
+        (["$unset": ["y", "z"]], [["$project": ["y": 0, "z": 0]]]),
+        (["$replaceWith": "$t"], [["$replaceRoot": ["newRoot": "$t"]]]),
+        (["$group": ["_id": .null, "n": ["$sum": 1]]], [["$group": ["_id": .null, "n": ["$sum": 1]]]]),
+        (
+            ["$sortByCount": "$a"],
+            [["$group": ["_id": "$a", "count": ["$sum": 1]]], ["$sort": ["sortKey": ["count": -1]]]]
+        ),
+        (
+            ["$bucket": ["groupBy": "$a", "boundaries": [0, 5], "default": "o"]],
+            [
+                [
+                    "$group": [
+                        "_id": [
+                            "$switch": [
+                                "branches": [
+                                    ["case": ["$and": [["$gte": ["$a", 0]], ["$lt": ["$a", 5]]]], "then": 0]
+                                ],
+                                "default": "o",
+                            ]
+                        ],
+                        "count": ["$sum": 1],
+                    ]
+                ],
+                ["$sort": ["sortKey": ["_id": 1]]],
+            ]
+        ),
+        (
+            ["$bucketAuto": ["groupBy": "$a", "buckets": 2, "granularity": "E6"]],
+            [["$bucketAuto": ["groupBy": "$a", "buckets": 2, "granularity": "E6"]]]
+        ),
+        (
+            ["$lookup": ["from": "d", "localField": "a", "foreignField": "b", "as": "j"]],
+            [["$lookup": ["from": "d", "localField": "a", "foreignField": "b", "as": "j"]]]
+        ),
+        (
+            [
+                "$graphLookup": [
+                    "from": "d", "startWith": "$a", "connectFromField": "a", "connectToField": "b", "as": "g",
+                ]
+            ],
+            [
+                [
+                    "$graphLookup": [
+                        "from": "d", "startWith": "$a", "connectFromField": "a", "connectToField": "b", "as": "g",
+                    ]
+                ]
+            ]
+        ),
+        (["$unionWith": "d"], [["$unionWith": ["coll": "d", "pipeline": []]]]),
+        (
+            ["$facet": ["few": [["$limit": 1], ["$limit": 2]]]],
+            [["$facet": ["few": [["$limit": .int64(1)]]]]]
+        ),
+        (["$out": "o"], [["$out": ["db": "test", "coll": "o"]]]),
+        (
+            ["$merge": ["into": ["db": "other", "coll": "m"], "whenNotMatched": "discard"]],
+            [
+                [
+                    "$merge": [
+                        "into": ["db": "other", "coll": "m"], "on": "_id", "whenMatched": "merge",
+                        "whenNotMatched": "discard",
+                    ]
+                ]
+            ]
+        ),
+        (
+            ["$merge": ["into": "m", "let": ["v": "$a"], "whenMatched": [["$set": ["v": "$$v"]]]]],
+            [
+                [
+                    "$merge": [
+                        "into": ["db": "test", "coll": "m"], "on": "_id", "let": ["v": "$a", "new": "$$ROOT"],
+                        "whenMatched": [["$addFields": ["v": "$$v"]]], "whenNotMatched": "insert",
+                    ]
+                ]
+            ]
+        ),
+    ]
+
+    @Test(arguments: 0..<stageCases.count) func everyStageIsWrittenBack(_ index: Int) throws {
+        let (stage, expected) = Self.stageCases[index]
+        let explained = try collection().explainAggregate([["$unwind": "$tags"], stage])
+        let stages = explained["stages"]?.arrayValue ?? []
+        #expect(Array(stages.dropFirst(2)) == expected.map(BSONValue.document), "\(stages)")
+    }
+
+    @Test func aReadOfNoDocumentsIsEOF() throws {
+        let explained = try collection().explainAggregate([["$limit": 1], ["$skip": 2], ["$unwind": "$tags"]])
+        let cursor = explained["stages"]?.arrayValue?.first?.documentValue?["$cursor"]?.documentValue
+        let plan = cursor?["queryPlanner"]?.documentValue?["winningPlan"]?.documentValue
+        #expect(plan?["stage"] == "LIMIT" && plan?["limitAmount"] == .int64(0))
+        #expect(plan?["inputStage"]?.documentValue?["inputStage"] == ["stage": "EOF"])
+    }
+
     @Test func explainRunsNothingAndRefusesToRunWrites() throws {
         let c = try collection()
         let pipeline: [BSONDocument] = [["$match": ["a": 1]], ["$merge": ["into": "out", "whenMatched": "replace"]]]

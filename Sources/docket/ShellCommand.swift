@@ -18,7 +18,7 @@ struct ShellCommand: ParsableCommand {
             docket [PATH] [script.js …] [--eval CODE …] [--json[=canonical|relaxed]] [--quiet] [--sample]
               docket bsondump FILE.bson [--canonical] [--pretty]
               docket generate-users --count N --bson FILE [--jsonl FILE] [--keys FILE]
-              docket aggregate [PATH] --db NAME --collection NAME PIPELINE.json [--explain]
+              docket aggregate [PATH] --db NAME --collection NAME PIPELINE.json|SCRIPT.js [--explain] [--sample]
             """,
         discussion: """
             With no PATH, the shell opens a transient in-memory database. With PATH it opens the data directory PATH \
@@ -26,8 +26,7 @@ struct ShellCommand: ParsableCommand {
             and --eval code run in order, then the shell exits; with neither, or with --shell, it starts a REPL. \
             The exit code is non-zero when a script fails; errors name the file, line and column and MongoDB's code.
 
-            Tools: `docket bsondump --help`, `docket generate-users --help`, `docket aggregate --help` (not yet \
-            available: it comes with the aggregation engine).
+            Tools: `docket bsondump --help`, `docket generate-users --help`, `docket aggregate --help`.
             """,
         version: docketVersion
     )

@@ -72,7 +72,8 @@ import Testing
         (1, 40242), (["groupBy": "$a"], 40246), (["groupBy": "$a", "buckets": 0], 40240),
         (["groupBy": "$a", "buckets": "2"], 40241), (["groupBy": 1, "buckets": 2], 40243),
         (["groupBy": "$a", "buckets": 2, "output": 1], 40244), (["groupBy": "$a", "buckets": 2, "x": 1], 40245),
-        (["groupBy": "$a", "buckets": 2, "granularity": "R5"], 238),
+        (["groupBy": "$a", "buckets": 2, "granularity": 5], 40261),
+        (["groupBy": "$a", "buckets": 2, "granularity": "R6"], 40257),
     ]
 
     @Test(arguments: 0..<bucketAutoErrors.count) func bucketAutoParseErrors(_ index: Int) {

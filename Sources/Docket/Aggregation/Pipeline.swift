@@ -82,7 +82,7 @@ struct Pipeline: Sendable {
         case .bucket: return try Stage.parseBucket(value, scope: scope)
         case .bucketAuto: return [try Stage.parseBucketAuto(value, scope: scope)]
         case .out: return [try Stage.parseOut(value)]
-        case .merge: return [try Stage.parseMerge(value)]
+        case .merge: return [try Stage.parseMerge(value, scope: scope)]
         case .graphLookup: return [try Stage.parseGraphLookup(value, scope: scope)]
         }
     }

@@ -43,7 +43,7 @@ enum Stage: Sendable {
     /// `$graphLookup`.
     case graphLookup(GraphLookupSpec)
     /// `$bucketAuto`.
-    case bucketAuto(groupBy: Expression, buckets: Int, fields: [(name: String, accumulator: AccumulatorSpec)])
+    case bucketAuto(BucketAutoSpec)
     /// Not a MongoDB stage: decodes only these top-level fields of each stored document (the optimizer's dependency
     /// analysis puts it before the first stage that decodes; `Pipeline+Dependencies.swift`).
     case narrow([[UInt8]])

@@ -66,9 +66,7 @@ extension Pipeline {
             case .graphLookup(let spec): upstream = GraphLookupRunner(upstream, spec, context: context)
             case .out, .merge:
                 preconditionFailure("$out and $merge run in the Database layer, after the rest of the pipeline")
-            case .bucketAuto(let groupBy, let buckets, let fields):
-                upstream = BucketAutoRunner(
-                    upstream, groupBy: groupBy, buckets: buckets, fields: fields, context: context)
+            case .bucketAuto(let spec): upstream = BucketAutoRunner(upstream, spec, context: context)
             case .narrow(let fields): upstream = NarrowRunner(upstream, fields)
             }
         }

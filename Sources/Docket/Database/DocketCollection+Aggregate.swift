@@ -36,6 +36,18 @@ extension DocketCollection {
     public func aggregate(_ pipeline: [BSONDocument], options: AggregateOptions = AggregateOptions())
         throws(DocketError) -> DocketCursor
     {
+        let (compiled, write, context) = try compileForCollection(pipeline, options: options)
+        let cursor = try cursor(compiled, context: context, options: options)
+        guard let write else { return cursor }
+        return try database.runFinalWrite(write, cursor, context: context)
+    }
+
+    /// Compiles a pipeline over this collection: its stages without the final `$out`/`$merge`, that write, and the
+    /// run context.
+    /// - Throws: the compile errors; `InvalidNamespace` (73) for a pipeline beginning with `$documents`.
+    func compileForCollection(_ pipeline: [BSONDocument], options: AggregateOptions) throws(DocketError)
+        -> (Pipeline, write: Stage?, PipelineRunContext)
+    {
         var (compiled, context) = try Self.compile(pipeline, options: options, database: database.engine)
         guard !compiled.startsWithDocuments else {
             throw DocketError(
@@ -44,23 +56,19 @@ extension DocketCollection {
         }
         let write = compiled.finalWrite
         if write != nil { compiled.stages.removeLast() }
-        let cursor = try cursor(compiled, context: context, options: options)
-        guard let write else { return cursor }
-        return try database.runFinalWrite(write, cursor, context: context)
+        return (compiled, write, context)
     }
 
-    /// The cursor of a compiled pipeline over this collection: its leading read planned, the rest as stages.
-    private func cursor(_ compiled: Pipeline, context: PipelineRunContext, options: AggregateOptions)
-        throws(DocketError) -> DocketCursor
+    /// The leading read of a compiled pipeline (`nil` when its leading limit is 0: nothing is read) and the stages
+    /// after it.
+    func leadingRead(_ compiled: Pipeline, context: PipelineRunContext, options: AggregateOptions)
+        throws(DocketError) -> (LeadingQuery, ReadQuery?, rest: [Stage])
     {
         let (leading, rest) =
             options.optimizes
             ? compiled.splitLeadingQuery(boundedSortsOnly: context.failsPastMemoryLimit)
             : (LeadingQuery(), compiled.stages)
-        if leading.limit == 0 {
-            return DocketCursor(
-                pipeline: AggregationPlan(read: nil, stages: rest, context: context, maxTimeMS: options.maxTimeMS))
-        }
+        if leading.limit == 0 { return (leading, nil, rest) }
         let hint = try options.hint.map { h throws(DocketError) in try QueryHint(parsing: h) }
         let matcher = leading.matcher ?? .matchAll
         let query = ReadQuery(
@@ -70,6 +78,18 @@ extension DocketCollection {
             projection: nil,
             skip: leading.skip,
             limit: leading.limit ?? 0)
+        return (leading, query, rest)
+    }
+
+    /// The cursor of a compiled pipeline over this collection: its leading read planned, the rest as stages.
+    private func cursor(_ compiled: Pipeline, context: PipelineRunContext, options: AggregateOptions)
+        throws(DocketError) -> DocketCursor
+    {
+        let (_, query, rest) = try leadingRead(compiled, context: context, options: options)
+        guard let query else {
+            return DocketCursor(
+                pipeline: AggregationPlan(read: nil, stages: rest, context: context, maxTimeMS: options.maxTimeMS))
+        }
         let snapshot = engine.snapshot(includingIDIndex: query.access.usesIDIndex)
         return DocketCursor(
             pipeline: AggregationPlan(
@@ -148,7 +168,7 @@ extension DocketDatabase {
         case .out(let database, let collection):
             return try writeOut(cursor, to: (database, collection), context: context)
         case .merge(let spec):
-            try merge(cursor, spec)
+            try merge(cursor, spec, context: context)
             return DocketCursor(pipeline: AggregationPlan(read: nil, stages: [], context: context, maxTimeMS: nil))
         default:
             preconditionFailure("only $out and $merge are final writes")
@@ -156,7 +176,7 @@ extension DocketDatabase {
     }
 
     /// `$merge`: each result in turn, by `_id`. Results merged before a failure stay merged, as in MongoDB.
-    private func merge(_ cursor: DocketCursor, _ spec: MergeSpec) throws(DocketError) {
+    private func merge(_ cursor: DocketCursor, _ spec: MergeSpec, context: PipelineRunContext) throws(DocketError) {
         let target = (spec.database.map { client.database($0) } ?? self).collection(spec.collection)
         try NamespaceRules.validate(database: target.database.name, collection: spec.collection)
         var iterator = cursor.makeIterator()
@@ -168,8 +188,7 @@ extension DocketDatabase {
                 id = .objectID(ObjectID())
                 document.insert("_id", id, at: 0)
             }
-            let matched = try target.findOne(["_id": id]) != nil
-            if matched {
+            if let existing = try target.findOne(["_id": id]) {
                 switch spec.whenMatched {
                 case .replace: try target.replaceOne(["_id": id], document)
                 case .keepExisting: break
@@ -182,6 +201,9 @@ extension DocketDatabase {
                     var fields = document
                     fields["_id"] = nil
                     if !fields.isEmpty { try target.updateOne(["_id": id], ["$set": .document(fields)]) }
+                case .pipeline:
+                    guard let update = spec.update else { break }
+                    try target.replaceOne(["_id": id], try Self.updated(existing, by: update, with: document, context))
                 }
             } else {
                 switch spec.whenNotMatched {
@@ -195,6 +217,24 @@ extension DocketDatabase {
                 }
             }
         }
+    }
+
+    /// A matched target document after a `$merge` `whenMatched` pipeline: the pipeline runs over it, with the
+    /// variables (`$$new`) computed from the result being merged. A result without `_id` keeps the target's.
+    /// - Throws: the stages' errors. (A changed `_id` fails in the replacement that follows, with its error.)
+    private static func updated(
+        _ existing: BSONDocument, by update: MergeSpec.Update, with incoming: BSONDocument,
+        _ context: PipelineRunContext
+    ) throws(DocketError) -> BSONDocument {
+        var inner = context
+        var expressionContext = ExpressionContext(
+            root: .value(incoming), variables: context.variables, now: context.now)
+        for (slot, expression) in update.variables {
+            inner = inner.setting(slot, try expression.evaluate(&expressionContext))
+        }
+        guard var result = try inner.run(update.stages, over: [.value(existing)]).first else { return existing }
+        if result["_id"] == nil, let id = existing["_id"] { result.insert("_id", id, at: 0) }
+        return result
     }
 
     /// Runs a pipeline whose last stage was `$out` to completion and replaces the target collection's documents

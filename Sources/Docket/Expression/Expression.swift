@@ -20,6 +20,8 @@ import DocketBSON
 struct Expression: Sendable {
     /// The compiled tree.
     let node: ExpressionNode
+    /// The expression as written, when it was parsed (explain shows it); `nil` for a tree built in code.
+    let source: BSONValue?
 
     /// Compiles an expression as it appears in a stage: `"$path.to"`, `"$$var.path"`, `{$op: args}`, a document of
     /// expressions (an expression object), an array of expressions, or a literal.
@@ -29,11 +31,13 @@ struct Expression: Sendable {
     ///   16866-16868 for invalid variable names, 17276 for an undefined variable, and each operator's own codes.
     init(parsing value: BSONValue, scope: ExpressionScope) throws(DocketError) {
         node = try ExpressionParser(scope: scope).parseOperand(value)
+        source = value
     }
 
     /// Wraps a compiled tree.
     init(node: ExpressionNode) {
         self.node = node
+        source = nil
     }
 
     /// The value, or `nil` for missing (an absent field, `$$REMOVE`).

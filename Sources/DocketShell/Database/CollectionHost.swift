@@ -7,6 +7,8 @@ final class CollectionHost {
     let collection: DocketCollection
     /// Field names seen in documents this collection returned (Tab completion offers them).
     var seenFields: Set<String> = []
+    /// For `db.coll.explain(verbosity)`: the collection as mongosh's `Explainable`, whose `aggregate` explains.
+    private(set) var explainVerbosity: ExplainVerbosity?
 
     init(database: DatabaseHost, name: String) {
         self.database = database
@@ -14,7 +16,30 @@ final class CollectionHost {
         collection = database.database.collection(name)
     }
 
+    /// The `Explainable` of `base` (`db.coll.explain(verbosity)`).
+    private init(explaining base: CollectionHost, verbosity: ExplainVerbosity) {
+        database = base.database
+        name = base.name
+        collection = base.collection
+        explainVerbosity = verbosity
+    }
+
     var fullName: String { "\(database.name).\(name)" }
+
+    /// How the shell shows the object: the namespace, or `Explainable(namespace)`.
+    var displayName: String { explainVerbosity == nil ? fullName : "Explainable(\(fullName))" }
+
+    /// The methods of an `Explainable` (`db.coll.explain()`).
+    static let explainableMethods: Set<String> = [
+        "aggregate", "find", "count", "distinct", "findAndModify", "findOneAndUpdate", "findOneAndReplace",
+        "findOneAndDelete", "remove", "update", "deleteOne", "deleteMany", "updateOne", "updateMany",
+        "getVerbosity", "setVerbosity", "getCollection", "toString",
+    ]
+
+    /// Whether `name` is a method of this object (of a collection, or of an `Explainable`).
+    func hasMethod(_ name: String) -> Bool {
+        explainVerbosity == nil ? Self.methodNames.contains(name) : Self.explainableMethods.contains(name)
+    }
 
     /// The methods `db.coll.help()` lists, with their descriptions.
     static let methods: [(String, String)] = [
@@ -41,7 +66,7 @@ final class CollectionHost {
         ("createIndex", "Creates an index (not yet available in Docket)."),
         ("getIndexes", "Lists the indexes (not yet available in Docket)."),
         ("dropIndex", "Drops an index (not yet available in Docket)."),
-        ("explain", "Explains a query (not yet available in Docket)."),
+        ("explain", "Explains a pipeline: db.coll.explain('executionStats').aggregate([...]) (find: with indexes)."),
         ("getName", "Returns the collection's name."),
         ("getFullName", "Returns the collection's namespace: database.collection."),
         ("getDB", "Returns the collection's database."),
@@ -64,6 +89,9 @@ final class CollectionHost {
         }
         func filter(_ i: Int) throws(ShellError) -> BSONDocument {
             try bridge.optionalDocument(argument(i), what: "filter") ?? [:]
+        }
+        if let verbosity = explainVerbosity {
+            return try callExplainable(interpreter, method, arguments, verbosity)
         }
         do {
             switch method {
@@ -195,6 +223,11 @@ final class CollectionHost {
             case "help": return .host(.result(ShellResult(help: Help.collection)))
             case "aggregate":
                 let (pipeline, options) = try Self.aggregateArguments(arguments, interpreter)
+                if let verbosity = try Self.explainOption(arguments, interpreter) {
+                    return .object(
+                        bridge.object(try collection.explainAggregate(pipeline, options: options, verbosity: verbosity))
+                    )
+                }
                 return .host(
                     .cursor(
                         CursorHost(collection: self, aggregation: try collection.aggregate(pipeline, options: options)))
@@ -205,7 +238,8 @@ final class CollectionHost {
                 "unhideIndex", "reIndex":
                 throw ShellError.notImplemented("db.collection.\(method)()", comingWith: "indexes")
             case "explain":
-                throw ShellError.notImplemented("db.collection.explain()", comingWith: "indexes")
+                let verbosity = try Self.verbosity(argument(0), interpreter)
+                return .host(.collection(CollectionHost(explaining: self, verbosity: verbosity)))
             case "watch":
                 throw ShellError(
                     name: "MongoServerError", message: "Change streams are not supported by Docket",
@@ -224,6 +258,63 @@ final class CollectionHost {
         } catch {
             throw ShellError.wrapping(error)
         }
+    }
+
+    /// A method of an `Explainable`: `aggregate` explains the pipeline; the other commands' explains need the
+    /// query planner's index support and are not available yet.
+    private func callExplainable(
+        _ interpreter: Interpreter, _ method: String, _ arguments: [JSValue], _ verbosity: ExplainVerbosity
+    ) throws(ShellError) -> JSValue {
+        switch method {
+        case "aggregate":
+            let (pipeline, options) = try Self.aggregateArguments(arguments, interpreter)
+            do {
+                let explained = try collection.explainAggregate(pipeline, options: options, verbosity: verbosity)
+                return .object(BSONBridge(interpreter: interpreter).object(explained))
+            } catch {
+                throw ShellError.wrapping(error)
+            }
+        case "getVerbosity": return .string(verbosity.rawValue)
+        case "setVerbosity":
+            explainVerbosity = try Self.verbosity(interpreter.argument(arguments, 0), interpreter)
+            return .undefined
+        case "getCollection": return .host(.collection(try database.validatedCollection(name)))
+        case "toString": return .string(displayName)
+        default:
+            throw ShellError.notImplemented("db.collection.explain().\(method)()", comingWith: "indexes")
+        }
+    }
+
+    /// mongosh's explain verbosity argument (its `validateExplainableVerbosity`): `true` is `allPlansExecution`,
+    /// `false` or nothing `queryPlanner`, a string names the verbosity.
+    /// - Throws: `MongoshInvalidInputError` for another type; `BadValue` (2), as the server answers, for an unknown
+    ///   name.
+    static func verbosity(_ value: JSValue, _ interpreter: Interpreter) throws(ShellError) -> ExplainVerbosity {
+        switch value {
+        case .undefined: return .queryPlanner
+        case .bool(let all): return all ? .allPlansExecution : .queryPlanner
+        case .string(let name):
+            guard let verbosity = ExplainVerbosity(rawValue: name) else {
+                throw ShellError(
+                    name: "MongoServerError",
+                    message: "verbosity string must be one of {'queryPlanner', 'executionStats', 'allPlansExecution'}",
+                    code: .badValue)
+            }
+            return verbosity
+        default:
+            throw ShellError(name: "MongoshInvalidInputError", message: "verbosity must be a string")
+        }
+    }
+
+    /// The `explain` option of `aggregate(pipeline, {explain: …})`, as mongosh reads it: present means explain (with
+    /// ``verbosity(_:_:)``'s reading: `true` is `allPlansExecution`, `false` `queryPlanner`); `nil` when absent.
+    static func explainOption(_ arguments: [JSValue], _ interpreter: Interpreter) throws(ShellError)
+        -> ExplainVerbosity?
+    {
+        guard case .array = interpreter.argument(arguments, 0),
+            case .object(let options) = interpreter.argument(arguments, 1), let value = options["explain"]
+        else { return nil }
+        return try verbosity(value, interpreter)
     }
 
     func noteFields(_ document: BSONDocument) {

@@ -91,6 +91,12 @@ final class DatabaseHost {
             return try runCommand(interpreter, first)
         case "aggregate":
             let (pipeline, options) = try CollectionHost.aggregateArguments(arguments, interpreter)
+            if try CollectionHost.explainOption(arguments, interpreter) != nil {
+                // Explain reads a collection's plan; a `$documents` pipeline has none (never run it silently).
+                throw ShellError(
+                    name: "MongoServerError", message: "explain of db.aggregate() is not supported by Docket yet",
+                    code: .notImplemented)
+            }
             do {
                 return .host(
                     .cursor(

@@ -12,7 +12,8 @@ enum HostMethods {
             default: return .host(.collection(try database.validatedCollection(name)))
             }
         case .collection(let collection):
-            if CollectionHost.methodNames.contains(name) { return interpreter.boundMethod(.host(host), name) }
+            if collection.hasMethod(name) { return interpreter.boundMethod(.host(host), name) }
+            if collection.explainVerbosity != nil { return .undefined }
             // `db.logs.archive` is the collection `logs.archive`, as in mongosh.
             return .host(.collection(try collection.database.validatedCollection(collection.name + "." + name)))
         case .cursor:
@@ -42,7 +43,7 @@ enum HostMethods {
             }
             return try database.call(interpreter, name, arguments)
         case .collection(let collection):
-            guard CollectionHost.methodNames.contains(name) else {
+            guard collection.hasMethod(name) else {
                 throw ShellError.type("db.\(collection.name).\(name) is not a function")
             }
             return try collection.call(interpreter, name, arguments)
@@ -56,7 +57,7 @@ enum HostMethods {
     static func toString(_ host: HostObject) -> String {
         switch host {
         case .database(let database): database.name
-        case .collection(let collection): collection.fullName
+        case .collection(let collection): collection.displayName
         case .cursor: "Cursor"
         case .result(let result): result.plainText
         }
@@ -82,7 +83,7 @@ enum HostMethods {
     static func printNode(_ interpreter: Interpreter, _ host: HostObject) -> PrintNode {
         switch host {
         case .database(let database): .text(PrintText(database.name))
-        case .collection(let collection): .text(PrintText(collection.fullName))
+        case .collection(let collection): .text(PrintText(collection.displayName))
         case .cursor: .text(PrintText("Cursor", .special))
         case .result(let result): .text(PrintText(result.render(colors: false)))
         }

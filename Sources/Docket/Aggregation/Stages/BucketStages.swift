@@ -1,5 +1,17 @@
 import DocketBSON
 
+/// A parsed `$bucketAuto`.
+struct BucketAutoSpec: Sendable {
+    let groupBy: Expression
+    /// The most buckets.
+    let buckets: Int
+    /// How boundaries are rounded, or `nil` to use the values themselves.
+    let granularity: BucketGranularity?
+    let fields: [(name: String, accumulator: AccumulatorSpec)]
+    /// The specification as written (explain shows it).
+    let source: BSONDocument
+}
+
 extension Stage {
     /// `$bucket: {groupBy, boundaries, default, output}`: MongoDB's desugaring, a `$group` keyed by each document's
     /// bucket (the lower boundary, or `default`) then a `$sort` on `_id`. Without `output` each bucket counts its
@@ -91,15 +103,30 @@ extension Stage {
         }
         let fields = try accumulatedFields(output, scope: scope)
         let key = GroupKey.bucket(groupBy: groupBy, boundaries: boundaries, default: fallback)
-        return [.group(GroupSpec(key: key, fields: fields)), .sort(try SortSpec(["_id": 1]), bound: nil)]
+        // Explain shows the `$group` MongoDB desugars `$bucket` into: `_id` is a `$switch` over the boundaries.
+        let groupByValue = spec["groupBy"] ?? .null
+        var branches: [BSONValue] = []
+        for index in 1..<boundaries.count {
+            let bounds: BSONValue = [
+                ["$gte": [groupByValue, boundaries[index - 1]]], ["$lt": [groupByValue, boundaries[index]]],
+            ]
+            branches.append(["case": ["$and": bounds], "then": boundaries[index - 1]])
+        }
+        var branching: BSONDocument = ["branches": .array(branches)]
+        if let fallback { branching.append("default", fallback) }
+        var source: BSONDocument = ["_id": ["$switch": .document(branching)]]
+        for (name, field) in output ?? ["count": ["$sum": 1]] { source.append(name, field) }
+        return [
+            .group(GroupSpec(key: key, fields: fields, source: source)), .sort(try SortSpec(["_id": 1]), bound: nil),
+        ]
     }
 
     /// `$bucketAuto: {groupBy, buckets, output}`: documents sorted by `groupBy` and split into at most `buckets`
     /// buckets of about equal size (equal values never split); each bucket's `_id` is `{min, max}`.
     /// - Throws: `Location40240` for a non-positive `buckets`; `Location40241` for a non-numeric one;
     ///   `Location40242` for a non-document; `Location40243` for a bad `groupBy`; `Location40244` for a bad `output`;
-    ///   `Location40245` for an unknown option; `Location40246` without `groupBy` or `buckets`; `NotImplemented`
-    ///   (238) for `granularity`.
+    ///   `Location40245` for an unknown option; `Location40246` without `groupBy` or `buckets`; `Location40261` for a
+    ///   `granularity` that is not a string; `Location40257` for an unknown one.
     static func parseBucketAuto(_ value: BSONValue, scope: ExpressionScope) throws(DocketError) -> Stage {
         func failure(_ code: DocketError.Code, _ message: String) -> DocketError {
             DocketError(code, message, stage: "$bucketAuto")
@@ -112,6 +139,7 @@ extension Stage {
         var groupBy: Expression?
         var buckets: Int?
         var output: BSONDocument?
+        var granularity: BucketGranularity?
         for (key, field) in spec {
             switch key {
             case "groupBy": groupBy = try groupByExpression(field, "$bucketAuto", scope: scope)
@@ -137,8 +165,15 @@ extension Stage {
                 }
                 output = fields
             case "granularity":
-                throw DocketError(
-                    .notImplemented, "The $bucketAuto 'granularity' option is not supported yet", stage: "$bucketAuto")
+                guard case .string(let name) = field else {
+                    throw failure(
+                        .location(40261),
+                        "The $bucketAuto 'granularity' field must be a string, but found type: \(field.type.alias).")
+                }
+                guard let parsed = BucketGranularity(named: name) else {
+                    throw failure(.location(40257), "Unknown rounding granularity '\(name)'")
+                }
+                granularity = parsed
             default:
                 throw failure(.bucketAutoUnknownOption, "Unrecognized option to $bucketAuto: \(key).")
             }
@@ -146,7 +181,10 @@ extension Stage {
         guard let groupBy, let buckets else {
             throw failure(.bucketAutoMissingField, "$bucketAuto requires 'groupBy' and 'buckets' to be specified")
         }
-        return .bucketAuto(groupBy: groupBy, buckets: buckets, fields: try accumulatedFields(output, scope: scope))
+        return .bucketAuto(
+            BucketAutoSpec(
+                groupBy: groupBy, buckets: buckets, granularity: granularity,
+                fields: try accumulatedFields(output, scope: scope), source: spec))
     }
 
     /// `groupBy`: a `$` path or an expression object.
@@ -188,20 +226,13 @@ extension Stage {
 /// `$bucketAuto`: reads its whole input, sorts it by `groupBy`, then fills the buckets.
 final class BucketAutoRunner: StageRunner {
     private let upstream: any StageRunner
-    private let groupBy: Expression
-    private let buckets: Int
-    private let fields: [(name: String, accumulator: AccumulatorSpec)]
+    private let spec: BucketAutoSpec
     private let context: PipelineRunContext
     private var output = BufferedOutput()
 
-    init(
-        _ upstream: any StageRunner, groupBy: Expression, buckets: Int,
-        fields: [(name: String, accumulator: AccumulatorSpec)], context: PipelineRunContext
-    ) {
+    init(_ upstream: any StageRunner, _ spec: BucketAutoSpec, context: PipelineRunContext) {
         self.upstream = upstream
-        self.groupBy = groupBy
-        self.buckets = buckets
-        self.fields = fields
+        self.spec = spec
         self.context = context
     }
 
@@ -209,12 +240,37 @@ final class BucketAutoRunner: StageRunner {
         try output.next { () throws(DocketError) in try fill() }
     }
 
+    /// The `groupBy` value of a document; with a granularity, it must be a non-negative number.
+    private func key(_ document: PipelineDocument) throws(DocketError) -> BSONValue {
+        var expressionContext = ExpressionContext(root: document, variables: context.variables, now: context.now)
+        let value = try spec.groupBy.evaluate(&expressionContext)
+        guard spec.granularity != nil else { return value ?? .null }
+        guard let value, value.isNumber, let number = value.doubleValue else {
+            throw DocketError(
+                .location(40258),
+                "$bucketAuto can specify a 'granularity' with numeric boundaries only, but found a value with type: "
+                    + value.typeName, stage: "$bucketAuto")
+        }
+        guard !number.isNaN else {
+            throw DocketError(
+                .location(40259),
+                "$bucketAuto can specify a 'granularity' with numeric boundaries only, but found a NaN",
+                stage: "$bucketAuto")
+        }
+        guard number >= 0 else {
+            throw DocketError(
+                .location(40260),
+                "$bucketAuto can specify a 'granularity' with non-negative numbers only, but found a negative number",
+                stage: "$bucketAuto")
+        }
+        return value
+    }
+
     private func fill() throws(DocketError) -> [PipelineDocument] {
         var entries: [(value: BSONValue, document: PipelineDocument)] = []
         var memory = MemoryTracker(limit: context.memoryLimitBytes, enforced: context.failsPastMemoryLimit)
         while let document = try upstream.next() {
-            var expressionContext = ExpressionContext(root: document, variables: context.variables, now: context.now)
-            let value = try groupBy.evaluate(&expressionContext) ?? .null
+            let value = try key(document)
             entries.append((value, document))
             try memory.add(document.approximateSize + value.approximatePayloadSize) { () -> DocketError in
                 DocketError(
@@ -229,33 +285,50 @@ final class BucketAutoRunner: StageRunner {
             let c = BSONValue.compare(entries[a].value, entries[b].value)
             return c != 0 ? c < 0 : a < b
         }
-        let size = Swift.max(1, Int((Double(entries.count) / Double(buckets)).rounded()))
+        func value(at position: Int) -> BSONValue { entries[order[position]].value }
+        let size = Swift.max(1, Int((Double(entries.count) / Double(spec.buckets)).rounded()))
         var results: [PipelineDocument] = []
         var position = 0
+        var previousMax: BSONValue?
         while position < order.count {
             let start = position
-            let isLast = results.count == buckets - 1
+            let isLast = results.count == spec.buckets - 1
             position = isLast ? order.count : Swift.min(order.count, position + size)
-            // Equal values stay in one bucket.
-            while position < order.count
-                && BSONValue.compare(entries[order[position]].value, entries[order[position - 1]].value) == 0
-            {
-                position += 1
+            var min = value(at: start)
+            var max: BSONValue
+            if let granularity = spec.granularity {
+                if let previousMax { min = previousMax } else { min = try granularity.roundDown(min) }
+                // Values below the rounded boundary (and equal ones) join this bucket.
+                let boundary = try granularity.roundUp(value(at: position - 1))
+                while position < order.count
+                    && (BSONValue.compare(boundary, value(at: position)) > 0
+                        || BSONValue.compare(value(at: position - 1), value(at: position)) == 0)
+                {
+                    position += 1
+                }
+                // A bucket of zeros ends where the next value rounds down to, so that its maximum stays exclusive.
+                let isZero = boundary.doubleValue == 0
+                max = isZero && position < order.count ? try granularity.roundDown(value(at: position)) : boundary
+                previousMax = max
+            } else {
+                // Equal values stay in one bucket.
+                while position < order.count && BSONValue.compare(value(at: position), value(at: position - 1)) == 0 {
+                    position += 1
+                }
+                max = position < order.count ? value(at: position) : value(at: position - 1)
             }
-            var states = fields.map { AccumulatorState($0.accumulator) }
+            var states = spec.fields.map { AccumulatorState($0.accumulator) }
             for index in order[start..<position] {
                 let document = entries[index].document
                 var expressionContext = ExpressionContext(
                     root: document, variables: context.variables, now: context.now)
                 for field in states.indices {
-                    _ = try states[field].accumulate(fields[field].accumulator, &expressionContext, document)
+                    _ = try states[field].accumulate(spec.fields[field].accumulator, &expressionContext, document)
                 }
             }
-            let min = entries[order[start]].value
-            let max = position < order.count ? entries[order[position]].value : entries[order[position - 1]].value
-            var bucket = BSONDocument(minimumCapacity: fields.count + 1)
+            var bucket = BSONDocument(minimumCapacity: spec.fields.count + 1)
             bucket.append("_id", ["min": min, "max": max])
-            for (index, field) in fields.enumerated() {
+            for (index, field) in spec.fields.enumerated() {
                 bucket.append(field.name, states[index].finalize(field.accumulator))
             }
             results.append(.value(bucket))

@@ -10,6 +10,8 @@ struct ComputedFields: Sendable {
     }
 
     var entries: [(name: String, node: Node)] = []
+    /// The stage's specification as written (explain shows it); set on the top level only.
+    var source: BSONDocument?
 
     var isEmpty: Bool { entries.isEmpty }
 
@@ -95,6 +97,7 @@ extension Stage {
         }
         var fields = ComputedFields()
         try ComputedFields.parse(spec, scope: scope, into: &fields)
+        fields.source = spec
         return .addFields(fields)
     }
 

@@ -11,6 +11,8 @@ struct GraphLookupSpec: Sendable {
     let maxDepth: Int?
     let depthField: [String]?
     let restriction: Matcher?
+    /// The specification as written (explain shows it).
+    var source: BSONValue = .null
 }
 
 extension Stage {
@@ -86,7 +88,7 @@ extension Stage {
                 maxDepth: maxDepth,
                 depthField: try strings["depthField"].map { s throws(DocketError) in try ProjectionParser.fieldPath(s)
                 },
-                restriction: restriction))
+                restriction: restriction, source: value))
     }
 }
 

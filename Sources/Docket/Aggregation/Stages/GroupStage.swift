@@ -4,6 +4,8 @@ import DocketBSON
 struct GroupSpec: Sendable {
     let key: GroupKey
     let fields: [(name: String, accumulator: AccumulatorSpec)]
+    /// The specification as written (explain shows it); `$sortByCount` and `$bucket` build theirs.
+    var source: BSONDocument = [:]
 }
 
 /// How a `$group` computes a document's group: `_id`'s expression, or `$bucket`'s boundaries.
@@ -77,7 +79,7 @@ extension Stage {
         guard let id else {
             throw DocketError(.groupNoID, "a group specification must include an _id", stage: "$group")
         }
-        return .group(GroupSpec(key: id, fields: fields))
+        return .group(GroupSpec(key: id, fields: fields, source: spec))
     }
 
     /// `$sortByCount: expression`: `$group` by the expression with `count: {$sum: 1}`, then `$sort: {count: -1}`.

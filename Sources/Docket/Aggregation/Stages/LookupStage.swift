@@ -22,6 +22,8 @@ struct LookupSpec: Sendable {
         spec.unwinding = unwind
         return spec
     }
+    /// The specification as written (explain shows it).
+    var source: BSONValue = .null
 }
 
 extension Stage {
@@ -83,7 +85,7 @@ extension Stage {
                 localField: try local.map { s throws(DocketError) in try lookupPath(s) },
                 foreignField: try foreign.map { s throws(DocketError) in try lookupPath(s) },
                 variables: variables, pipeline: pipeline, asPath: try ProjectionParser.fieldPath(asField),
-                unwinding: nil))
+                unwinding: nil, source: value))
     }
 
     private static func lookupPath(_ path: String) throws(DocketError) -> [FieldPath.Component] {

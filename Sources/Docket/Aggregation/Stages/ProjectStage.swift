@@ -35,6 +35,7 @@ extension Stage {
         // A find projection includes `_id` unless told otherwise.
         if (excludesID || idComputed) && !included.isEmpty { included["_id"] = .int32(0) }
         let base = included.isEmpty ? nil : try findProjection(included)
+        computed.source = spec
         return .computedProject(base: base, fields: computed)
     }
 

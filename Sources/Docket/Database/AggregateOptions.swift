@@ -6,10 +6,11 @@
 ///     options: AggregateOptions(allowDiskUse: false, maxTimeMS: 500))
 /// ```
 public struct AggregateOptions: Sendable {
-    /// Whether blocking stages (`$sort`, `$group`, `$sample`) may go past MongoDB's 100 MB per-stage memory limit.
-    /// `nil` (the default) and `true` allow it; `false` makes such a stage fail with
+    /// Whether blocking stages (`$sort`, `$group`, `$sample`, `$facet`, `$bucketAuto`) may go past MongoDB's 100 MB
+    /// per-stage memory limit. `nil` (the default, as in MongoDB 6+) and `true` allow it: `$sort` and `$group` then
+    /// spill to temporary files (`ExecutionStats.spills`); `false` makes such a stage fail with
     /// `QueryExceededMemoryLimitNoDiskUseAllowed` (292).
-    /// - Note: Differs from MongoDB: nothing is spilled to temporary files; an allowed stage keeps its data in memory.
+    /// - Note: Differs from MongoDB: `$sample`, `$facet` and `$bucketAuto` keep their data in memory when allowed.
     public var allowDiskUse: Bool?
     /// The number of documents per batch. Accepted for compatibility; an in-memory cursor streams documents one by
     /// one. Must be non-negative.

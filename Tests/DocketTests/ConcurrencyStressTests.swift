@@ -221,3 +221,32 @@ import Testing
         c.engine.checkInvariants()
     }
 }
+
+/// The fused group scan on several threads reads one snapshot while a writer moves documents between groups: every
+/// aggregation counts each document exactly once (the totals never change), under ThreadSanitizer too.
+@Suite struct ParallelScanStressTests {
+    @Test func parallelGroupScansReadOneSnapshot() throws {
+        let c = makeCollection("parallel")
+        let total = 600
+        try c.insertMany((0..<total).map { ["_id": .int32(Int32($0)), "g": .int32(Int32($0 % 7)), "t": [1, 2]] })
+        let done = Atomic<Bool>(false)
+        let writer = Thread {
+            var i = 0
+            while !done.load(ordering: .acquiring) {
+                _ = try? c.updateOne(["_id": .int32(Int32(i % total))], ["$set": ["g": .int32(Int32(i % 11))]])
+                i += 1
+            }
+        }
+        writer.start()
+        defer { done.store(true, ordering: .releasing) }
+        var options = AggregateOptions()
+        options.parallelScanMinimum = 0
+        for _ in 0..<40 {
+            let groups = try c.aggregate(
+                [["$unwind": "$t"], ["$group": ["_id": "$g", "n": ["$sum": 1]]]], options: options
+            ).toArray()
+            let counted = groups.reduce(0.0) { $0 + ($1["n"]?.doubleValue ?? -1e9) }
+            #expect(counted == Double(2 * total))
+        }
+    }
+}

@@ -1,11 +1,5 @@
 import DocketBSON
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 // `$expr` in filters: an aggregation expression (compiled once with `Expression`) evaluated on the stored document,
 // matching when its value is truthy (MongoDB's `ExprMatchExpression`). Field paths read the stored bytes, so a scan
 // with `$expr` decodes only the values the expression reaches.
@@ -24,21 +18,23 @@ struct ExprPredicate: Sendable {
     /// `$$NOW`: when the filter was compiled, in milliseconds since the epoch.
     let now: Int64
 
-    /// Compiles the argument of `$expr`.
-    init(parsing value: BSONValue) throws(DocketError) {
-        let scope = ExpressionScope()
+    /// The values of the operation's `let` variables (the first slots), then room for the expression's own.
+    let initialVariables: [BSONValue?]
+
+    /// Compiles the argument of `$expr`, where the operation's `let` variables (if any) are visible as `$$name`.
+    init(parsing value: BSONValue, variables: LetVariables?) throws(DocketError) {
+        let scope = variables?.makeScope() ?? ExpressionScope()
         expression = try Expression(parsing: value, scope: scope)
         slotCount = scope.slotCount
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        now = Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+        now = variables?.now ?? LetVariables.currentTime()
+        var initial = variables?.values ?? []
+        if slotCount > initial.count { initial += repeatElement(nil, count: slotCount - initial.count) }
+        initialVariables = initial
     }
 
     /// Whether the stored document matches; a failure is recorded in `error` (and the document does not match).
     func matches(_ document: RawDocument, error: inout DocketError?) -> Bool {
-        var context = ExpressionContext(
-            root: .stored(document), variables: slotCount == 0 ? [] : Array(repeating: nil, count: slotCount),
-            now: now)
+        var context = ExpressionContext(root: .stored(document), variables: initialVariables, now: now)
         do {
             return try expression.evaluate(&context).isTruthy
         } catch let failure {

@@ -12,7 +12,8 @@ extension Stage {
             try ArgumentRules.checkNesting(filter, "filter")
             expr = try Expression(parsing: filter.remove(at: index).value, scope: scope)
         }
-        return .match(try Matcher(filter), filter: filter, expr: expr)
+        // A `$expr` nested under `$and`/`$or`/`$nor` reads the operation's `let` variables too.
+        return .match(try Matcher(filter, variables: scope.letVariables), filter: filter, expr: expr)
     }
 }
 

@@ -185,6 +185,41 @@ import Testing
         #expect(deleted.deletedCount == test.expected.count)
     }
 
+    static let lookupFilters: [(filter: BSONDocument, expected: [BSONValue])] = [
+        (["$expr": ["$eq": ["$item", "$$it"]]], [1, 2]),
+        (["$and": [["$expr": ["$eq": ["$item", "$$it"]]], ["$expr": ["$gt": ["$n", "$$q"]]]]], [2]),
+        (
+            [
+                "$or": [
+                    ["$expr": ["$gt": ["$n", "$$q"]]], ["n": ["$lt": "$$min"]], ["$expr": ["$lt": ["$n", "$$min"]]],
+                ]
+            ], [2, 3]
+        ),
+        (["$nor": [["$expr": ["$eq": ["$item", "$$it"]]]]], [3]),
+    ]
+
+    @Test func lookupAndOperationVariablesReachNestedExprInMatch() throws {
+        let database = DocketClient().database("test")
+        try database.collection("orders").insertOne(["_id": 1, "item": "a", "qty": 5])
+        try database.collection("stock").insertMany([
+            ["_id": 1, "item": "a", "n": 3], ["_id": 2, "item": "a", "n": 10], ["_id": 3, "item": "b", "n": 1],
+        ])
+        for (filter, expected) in Self.lookupFilters {
+            let lookup: BSONDocument = [
+                "from": "stock", "let": ["it": "$item", "q": "$qty"],
+                "pipeline": [["$match": .document(filter)], ["$sort": ["_id": 1]]], "as": "s",
+            ]
+            let joined = try database.collection("orders").aggregate(
+                [["$lookup": .document(lookup)]], options: AggregateOptions(let: ["min": 2])
+            ).toArray()
+            guard case .array(let matches)? = joined.first?["s"] else {
+                Issue.record("no join for \(filter): \(joined)")
+                continue
+            }
+            #expect(matches.compactMap { $0.documentValue?["_id"] } == expected, "\(filter)")
+        }
+    }
+
     @Test func upsertAppliesThePipelineToTheFilterSeed() throws {
         let c = try collection([["_id": 1]])
         let seeded = try c.updateOne(

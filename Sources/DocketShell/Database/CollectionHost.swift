@@ -27,7 +27,7 @@ final class CollectionHost {
         ("count", "Counts the matching documents (deprecated in MongoDB; use countDocuments)."),
         ("distinct", "Returns the distinct values of a field: db.coll.distinct('country', { status: 'active' })."),
         ("updateOne", "Updates the first matching document: db.coll.updateOne({ _id: 1 }, { $set: { a: 2 } })."),
-        ("updateMany", "Updates every matching document."),
+        ("updateMany", "Updates every matching document (an update document, or a pipeline: [{ $set: … }, …])."),
         ("replaceOne", "Replaces the first matching document."),
         ("deleteOne", "Deletes the first matching document."),
         ("deleteMany", "Deletes every matching document."),

@@ -259,6 +259,8 @@ import Testing
         [["$replaceWith": ["_id": 3, "a": 1]]],
         [["$project": ["_id": ["$add": ["$_id", 1]]]]],
         [["$set": ["_id": .null]]],
+        [["$set": ["_id": 1.0]]],
+        [["$set": ["_id": .int64(1)]]],
     ]
 
     @Test(arguments: idChanges)
@@ -276,8 +278,11 @@ import Testing
 
     @Test func idKeptWhenEqualOrDropped() throws {
         let c = try collection([["_id": 1, "a": 1]])
-        // The same _id (1.0 equals 1), and an _id the output leaves out, keep the stored one.
-        for pipeline: [BSONDocument] in [[["$set": ["_id": 1.0]]], [["$unset": "_id"]], [["$replaceWith": ["a": 1]]]] {
+        // The same _id, and an _id the output leaves out, keep the stored one.
+        for pipeline: [BSONDocument] in [
+            [["$set": ["_id": .int32(1)]]], [["$set": ["_id": "$_id"]]], [["$unset": "_id"]],
+            [["$replaceWith": ["a": 1]]],
+        ] {
             let result = try c.updateOne(["_id": 1], pipeline: pipeline)
             #expect(result.matchedCount == 1 && result.modifiedCount == 0)
             guard case .int32(1)? = try c.findOne()?["_id"] else {

@@ -81,13 +81,12 @@ struct UpdatePipeline: Sendable {
             output.insert("_id", originalID, at: 0)
             return
         }
-        // MongoDB compares the immutable path's values: `1` and `1.0` are the same `_id`, which stays as stored.
-        guard output[index].value == originalID else {
+        // MongoDB compares the immutable path's bytes: `1.0` is another `_id` than `1`, as for operator updates.
+        guard output[index].value.isIdentical(to: originalID) else {
             throw DocketError(
                 .immutableField, "Performing an update on the path '_id' would modify the immutable field '_id'",
                 fieldPath: "_id")
         }
-        output[index].value = originalID
     }
 }
 

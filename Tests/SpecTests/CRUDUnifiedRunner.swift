@@ -245,7 +245,7 @@ private struct UnifiedTestRun {
             let options = FindOptions(
                 projection: try args.document("projection"), sort: try args.document("sort"),
                 skip: try args.int("skip") ?? 0, limit: try args.int("limit") ?? 0,
-                batchSize: try args.int("batchSize"))
+                batchSize: try args.int("batchSize"), let: try args.document("let"))
             result = .array(try collection.find(filter, options: options).toArray().map(BSONValue.document))
         case "aggregate":
             let pipeline = try args.documents("pipeline")
@@ -259,7 +259,7 @@ private struct UnifiedTestRun {
             let filter = try args.document("filter") ?? [:]
             let options = FindOptions(
                 projection: try args.document("projection"), sort: try args.document("sort"),
-                skip: try args.int("skip") ?? 0)
+                skip: try args.int("skip") ?? 0, let: try args.document("let"))
             result = try collection.findOne(filter, options: options).map(BSONValue.document) ?? .null
         case "countDocuments", "count":
             let filter = try args.document("filter") ?? [:]
@@ -273,50 +273,71 @@ private struct UnifiedTestRun {
             result = .array(try collection.distinct(key, filter: filter))
         case "updateOne", "updateMany":
             let filter = try args.requiredDocument("filter")
-            let update = try args.requiredDocument("update")
+            let update = try args.update()
             let options = UpdateOptions(
                 upsert: try args.bool("upsert") ?? false, arrayFilters: try args.documents("arrayFilters", or: []),
-                sort: try args.document("sort"))
-            let outcome =
-                operation.name == "updateOne"
-                ? try collection.updateOne(filter, update, options: options)
-                : try collection.updateMany(filter, update, options: options)
+                sort: try args.document("sort"), let: try args.document("let"))
+            let outcome: UpdateResult
+            switch (update, operation.name == "updateOne") {
+            case (.operators(let document), true):
+                outcome = try collection.updateOne(filter, document, options: options)
+            case (.operators(let document), false):
+                outcome = try collection.updateMany(filter, document, options: options)
+            case (.pipeline(let stages), true):
+                outcome = try collection.updateOne(filter, pipeline: stages, options: options)
+            case (.pipeline(let stages), false):
+                outcome = try collection.updateMany(filter, pipeline: stages, options: options)
+            }
             result = UnifiedResults.update(outcome)
         case "replaceOne":
             let filter = try args.requiredDocument("filter")
             let replacement = try args.requiredDocument("replacement")
-            let options = ReplaceOptions(upsert: try args.bool("upsert") ?? false, sort: try args.document("sort"))
+            let options = ReplaceOptions(
+                upsert: try args.bool("upsert") ?? false, sort: try args.document("sort"), let: try args.document("let")
+            )
             result = UnifiedResults.update(try collection.replaceOne(filter, replacement, options: options))
         case "deleteOne", "deleteMany":
             let filter = try args.requiredDocument("filter")
+            let options = DeleteOptions(let: try args.document("let"))
             let outcome =
-                operation.name == "deleteOne" ? try collection.deleteOne(filter) : try collection.deleteMany(filter)
+                operation.name == "deleteOne"
+                ? try collection.deleteOne(filter, options: options)
+                : try collection.deleteMany(filter, options: options)
             result = .document(["deletedCount": .int64(Int64(outcome.deletedCount))])
         case "findOneAndUpdate":
             let filter = try args.requiredDocument("filter")
-            let update = try args.requiredDocument("update")
+            let update = try args.update()
             let options = FindOneAndUpdateOptions(
                 returnDocument: try args.returnDocument(), sort: try args.document("sort"),
                 projection: try args.document("projection"), upsert: try args.bool("upsert") ?? false,
-                arrayFilters: try args.documents("arrayFilters", or: []))
-            result = try collection.findOneAndUpdate(filter, update, options: options).map(BSONValue.document) ?? .null
+                arrayFilters: try args.documents("arrayFilters", or: []), let: try args.document("let"))
+            let document: BSONDocument?
+            switch update {
+            case .operators(let update): document = try collection.findOneAndUpdate(filter, update, options: options)
+            case .pipeline(let stages):
+                document = try collection.findOneAndUpdate(filter, pipeline: stages, options: options)
+            }
+            result = document.map(BSONValue.document) ?? .null
         case "findOneAndReplace":
             let filter = try args.requiredDocument("filter")
             let replacement = try args.requiredDocument("replacement")
             let options = FindOneAndReplaceOptions(
                 returnDocument: try args.returnDocument(), sort: try args.document("sort"),
-                projection: try args.document("projection"), upsert: try args.bool("upsert") ?? false)
+                projection: try args.document("projection"), upsert: try args.bool("upsert") ?? false,
+                let: try args.document("let"))
             result =
                 try collection.findOneAndReplace(filter, replacement, options: options).map(BSONValue.document) ?? .null
         case "findOneAndDelete":
             let filter = try args.requiredDocument("filter")
             let options = FindOneAndDeleteOptions(
-                sort: try args.document("sort"), projection: try args.document("projection"))
+                sort: try args.document("sort"), projection: try args.document("projection"),
+                let: try args.document("let"))
             result = try collection.findOneAndDelete(filter, options: options).map(BSONValue.document) ?? .null
         case "bulkWrite":
             let requests = try args.array("requests").map(UnifiedArguments.writeModel)
             let ordered = try args.bool("ordered") ?? true
-            result = UnifiedResults.bulkWrite(try collection.bulkWrite(requests, ordered: ordered))
+            let variables = try args.document("let")
+            result = UnifiedResults.bulkWrite(try collection.bulkWrite(requests, ordered: ordered, let: variables))
         default:
             throw UnifiedFormatError("operation \(operation.name) is not supported by the runner")
         }
@@ -392,6 +413,18 @@ private struct UnifiedArguments {
         return s
     }
 
+    /// An update argument: an update-operator document, or an array of stages (a pipeline-style update).
+    enum Update {
+        case operators(BSONDocument)
+        case pipeline([BSONDocument])
+    }
+
+    /// The `update` argument, a document or a pipeline.
+    mutating func update() throws -> Update {
+        if case .array? = arguments["update"] { return .pipeline(try documents("update")) }
+        return .operators(try requiredDocument("update"))
+    }
+
     /// `"Before"` or `"After"`, in any case (the default is before).
     mutating func returnDocument() throws -> ReturnDocument {
         guard let v = value("returnDocument") else { return .before }
@@ -406,22 +439,24 @@ private struct UnifiedArguments {
     static let names: [String: Set<String>] = [
         "insertOne": ["document"],
         "insertMany": ["documents", "ordered"],
-        "find": ["filter", "projection", "sort", "skip", "limit", "batchSize"],
+        "find": ["filter", "projection", "sort", "skip", "limit", "batchSize", "let"],
         "aggregate": ["pipeline", "batchSize", "comment", "allowDiskUse", "let", "maxTimeMS", "hint"],
-        "findOne": ["filter", "projection", "sort", "skip"],
+        "findOne": ["filter", "projection", "sort", "skip", "let"],
         "countDocuments": ["filter", "skip", "limit"],
         "count": ["filter", "skip", "limit"],
         "estimatedDocumentCount": [],
         "distinct": ["fieldName", "filter"],
-        "updateOne": ["filter", "update", "upsert", "arrayFilters", "sort"],
-        "updateMany": ["filter", "update", "upsert", "arrayFilters"],
-        "replaceOne": ["filter", "replacement", "upsert", "sort"],
-        "deleteOne": ["filter"],
-        "deleteMany": ["filter"],
-        "findOneAndUpdate": ["filter", "update", "projection", "sort", "upsert", "returnDocument", "arrayFilters"],
-        "findOneAndReplace": ["filter", "replacement", "projection", "sort", "upsert", "returnDocument"],
-        "findOneAndDelete": ["filter", "projection", "sort"],
-        "bulkWrite": ["requests", "ordered"],
+        "updateOne": ["filter", "update", "upsert", "arrayFilters", "sort", "let"],
+        "updateMany": ["filter", "update", "upsert", "arrayFilters", "let"],
+        "replaceOne": ["filter", "replacement", "upsert", "sort", "let"],
+        "deleteOne": ["filter", "let"],
+        "deleteMany": ["filter", "let"],
+        "findOneAndUpdate": [
+            "filter", "update", "projection", "sort", "upsert", "returnDocument", "arrayFilters", "let",
+        ],
+        "findOneAndReplace": ["filter", "replacement", "projection", "sort", "upsert", "returnDocument", "let"],
+        "findOneAndDelete": ["filter", "projection", "sort", "let"],
+        "bulkWrite": ["requests", "ordered", "let"],
     ]
 
     /// Throws when the operation has an argument its adapter does not read.
@@ -451,14 +486,18 @@ private struct UnifiedArguments {
             model = .insertOne(try args.requiredDocument("document"))
         case "updateOne", "updateMany":
             let filter = try args.requiredDocument("filter")
-            let update = try args.requiredDocument("update")
+            let update = try args.update()
             let options = UpdateOptions(
                 upsert: try args.bool("upsert") ?? false, arrayFilters: try args.documents("arrayFilters", or: []),
                 sort: try args.document("sort"))
-            model =
-                kind == "updateOne"
-                ? .updateOne(filter: filter, update: update, options: options)
-                : .updateMany(filter: filter, update: update, options: options)
+            switch (update, kind == "updateOne") {
+            case (.operators(let update), true): model = .updateOne(filter: filter, update: update, options: options)
+            case (.operators(let update), false): model = .updateMany(filter: filter, update: update, options: options)
+            case (.pipeline(let stages), true):
+                model = .updateOneWithPipeline(filter: filter, pipeline: stages, options: options)
+            case (.pipeline(let stages), false):
+                model = .updateManyWithPipeline(filter: filter, pipeline: stages, options: options)
+            }
         case "replaceOne":
             let filter = try args.requiredDocument("filter")
             let replacement = try args.requiredDocument("replacement")

@@ -22,7 +22,6 @@ enum CRUDUnifiedSkips {
     /// Operation (or bulk write model) arguments outside this issue, by name.
     static let unsupportedArguments: [String: String] = [
         "hint": "hint: index hints need named secondary indexes",
-        "let": "let: variables need $expr, which arrives with the aggregation issue",
         "collation": "collation: locale-aware comparison is not implemented",
         "comment": "comment: the API has no comment option (it is observable only in command events)",
         "session": "sessions are not implemented",
@@ -33,13 +32,10 @@ enum CRUDUnifiedSkips {
     ]
 
     /// Arguments `aggregate` supports although other operations do not.
-    static let aggregateArguments: Set<String> = ["comment", "let", "allowDiskUse", "maxTimeMS", "hint"]
+    static let aggregateArguments: Set<String> = ["comment", "allowDiskUse", "maxTimeMS", "hint"]
 
     /// Pipeline stages Docket does not run yet, by name (none of those the vendored tests use).
     static let unsupportedStages: [String: String] = [:]
-
-    /// Pipeline-style updates (`update: [...]`).
-    static let pipelineUpdate = "pipeline update: update pipelines arrive with the aggregation issue"
 
     /// A test whose only assertions are command events.
     static let eventsOnly = "asserts only command-monitoring events, which an in-process engine does not emit"
@@ -95,9 +91,8 @@ enum CRUDUnifiedSkips {
     }
 
     private static func argumentsReason(_ arguments: BSONDocument) -> String? {
-        for (key, value) in arguments {
+        for (key, _) in arguments {
             if let reason = unsupportedArguments[key] { return reason }
-            if key == "update", case .array = value { return pipelineUpdate }
         }
         return nil
     }

@@ -104,8 +104,12 @@ extension Stage {
                     guard case .document(let inner) = clause, let innerFields = filterFields(inner) else { return nil }
                     fields.formUnion(innerFields)
                 }
-            case "$expr", "$comment":
-                continue  // `$expr` reads what its expression reads: the pipeline's expression fields
+            case "$comment":
+                continue
+            case "$expr":
+                // A top-level `$expr` was taken out of the filter (it reads the pipeline's expression fields); one
+                // nested under `$and`/`$or`/`$nor` is compiled with the filter, in a scope of its own.
+                return nil
             default:
                 return nil
             }

@@ -57,7 +57,8 @@ extension Pipeline {
     /// The stages that replace `a` followed by `b`, or `nil` to keep both.
     private static func merge(_ a: Stage, _ b: Stage) throws(DocketError) -> [Stage]? {
         switch (a, b) {
-        case (.match(_, let f, nil), .match(_, let g, nil)):
+        case (.match(let m, let f, nil), .match(let n, let g, nil)) where !m.hasExpr && !n.hasExpr:
+            // (A nested `$expr` was compiled with the operation's `let` variables: such a stage stays as it is.)
             let filter: BSONDocument = ["$and": [.document(f), .document(g)]]
             return [.match(try Matcher(filter), filter: filter, expr: nil)]
         case (.sort, .match):

@@ -110,7 +110,8 @@ final class MatchRunner: StageRunner {
 
     func next() throws(DocketError) -> PipelineDocument? {
         while let document = try upstream.next() {
-            guard try matcher.matches(document) else { continue }
+            let environment = ExprEnvironment(variables: context.variables, now: context.now)
+            guard try matcher.matches(document, environment: environment) else { continue }
             guard let expr else { return document }
             var expressionContext = ExpressionContext(root: document, variables: context.variables, now: context.now)
             if try expr.evaluate(&expressionContext).isTruthy { return document }

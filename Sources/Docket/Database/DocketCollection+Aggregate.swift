@@ -1,11 +1,5 @@
 import DocketBSON
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 extension DocketCollection {
     /// Runs an aggregation pipeline over the collection.
     ///
@@ -105,19 +99,11 @@ extension DocketCollection {
         if let maxTimeMS = options.maxTimeMS { try ArgumentRules.checkNonNegative(maxTimeMS, "maxTimeMS") }
         var context = PipelineRunContext(memoryLimitBytes: options.memoryLimitBytes, allowDiskUse: options.allowDiskUse)
         context.parallelScanMinimum = options.parallelScanMinimum
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        context.now = Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
         // `let` variables: each value is an expression evaluated once, before the pipeline runs.
-        var names: [String] = []
-        for (name, value) in options.let ?? [:] {
-            try ExpressionParser.validateVariableName(name, forWriting: true)
-            let expression = try Expression(parsing: value, scope: ExpressionScope())
-            var letContext = ExpressionContext(root: .value([:]), variables: [], now: context.now)
-            names.append(name)
-            context.variables.append(try expression.evaluate(&letContext))
-        }
-        let scope = ExpressionScope(variables: names)
+        let variables = try LetVariables(parsing: options.let)
+        context.now = variables.now
+        context.variables = variables.values
+        let scope = variables.makeScope()
         var compiled = try Pipeline(parsing: pipeline, scope: scope)
         if options.optimizes {
             compiled = try compiled.optimized().narrowed(expressionFields: scope.referencedFields)

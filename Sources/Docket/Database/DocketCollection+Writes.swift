@@ -6,14 +6,19 @@ extension Selection {
     ///
     /// `{_id: <scalar>}`, the commonest write filter, needs no compiled matcher: the planner's `_id` lookup alone
     /// decides which document it selects.
-    init(filter: BSONDocument, multi: Bool, sort: BSONDocument?, hint: BSONValue?) throws(DocketError) {
+    ///
+    /// - Parameter variables: the operation's `let` variables, which the filter's `$expr` reads.
+    init(filter: BSONDocument, multi: Bool, sort: BSONDocument?, hint: BSONValue?, variables: LetVariables? = nil)
+        throws(DocketError)
+    {
         let sortSpec = try sort.flatMap { spec throws(DocketError) in spec.isEmpty ? nil : try SortSpec(spec) }
         let parsedHint = try hint.map { h throws(DocketError) in try QueryHint(parsing: h) }
         if parsedHint == nil, let id = QueryPlanner.pinnedID(filter) {
             self.init(matcher: .matchAll, access: .idPoint(id), multi: multi, sort: sortSpec)
             pinnedID = id
         } else {
-            self.init(matcher: try Matcher(filter), multi: multi, sort: sortSpec, hint: parsedHint)
+            self.init(
+                matcher: try Matcher(filter, variables: variables), multi: multi, sort: sortSpec, hint: parsedHint)
         }
     }
 }
@@ -33,6 +38,26 @@ extension DocketCollection {
     static func operatorPlan(_ update: BSONDocument, arrayFilters: [BSONDocument]) throws(DocketError) -> UpdatePlan {
         try checkOperators(update)
         return try UpdatePlan(update, arrayFilters: arrayFilters)
+    }
+
+    /// Evaluates an operation's `let` option (`nil` when there is none: nothing to evaluate).
+    static func letVariables(_ spec: BSONDocument?) throws(DocketError) -> LetVariables? {
+        try spec.map { spec throws(DocketError) in try LetVariables(parsing: spec) }
+    }
+
+    /// Compiles an update pipeline with the operation's `let` variables (and its `$$NOW`).
+    ///
+    /// - Throws: `FailedToParse` (9) "arrayFilters may not be specified for pipeline-style updates"; the
+    ///   pipeline's errors (``UpdatePipeline/init(parsing:variables:)``).
+    static func pipelineUpdate(
+        _ pipeline: [BSONDocument], arrayFilters: [BSONDocument], variables: LetVariables?
+    ) throws(DocketError) -> Modification {
+        guard arrayFilters.isEmpty else {
+            throw DocketError(.failedToParse, "arrayFilters may not be specified for pipeline-style updates")
+        }
+        let scope: LetVariables
+        if let variables { scope = variables } else { scope = try LetVariables(parsing: nil) }
+        return .pipeline(try UpdatePipeline(parsing: pipeline, variables: scope))
     }
 
     /// The driver-side check that an update document starts with an operator.
@@ -60,13 +85,14 @@ extension DocketCollection {
         upsert: Bool,
         sort: BSONDocument?,
         hint: BSONValue?,
+        variables: LetVariables? = nil,
         returning: ReturnRequest? = nil
     ) throws(DocketError) -> WriteOutcome {
         let operation: WriteOperation
         if returning == nil, sort == nil, hint == nil, let id = QueryPlanner.pinnedID(filter) {
             operation = .updateByID(id, modification, upsert: upsert)
         } else {
-            let selection = try Selection(filter: filter, multi: multi, sort: sort, hint: hint)
+            let selection = try Selection(filter: filter, multi: multi, sort: sort, hint: hint, variables: variables)
             operation = .update(
                 UpdateRequest(selection: selection, modification: modification, upsert: upsert, returning: returning))
         }
@@ -89,9 +115,10 @@ extension DocketCollection {
 
     /// Deletes the targets of `filter`.
     func performDelete(
-        _ filter: BSONDocument, multi: Bool, sort: BSONDocument?, hint: BSONValue?, returning: ReturnRequest? = nil
+        _ filter: BSONDocument, multi: Bool, sort: BSONDocument?, hint: BSONValue?, variables: LetVariables? = nil,
+        returning: ReturnRequest? = nil
     ) throws(DocketError) -> WriteOutcome {
-        let selection = try Selection(filter: filter, multi: multi, sort: sort, hint: hint)
+        let selection = try Selection(filter: filter, multi: multi, sort: sort, hint: hint, variables: variables)
         return try execute(.delete(selection, returning: returning), creating: false)
     }
 }

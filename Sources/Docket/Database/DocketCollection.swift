@@ -147,7 +147,7 @@ public struct DocketCollection: Sendable {
 
     /// Compiles a find.
     static func readQuery(_ filter: BSONDocument, options: FindOptions) throws(DocketError) -> ReadQuery {
-        let matcher = try Matcher(filter)
+        let matcher = try Matcher(filter, variables: try letVariables(options.let))
         try ArgumentRules.checkNonNegative(options.skip, "Skip")
         if let batchSize = options.batchSize { try ArgumentRules.checkNonNegative(batchSize, "BatchSize") }
         let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
@@ -263,7 +263,63 @@ public struct DocketCollection: Sendable {
     {
         let plan = try Self.operatorPlan(update, arrayFilters: options.arrayFilters)
         return try performUpdate(
-            filter, .update(plan), multi: false, upsert: options.upsert, sort: options.sort, hint: options.hint
+            filter, .update(plan), multi: false, upsert: options.upsert, sort: options.sort, hint: options.hint,
+            variables: try Self.letVariables(options.let)
+        ).updateResult
+    }
+
+    /// Updates the first document matching `filter` (the first in `options.sort` order when given) with an
+    /// aggregation pipeline (MongoDB 4.2+ pipeline-style update).
+    ///
+    /// The pipeline's stages are `$addFields`/`$set`, `$project`, `$unset` and `$replaceRoot`/`$replaceWith`; their
+    /// expressions read the document (`"$field"`), `$$NOW` and `options.let`'s variables. The output replaces the
+    /// document: it keeps the original `_id` when it has none, may not change it, and counts as modified only when
+    /// it differs from the stored bytes. An upsert applies the pipeline to the document built from the filter's
+    /// equality conditions.
+    ///
+    /// ```swift
+    /// try orders.updateOne(["_id": 1], pipeline: [
+    ///     ["$set": ["total": ["$add": ["$price", "$tax"]], "updatedAt": "$$NOW"]],
+    ///     ["$unset": "draft"],
+    /// ])
+    /// ```
+    /// - Throws: `InvalidOptions` (72) "$match is not allowed to be used within an update" for another stage;
+    ///   `FailedToParse` (9) when `options.arrayFilters` is set; the stages' parse and evaluation errors;
+    ///   `ImmutableField` (66) "Performing an update on the path '_id' would modify the immutable field '_id'";
+    ///   `BSONObjectTooLarge` (10334), `Overflow` (15); as ``updateOne(_:_:options:)`` otherwise.
+    /// - Complexity: O(1) when the filter pins `_id`, else O(n); plus the size of the document.
+    @discardableResult
+    public func updateOne(
+        _ filter: BSONDocument, pipeline: [BSONDocument], options: UpdateOptions = UpdateOptions()
+    ) throws(DocketError) -> UpdateResult {
+        try update(filter, pipeline: pipeline, options: options, multi: false)
+    }
+
+    /// Updates every document matching `filter` with an aggregation pipeline (see
+    /// ``updateOne(_:pipeline:options:)``).
+    ///
+    /// If the pipeline fails on a document, the documents updated before it stay updated (as in MongoDB) and the
+    /// error's ``DocketError/writeFailure`` reports their counts.
+    /// - Throws: as ``updateOne(_:pipeline:options:)``; `InvalidOptions` (72) when `options.sort` is set.
+    /// - Complexity: O(n) plus the size of the updated documents.
+    @discardableResult
+    public func updateMany(
+        _ filter: BSONDocument, pipeline: [BSONDocument], options: UpdateOptions = UpdateOptions()
+    ) throws(DocketError) -> UpdateResult {
+        try update(filter, pipeline: pipeline, options: options, multi: true)
+    }
+
+    private func update(_ filter: BSONDocument, pipeline: [BSONDocument], options: UpdateOptions, multi: Bool)
+        throws(DocketError) -> UpdateResult
+    {
+        let variables = try Self.letVariables(options.let)
+        let update = try Self.pipelineUpdate(pipeline, arrayFilters: options.arrayFilters, variables: variables)
+        if multi, options.sort != nil {
+            throw DocketError(.invalidOptions, "sort is not supported for updateMany")
+        }
+        return try performUpdate(
+            filter, update, multi: multi, upsert: options.upsert, sort: options.sort, hint: options.hint,
+            variables: variables
         ).updateResult
     }
 
@@ -281,7 +337,8 @@ public struct DocketCollection: Sendable {
         let plan = try Self.operatorPlan(update, arrayFilters: options.arrayFilters)
         guard options.sort == nil else { throw DocketError(.invalidOptions, "sort is not supported for updateMany") }
         return try performUpdate(
-            filter, .update(plan), multi: true, upsert: options.upsert, sort: nil, hint: options.hint
+            filter, .update(plan), multi: true, upsert: options.upsert, sort: nil, hint: options.hint,
+            variables: try Self.letVariables(options.let)
         ).updateResult
     }
 
@@ -297,7 +354,7 @@ public struct DocketCollection: Sendable {
         try Self.checkReplacement(replacement)
         return try performUpdate(
             filter, .replacement(replacement), multi: false, upsert: options.upsert, sort: options.sort,
-            hint: options.hint
+            hint: options.hint, variables: try Self.letVariables(options.let)
         ).updateResult
     }
 
@@ -310,7 +367,9 @@ public struct DocketCollection: Sendable {
     public func deleteOne(_ filter: BSONDocument, options: DeleteOptions = DeleteOptions()) throws(DocketError)
         -> DeleteResult
     {
-        try performDelete(filter, multi: false, sort: nil, hint: options.hint).deleteResult
+        try performDelete(
+            filter, multi: false, sort: nil, hint: options.hint, variables: try Self.letVariables(options.let)
+        ).deleteResult
     }
 
     /// Deletes every document matching `filter`, atomically with respect to readers.
@@ -320,7 +379,9 @@ public struct DocketCollection: Sendable {
     public func deleteMany(_ filter: BSONDocument, options: DeleteOptions = DeleteOptions()) throws(DocketError)
         -> DeleteResult
     {
-        try performDelete(filter, multi: true, sort: nil, hint: options.hint).deleteResult
+        try performDelete(
+            filter, multi: true, sort: nil, hint: options.hint, variables: try Self.letVariables(options.let)
+        ).deleteResult
     }
 
     // MARK: - Find and modify
@@ -335,10 +396,38 @@ public struct DocketCollection: Sendable {
         _ filter: BSONDocument, _ update: BSONDocument, options: FindOneAndUpdateOptions = FindOneAndUpdateOptions()
     ) throws(DocketError) -> BSONDocument? {
         let plan = try Self.operatorPlan(update, arrayFilters: options.arrayFilters)
+        return try findOneAndUpdate(
+            filter, .update(plan), options: options, variables: try Self.letVariables(options.let))
+    }
+
+    /// Updates the first document matching `filter` (in `options.sort` order) with an aggregation pipeline (see
+    /// ``updateOne(_:pipeline:options:)``) and returns it, before or after the update, projected.
+    ///
+    /// ```swift
+    /// let after = try counters.findOneAndUpdate(
+    ///     ["_id": "orders"], pipeline: [["$set": ["n": ["$add": [["$ifNull": ["$n", 0]], 1]]]]],
+    ///     options: FindOneAndUpdateOptions(returnDocument: .after, upsert: true))
+    /// ```
+    /// - Returns: the document, or `nil` when nothing matched (and, with `returnDocument: .before`, after an upsert).
+    /// - Throws: as ``updateOne(_:pipeline:options:)``; the projection's parse errors.
+    /// - Complexity: as ``updateOne(_:pipeline:options:)``.
+    public func findOneAndUpdate(
+        _ filter: BSONDocument, pipeline: [BSONDocument],
+        options: FindOneAndUpdateOptions = FindOneAndUpdateOptions()
+    ) throws(DocketError) -> BSONDocument? {
+        let variables = try Self.letVariables(options.let)
+        let update = try Self.pipelineUpdate(pipeline, arrayFilters: options.arrayFilters, variables: variables)
+        return try findOneAndUpdate(filter, update, options: options, variables: variables)
+    }
+
+    private func findOneAndUpdate(
+        _ filter: BSONDocument, _ modification: Modification, options: FindOneAndUpdateOptions,
+        variables: LetVariables?
+    ) throws(DocketError) -> BSONDocument? {
         let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
         return try performUpdate(
-            filter, .update(plan), multi: false, upsert: options.upsert, sort: options.sort, hint: options.hint,
-            returning: ReturnRequest(version: options.returnDocument, projection: projection)
+            filter, modification, multi: false, upsert: options.upsert, sort: options.sort, hint: options.hint,
+            variables: variables, returning: ReturnRequest(version: options.returnDocument, projection: projection)
         ).returned
     }
 
@@ -355,7 +444,8 @@ public struct DocketCollection: Sendable {
         let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
         return try performUpdate(
             filter, .replacement(replacement), multi: false, upsert: options.upsert, sort: options.sort,
-            hint: options.hint, returning: ReturnRequest(version: options.returnDocument, projection: projection)
+            hint: options.hint, variables: try Self.letVariables(options.let),
+            returning: ReturnRequest(version: options.returnDocument, projection: projection)
         ).returned
     }
 
@@ -368,7 +458,7 @@ public struct DocketCollection: Sendable {
     {
         let projection = try options.projection.map { spec throws(DocketError) in try Projection(spec) }
         return try performDelete(
-            filter, multi: false, sort: options.sort, hint: options.hint,
+            filter, multi: false, sort: options.sort, hint: options.hint, variables: try Self.letVariables(options.let),
             returning: ReturnRequest(version: .before, projection: projection)
         ).returned
     }
@@ -383,9 +473,13 @@ public struct DocketCollection: Sendable {
     /// - Throws: `FailedToParse` (9) before running anything when an update model has no operators or a replacement
     ///   has some; otherwise the first failure, whose ``DocketError/writeFailure`` holds every write error and the
     ///   partial result. `InvalidLength` (16) for an empty list or more than 100,000 operations.
+    /// - Parameter variables: the `let` variables of every operation whose options set none (MongoDB's command-level
+    ///   `let`): its filter's `$expr` and update pipeline read them as `$$name`.
     /// - Complexity: the sum of the operations'.
     @discardableResult
-    public func bulkWrite(_ models: [WriteModel], ordered: Bool = true) throws(DocketError) -> BulkWriteResult {
+    public func bulkWrite(_ models: [WriteModel], ordered: Bool = true, `let` variables: BSONDocument? = nil)
+        throws(DocketError) -> BulkWriteResult
+    {
         try Self.checkBatchSize(models.count)
         // Client-side validation first, as drivers do: nothing runs if a model is malformed.
         for model in models {
@@ -399,7 +493,7 @@ public struct DocketCollection: Sendable {
         var errors: [WriteError] = []
         for (index, model) in models.enumerated() {
             do {
-                try apply(model, index: index, into: &result)
+                try apply(model, index: index, variables: variables, into: &result)
             } catch {
                 if let failure = error.writeFailure {
                     merge(failure.result, into: &result)
@@ -418,22 +512,34 @@ public struct DocketCollection: Sendable {
         return result
     }
 
-    private func apply(_ model: WriteModel, index: Int, into result: inout BulkWriteResult) throws(DocketError) {
+    private func apply(
+        _ model: WriteModel, index: Int, variables: BSONDocument?, into result: inout BulkWriteResult
+    ) throws(DocketError) {
+        func withLet(_ options: UpdateOptions) -> UpdateOptions {
+            var options = options
+            if options.let == nil { options.let = variables }
+            return options
+        }
         switch model {
         case .insertOne(let document):
             let id = try insertOne(document).insertedID
             result.insertedIDs[index] = id
             result.insertedCount += 1
         case .updateOne(let filter, let update, let options):
-            add(try updateOne(filter, update, options: options), index: index, into: &result)
+            add(try updateOne(filter, update, options: withLet(options)), index: index, into: &result)
         case .updateMany(let filter, let update, let options):
-            add(try updateMany(filter, update, options: options), index: index, into: &result)
-        case .replaceOne(let filter, let replacement, let options):
+            add(try updateMany(filter, update, options: withLet(options)), index: index, into: &result)
+        case .updateOneWithPipeline(let filter, let pipeline, let options):
+            add(try updateOne(filter, pipeline: pipeline, options: withLet(options)), index: index, into: &result)
+        case .updateManyWithPipeline(let filter, let pipeline, let options):
+            add(try updateMany(filter, pipeline: pipeline, options: withLet(options)), index: index, into: &result)
+        case .replaceOne(let filter, let replacement, var options):
+            if options.let == nil { options.let = variables }
             add(try replaceOne(filter, replacement, options: options), index: index, into: &result)
         case .deleteOne(let filter):
-            result.deletedCount += try deleteOne(filter).deletedCount
+            result.deletedCount += try deleteOne(filter, options: DeleteOptions(let: variables)).deletedCount
         case .deleteMany(let filter):
-            result.deletedCount += try deleteMany(filter).deletedCount
+            result.deletedCount += try deleteMany(filter, options: DeleteOptions(let: variables)).deletedCount
         }
     }
 

@@ -19,6 +19,9 @@ public struct FindOptions: Sendable {
     /// An index to use, by name (`"_id_"`) or key pattern (`["_id": 1]`), or `["$natural": 1]` / `["$natural": -1]`
     /// for a collection scan in natural or reverse order.
     public var hint: BSONValue?
+    /// Variables the filter's `$expr` reads as `$$name`: each value is an expression evaluated once, before the
+    /// query runs.
+    public var `let`: BSONDocument?
 
     /// Creates find options.
     public init(
@@ -27,8 +30,10 @@ public struct FindOptions: Sendable {
         skip: Int = 0,
         limit: Int = 0,
         batchSize: Int? = nil,
-        hint: BSONValue? = nil
+        hint: BSONValue? = nil,
+        `let` variables: BSONDocument? = nil
     ) {
+        self.let = variables
         self.hint = hint
         self.projection = projection
         self.sort = sort

@@ -144,6 +144,26 @@ public struct TypedCollection<Model: Codable> {
         try documents.updateMany(filter, update, options: options)
     }
 
+    /// Updates the first match with an aggregation pipeline (see ``DocketCollection/updateOne(_:pipeline:options:)``).
+    /// - Throws: as ``DocketCollection/updateOne(_:pipeline:options:)``.
+    /// - Complexity: as ``DocketCollection/updateOne(_:pipeline:options:)``.
+    @discardableResult
+    public func updateOne(
+        _ filter: BSONDocument, pipeline: [BSONDocument], options: UpdateOptions = UpdateOptions()
+    ) throws(DocketError) -> UpdateResult {
+        try documents.updateOne(filter, pipeline: pipeline, options: options)
+    }
+
+    /// Updates every match with an aggregation pipeline (see ``DocketCollection/updateMany(_:pipeline:options:)``).
+    /// - Throws: as ``DocketCollection/updateMany(_:pipeline:options:)``.
+    /// - Complexity: O(n).
+    @discardableResult
+    public func updateMany(
+        _ filter: BSONDocument, pipeline: [BSONDocument], options: UpdateOptions = UpdateOptions()
+    ) throws(DocketError) -> UpdateResult {
+        try documents.updateMany(filter, pipeline: pipeline, options: options)
+    }
+
     /// Replaces the first match with a model (see ``DocketCollection/replaceOne(_:_:options:)``).
     /// - Throws: `BadValue` (2) if the model cannot be encoded; otherwise as
     ///   ``DocketCollection/replaceOne(_:_:options:)``.
@@ -179,6 +199,20 @@ public struct TypedCollection<Model: Codable> {
         _ filter: BSONDocument, _ update: BSONDocument, options: FindOneAndUpdateOptions = FindOneAndUpdateOptions()
     ) throws(DocketError) -> Model? {
         try documents.findOneAndUpdate(filter, update, options: options).map { d throws(DocketError) in
+            try decode(d)
+        }
+    }
+
+    /// Updates the first match with an aggregation pipeline and returns it as a model, before or after the update
+    /// (see ``DocketCollection/findOneAndUpdate(_:pipeline:options:)``).
+    /// - Throws: as ``DocketCollection/findOneAndUpdate(_:pipeline:options:)``; `TypeMismatch` (14) if the result
+    ///   does not decode.
+    /// - Complexity: as ``DocketCollection/updateOne(_:pipeline:options:)``.
+    public func findOneAndUpdate(
+        _ filter: BSONDocument, pipeline: [BSONDocument],
+        options: FindOneAndUpdateOptions = FindOneAndUpdateOptions()
+    ) throws(DocketError) -> Model? {
+        try documents.findOneAndUpdate(filter, pipeline: pipeline, options: options).map { d throws(DocketError) in
             try decode(d)
         }
     }

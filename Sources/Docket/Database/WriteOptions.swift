@@ -10,11 +10,16 @@ public struct UpdateOptions: Sendable {
     /// An index to use, by name (`"_id_"`) or key pattern (`["_id": 1]`), or `["$natural": 1]` / `["$natural": -1]`
     /// for a collection scan in natural or reverse order.
     public var hint: BSONValue?
+    /// Variables the filter's `$expr` (and an update pipeline) read as `$$name`: each value is an expression
+    /// evaluated once, before the operation runs.
+    public var `let`: BSONDocument?
 
     /// Creates update options.
     public init(
-        upsert: Bool = false, arrayFilters: [BSONDocument] = [], sort: BSONDocument? = nil, hint: BSONValue? = nil
+        upsert: Bool = false, arrayFilters: [BSONDocument] = [], sort: BSONDocument? = nil, hint: BSONValue? = nil,
+        `let` variables: BSONDocument? = nil
     ) {
+        self.let = variables
         self.hint = hint
         self.upsert = upsert
         self.arrayFilters = arrayFilters
@@ -31,9 +36,15 @@ public struct ReplaceOptions: Sendable {
     /// An index to use, by name (`"_id_"`) or key pattern (`["_id": 1]`), or `["$natural": 1]` / `["$natural": -1]`
     /// for a collection scan in natural or reverse order.
     public var hint: BSONValue?
+    /// Variables the filter's `$expr` (and an update pipeline) read as `$$name`: each value is an expression
+    /// evaluated once, before the operation runs.
+    public var `let`: BSONDocument?
 
     /// Creates replace options.
-    public init(upsert: Bool = false, sort: BSONDocument? = nil, hint: BSONValue? = nil) {
+    public init(
+        upsert: Bool = false, sort: BSONDocument? = nil, hint: BSONValue? = nil, `let` variables: BSONDocument? = nil
+    ) {
+        self.let = variables
         self.hint = hint
         self.upsert = upsert
         self.sort = sort
@@ -63,6 +74,9 @@ public struct FindOneAndUpdateOptions: Sendable {
     /// An index to use, by name (`"_id_"`) or key pattern (`["_id": 1]`), or `["$natural": 1]` / `["$natural": -1]`
     /// for a collection scan in natural or reverse order.
     public var hint: BSONValue?
+    /// Variables the filter's `$expr` (and an update pipeline) read as `$$name`: each value is an expression
+    /// evaluated once, before the operation runs.
+    public var `let`: BSONDocument?
 
     /// Creates options.
     public init(
@@ -71,8 +85,10 @@ public struct FindOneAndUpdateOptions: Sendable {
         projection: BSONDocument? = nil,
         upsert: Bool = false,
         arrayFilters: [BSONDocument] = [],
-        hint: BSONValue? = nil
+        hint: BSONValue? = nil,
+        `let` variables: BSONDocument? = nil
     ) {
+        self.let = variables
         self.hint = hint
         self.returnDocument = returnDocument
         self.sort = sort
@@ -95,6 +111,9 @@ public struct FindOneAndReplaceOptions: Sendable {
     /// An index to use, by name (`"_id_"`) or key pattern (`["_id": 1]`), or `["$natural": 1]` / `["$natural": -1]`
     /// for a collection scan in natural or reverse order.
     public var hint: BSONValue?
+    /// Variables the filter's `$expr` (and an update pipeline) read as `$$name`: each value is an expression
+    /// evaluated once, before the operation runs.
+    public var `let`: BSONDocument?
 
     /// Creates options.
     public init(
@@ -102,8 +121,10 @@ public struct FindOneAndReplaceOptions: Sendable {
         sort: BSONDocument? = nil,
         projection: BSONDocument? = nil,
         upsert: Bool = false,
-        hint: BSONValue? = nil
+        hint: BSONValue? = nil,
+        `let` variables: BSONDocument? = nil
     ) {
+        self.let = variables
         self.hint = hint
         self.returnDocument = returnDocument
         self.sort = sort
@@ -121,9 +142,16 @@ public struct FindOneAndDeleteOptions: Sendable {
     /// An index to use, by name (`"_id_"`) or key pattern (`["_id": 1]`), or `["$natural": 1]` / `["$natural": -1]`
     /// for a collection scan in natural or reverse order.
     public var hint: BSONValue?
+    /// Variables the filter's `$expr` (and an update pipeline) read as `$$name`: each value is an expression
+    /// evaluated once, before the operation runs.
+    public var `let`: BSONDocument?
 
     /// Creates options.
-    public init(sort: BSONDocument? = nil, projection: BSONDocument? = nil, hint: BSONValue? = nil) {
+    public init(
+        sort: BSONDocument? = nil, projection: BSONDocument? = nil, hint: BSONValue? = nil,
+        `let` variables: BSONDocument? = nil
+    ) {
+        self.let = variables
         self.hint = hint
         self.sort = sort
         self.projection = projection
@@ -134,9 +162,13 @@ public struct FindOneAndDeleteOptions: Sendable {
 public struct DeleteOptions: Sendable {
     /// An index to use, by name or key pattern, or `["$natural": 1]` / `["$natural": -1]` for a collection scan.
     public var hint: BSONValue?
+    /// Variables the filter's `$expr` (and an update pipeline) read as `$$name`: each value is an expression
+    /// evaluated once, before the operation runs.
+    public var `let`: BSONDocument?
 
     /// Creates options.
-    public init(hint: BSONValue? = nil) {
+    public init(hint: BSONValue? = nil, `let` variables: BSONDocument? = nil) {
+        self.let = variables
         self.hint = hint
     }
 }

@@ -20,9 +20,13 @@ final class ExpressionScope {
     /// Top-level field names read by expressions compiled in this scope; `nil` when a whole document (`$$ROOT`,
     /// `$$CURRENT`) is read.
     private(set) var referencedFields: Set<String>? = []
+    /// The operation's `let` variables with their values, when this is the scope of an operation whose first slots
+    /// are exactly those (a filter's nested `$expr` compiled inside a stage reads them: `Stage.parseMatch`).
+    let letVariables: LetVariables?
 
     /// Creates a scope with the caller's predefined variables in slots `0..<variables.count`.
-    init(variables: [String] = []) {
+    init(variables: [String] = [], letVariables: LetVariables? = nil) {
+        self.letVariables = letVariables
         visible = [:]
         for (slot, name) in variables.enumerated() { visible[name] = slot }
         slotCount = variables.count

@@ -1,11 +1,5 @@
 import DocketBSON
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 // `$expr` in filters: an aggregation expression (compiled once with `Expression`) evaluated on the stored document,
 // matching when its value is truthy (MongoDB's `ExprMatchExpression`). Field paths read the stored bytes, so a scan
 // with `$expr` decodes only the values the expression reaches.
@@ -24,21 +18,33 @@ struct ExprPredicate: Sendable {
     /// `$$NOW`: when the filter was compiled, in milliseconds since the epoch.
     let now: Int64
 
-    /// Compiles the argument of `$expr`.
-    init(parsing value: BSONValue) throws(DocketError) {
-        let scope = ExpressionScope()
+    /// The values of the operation's `let` variables (the first slots), then room for the expression's own.
+    let initialVariables: [BSONValue?]
+
+    /// Compiles the argument of `$expr`, where the operation's `let` variables (if any) are visible as `$$name`.
+    ///
+    /// - Parameter scope: the scope of the pipeline stage the filter belongs to (`$match`), whose variables (the
+    ///   operation's `let`, a `$lookup`'s `let`) the expression then reads; the stage passes their values when it
+    ///   matches (``ExprEnvironment``). Without it, a scope of the operation's `variables`.
+    init(parsing value: BSONValue, variables: LetVariables?, scope: ExpressionScope? = nil) throws(DocketError) {
+        let variables = variables ?? scope?.letVariables
+        let scope = scope ?? variables?.makeScope() ?? ExpressionScope()
         expression = try Expression(parsing: value, scope: scope)
         slotCount = scope.slotCount
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        now = Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+        now = variables?.now ?? LetVariables.currentTime()
+        var initial = variables?.values ?? []
+        if slotCount > initial.count { initial += repeatElement(nil, count: slotCount - initial.count) }
+        initialVariables = initial
     }
 
     /// Whether the stored document matches; a failure is recorded in `error` (and the document does not match).
-    func matches(_ document: RawDocument, error: inout DocketError?) -> Bool {
+    ///
+    /// - Parameter environment: the variables of the pipeline stage evaluating the filter; `nil` outside a pipeline
+    ///   (the operation's `let` values compiled in are used).
+    func matches(_ document: RawDocument, environment: ExprEnvironment?, error: inout DocketError?) -> Bool {
         var context = ExpressionContext(
-            root: .stored(document), variables: slotCount == 0 ? [] : Array(repeating: nil, count: slotCount),
-            now: now)
+            root: .stored(document), variables: environment?.variables ?? initialVariables, now: environment?.now ?? now
+        )
         do {
             return try expression.evaluate(&context).isTruthy
         } catch let failure {
@@ -46,6 +52,12 @@ struct ExprPredicate: Sendable {
             return false
         }
     }
+}
+
+/// The run-time variables of the pipeline stage evaluating a filter's `$expr` (by slot of the stage's scope).
+struct ExprEnvironment {
+    var variables: [BSONValue?]
+    var now: Int64
 }
 
 extension FilterNode {
@@ -61,19 +73,22 @@ extension FilterNode {
 
     /// Whether a stored document matches a tree that may contain `$expr` (only at the top level, under logical
     /// nodes); the first evaluation failure is recorded in `error`.
-    func matchesWithDocument(_ document: RawDocument, position: inout Int?, error: inout DocketError?) -> Bool {
+    func matchesWithDocument(
+        _ document: RawDocument, position: inout Int?, error: inout DocketError?, environment: ExprEnvironment? = nil
+    ) -> Bool {
         switch self {
         case .expr(let predicate):
-            return predicate.matches(document, error: &error)
+            return predicate.matches(document, environment: environment, error: &error)
         case .and(let children):
-            for child in children where !child.matchesWithDocument(document, position: &position, error: &error) {
+            for child in children
+            where !child.matchesWithDocument(document, position: &position, error: &error, environment: environment) {
                 return false
             }
             return true
         case .or(let children):
             for child in children {
                 var inner = position
-                if child.matchesWithDocument(document, position: &inner, error: &error) {
+                if child.matchesWithDocument(document, position: &inner, error: &error, environment: environment) {
                     position = inner
                     return true
                 }
@@ -83,13 +98,16 @@ extension FilterNode {
         case .nor(let children):
             for child in children {
                 var ignored: Int?
-                if child.matchesWithDocument(document, position: &ignored, error: &error) { return false }
+                if child.matchesWithDocument(document, position: &ignored, error: &error, environment: environment) {
+                    return false
+                }
                 if error != nil { return false }
             }
             return true
         case .not(let child):
             var ignored: Int?
-            let matched = child.matchesWithDocument(document, position: &ignored, error: &error)
+            let matched = child.matchesWithDocument(
+                document, position: &ignored, error: &error, environment: environment)
             return error == nil && !matched
         default:
             return document.bytes.withUnsafeBytes { matches(in: $0, documentAt: 0, position: &position) }

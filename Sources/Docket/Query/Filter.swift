@@ -125,7 +125,7 @@ extension FilterNode {
             // bytes is only a fallback for callers that hold a buffer alone.
             var ignored: DocketError?
             let bytes = Array(UnsafeRawBufferPointer(rebasing: buffer[documentOffset...]))
-            return predicate.matches(RawDocument(uncheckedBytes: bytes), error: &ignored)
+            return predicate.matches(RawDocument(uncheckedBytes: bytes), environment: nil, error: &ignored)
         }
     }
 

@@ -9,11 +9,20 @@ enum FilterParser {
     }
 
     /// Parses a whole filter document (MongoDB's `parse`).
-    static func parseFilter(_ filter: BSONDocument, level: ParseLevel) throws(DocketError) -> FilterNode {
+    ///
+    /// - Parameters:
+    ///   - variables: the operation's `let` variables, visible to every `$expr` of the filter (at the top level or
+    ///     under `$and`/`$or`/`$nor`).
+    ///   - scope: for a `$match` stage, the stage's scope, in which every `$expr` compiles (see ``ExprPredicate``).
+    static func parseFilter(
+        _ filter: BSONDocument, level: ParseLevel, variables: LetVariables? = nil, scope: ExpressionScope? = nil
+    ) throws(DocketError) -> FilterNode {
         var children: [FilterNode] = []
         for (key, value) in filter {
             if key.utf8.first == UInt8(ascii: "$") {
-                if let node = try parseTopLevel(key, value, level: level) { children.append(node) }
+                if let node = try parseTopLevel(key, value, level: level, variables: variables, scope: scope) {
+                    children.append(node)
+                }
                 continue
             }
             if isExpressionDocument(value, allowIncompleteDBRef: false), case .document(let operators) = value {
@@ -30,7 +39,9 @@ enum FilterParser {
     private static func parseTopLevel(
         _ key: String,
         _ value: BSONValue,
-        level: ParseLevel
+        level: ParseLevel,
+        variables: LetVariables?,
+        scope: ExpressionScope?
     ) throws(DocketError) -> FilterNode? {
         guard let op = TopLevelOperator(name: key) else {
             let hint =
@@ -52,7 +63,7 @@ enum FilterParser {
                 guard case .document(let sub) = item else {
                     throw DocketError(.badValue, "$or/$and/$nor entries need to be full objects", operatorName: key)
                 }
-                children.append(try parseFilter(sub, level: level))
+                children.append(try parseFilter(sub, level: level, variables: variables, scope: scope))
             }
             switch op {
             case .and: return FilterNode.makeAnd(children)
@@ -65,7 +76,7 @@ enum FilterParser {
             if level == .subDocument {
                 throw DocketError(.badValue, "$expr can only be applied to the top-level document", operatorName: key)
             }
-            return .expr(try ExprPredicate(parsing: value))
+            return .expr(try ExprPredicate(parsing: value, variables: variables, scope: scope))
         case .where:
             throw DocketError(.notImplemented, "$where is not supported", operatorName: key)
         case .text:

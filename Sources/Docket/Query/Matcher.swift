@@ -36,10 +36,15 @@ struct Matcher: Sendable {
     ///   operators (`unknown operator: $foo`, `$in needs an array`, …), `FailedToParse` (9) and `TypeMismatch`
     ///   (14) where MongoDB uses them, `Location51091`/`Location51108` for invalid regular expressions,
     ///   `NotImplemented` (238) for the unsupported operators; `Overflow` (15) for a filter nested deeper than 100
-    ///   levels (checked before parsing, so parsing never recurses deeper than that).
-    init(_ filter: BSONDocument) throws(DocketError) {
+    ///   levels (checked before parsing, so parsing never recurses deeper than that); `Location17276` "Use of
+    ///   undefined variable: x" for a `$$x` in `$expr` that is neither a system variable nor in `variables`.
+    /// - Parameters:
+    ///   - variables: the operation's `let` variables, which every `$expr` of the filter reads as `$$name`.
+    ///   - scope: for a `$match` stage, the stage's scope: every `$expr` reads its variables, whose values the stage
+    ///     passes when it matches (``matches(_:environment:)``).
+    init(_ filter: BSONDocument, variables: LetVariables? = nil, scope: ExpressionScope? = nil) throws(DocketError) {
         try ArgumentRules.checkNesting(filter, "filter")
-        root = try FilterParser.parseFilter(filter, level: .topLevel)
+        root = try FilterParser.parseFilter(filter, level: .topLevel, variables: variables, scope: scope)
         if case .alwaysTrue = root { isMatchAll = true } else { isMatchAll = false }
         stringEquality = TopLevelStringEquality.make(for: root)
         hasExpr = root.containsExpr

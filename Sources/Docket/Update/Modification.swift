@@ -1,6 +1,6 @@
 import DocketBSON
 
-/// What an update does to each document it selects: an operator plan or a replacement document.
+/// What an update does to each document it selects: an operator plan, a replacement document or an update pipeline.
 ///
 /// ``apply(toStored:arrayPosition:)`` is the one entry point of the write pipeline into the update layer ("apply
 /// this change to this stored document"): the fast path on the stored bytes is chosen here, the general walk is the
@@ -10,6 +10,8 @@ enum Modification: Sendable {
     case update(UpdatePlan)
     /// A replacement document (top-level keys have no `$`).
     case replacement(BSONDocument)
+    /// A pipeline-style update (`[{$set: …}, {$unset: …}]`), run on each document (`Aggregation/UpdatePipeline.swift`).
+    case pipeline(UpdatePipeline)
 
     /// Applies the modification to a stored document.
     ///
@@ -24,6 +26,7 @@ enum Modification: Sendable {
         {
             return outcome
         }
+        if case .pipeline(let pipeline) = self { return try pipeline.apply(toStored: raw) }
         var document = try raw.decoded()
         let changed: Bool
         switch self {
@@ -31,13 +34,16 @@ enum Modification: Sendable {
             changed = try plan.apply(to: &document, arrayPosition: arrayPosition, isInsert: false)
         case .replacement(let replacement):
             changed = try UpdatePlan.replace(&document, with: replacement)
+        case .pipeline:
+            preconditionFailure("a pipeline applies to the stored document above")
         }
         guard changed else { return .unchanged }
         return .changed(try Self.encodeUpdated(document, original: raw))
     }
 
     /// The document an upsert inserts: the filter's equality constraints (``QueryPlanner/equalities(_:)``), then
-    /// the update applied as an insert (`$setOnInsert` applies) or the replacement (keeping only the filter's `_id`).
+    /// the update applied as an insert (`$setOnInsert` applies), the pipeline applied to them, or the replacement
+    /// (keeping only the filter's `_id`).
     ///
     /// - Throws: `NotSingleValueField` (54) when two equalities set one path; the update's errors.
     func upsertDocument(equalities: [(path: String, value: BSONValue)]) throws(DocketError) -> BSONDocument {
@@ -52,6 +58,8 @@ enum Modification: Sendable {
             if let id = seed["_id"] { document.append("_id", id) }
             try UpdatePlan.replace(&document, with: replacement)
             return document
+        case .pipeline(let pipeline):
+            return try pipeline.upsertDocument(equalities: equalities)
         }
     }
 

@@ -52,7 +52,7 @@ final class CollectionHost {
         ("count", "Counts the matching documents (deprecated in MongoDB; use countDocuments)."),
         ("distinct", "Returns the distinct values of a field: db.coll.distinct('country', { status: 'active' })."),
         ("updateOne", "Updates the first matching document: db.coll.updateOne({ _id: 1 }, { $set: { a: 2 } })."),
-        ("updateMany", "Updates every matching document."),
+        ("updateMany", "Updates every matching document (an update document, or a pipeline: [{ $set: … }, …])."),
         ("replaceOne", "Replaces the first matching document."),
         ("deleteOne", "Deletes the first matching document."),
         ("deleteMany", "Deletes every matching document."),
@@ -142,13 +142,20 @@ final class CollectionHost {
                 let key = try interpreter.toString(argument(0))
                 return .array(JSArray(try collection.distinct(key, filter: try filter(1)).map(bridge.value)))
             case "updateOne", "updateMany":
-                let update = try updateDocument(argument(1), bridge)
+                let update = try updateArgument(argument(1), bridge)
                 var updateOptions = UpdateOptions()
                 if let o = options(2) { try readUpdateOptions(o, &updateOptions, interpreter, bridge) }
-                let result =
-                    method == "updateOne"
-                    ? try collection.updateOne(try filter(0), update, options: updateOptions)
-                    : try collection.updateMany(try filter(0), update, options: updateOptions)
+                let result: UpdateResult
+                switch (update, method == "updateOne") {
+                case (.operators(let document), true):
+                    result = try collection.updateOne(try filter(0), document, options: updateOptions)
+                case (.operators(let document), false):
+                    result = try collection.updateMany(try filter(0), document, options: updateOptions)
+                case (.pipeline(let stages), true):
+                    result = try collection.updateOne(try filter(0), pipeline: stages, options: updateOptions)
+                case (.pipeline(let stages), false):
+                    result = try collection.updateMany(try filter(0), pipeline: stages, options: updateOptions)
+                }
                 return WriteResults.update(result, bridge)
             case "replaceOne":
                 var replaceOptions = ReplaceOptions()
@@ -176,9 +183,15 @@ final class CollectionHost {
                     o.projection = try bridge.optionalDocument(given["projection"] ?? .undefined, what: "projection")
                     o.upsert = try bool(interpreter, given["upsert"], default: false)
                     if let filters = given["arrayFilters"] { o.arrayFilters = try documents(filters, bridge) }
+                    o.let = try bridge.optionalDocument(given["let"] ?? .undefined, what: "let")
                 }
-                let document = try collection.findOneAndUpdate(
-                    try filter(0), try updateDocument(argument(1), bridge), options: o)
+                let document: BSONDocument?
+                switch try updateArgument(argument(1), bridge) {
+                case .operators(let update):
+                    document = try collection.findOneAndUpdate(try filter(0), update, options: o)
+                case .pipeline(let stages):
+                    document = try collection.findOneAndUpdate(try filter(0), pipeline: stages, options: o)
+                }
                 return document.map { .object(bridge.object($0)) } ?? .null
             case "findOneAndReplace":
                 var o = FindOneAndReplaceOptions()
@@ -202,7 +215,9 @@ final class CollectionHost {
             case "bulkWrite":
                 let models = try writeModels(argument(0), interpreter, bridge)
                 let ordered = try bool(interpreter, options(1)?["ordered"], default: true)
-                return WriteResults.bulk(try collection.bulkWrite(models, ordered: ordered), bridge)
+                let variables = try bridge.optionalDocument(options(1)?["let"] ?? .undefined, what: "let")
+                return WriteResults.bulk(
+                    try collection.bulkWrite(models, ordered: ordered, let: variables), bridge)
             case "drop":
                 let existed = database.database.listCollectionNames().contains(name)
                 collection.drop()
@@ -346,11 +361,17 @@ final class CollectionHost {
         return interpreter.toBoolean(value)
     }
 
-    private func updateDocument(_ value: JSValue, _ bridge: BSONBridge) throws(ShellError) -> BSONDocument {
-        if case .array = value {
-            throw ShellError.notImplemented("A pipeline-style update", comingWith: "aggregation")
-        }
-        return try bridge.document(value, what: "update")
+    /// An update argument: an update-operator document, or an array of stages (a pipeline-style update).
+    private enum UpdateArgument {
+        case operators(BSONDocument)
+        case pipeline([BSONDocument])
+    }
+
+    private func updateArgument(_ value: JSValue, _ bridge: BSONBridge) throws(ShellError) -> UpdateArgument {
+        guard case .array(let array) = value else { return .operators(try bridge.document(value, what: "update")) }
+        var stages: [BSONDocument] = []
+        for element in array.elements { stages.append(try bridge.document(element, what: "update")) }
+        return .pipeline(stages)
     }
 
     /// `aggregate(pipeline, options)` or mongosh's `aggregate(stage, stage, …)`: the stages and the options
@@ -411,6 +432,7 @@ final class CollectionHost {
         options.upsert = try bool(interpreter, o["upsert"], default: false)
         if let filters = o["arrayFilters"] { options.arrayFilters = try documents(filters, bridge) }
         if let sort = o["sort"] { options.sort = try bridge.document(sort, what: "sort") }
+        options.let = try bridge.optionalDocument(o["let"] ?? .undefined, what: "let")
     }
 
     private func returnDocument(_ o: JSObject, _ interpreter: Interpreter) throws(ShellError) -> ReturnDocument {
@@ -451,11 +473,17 @@ final class CollectionHost {
                 models.append(.insertOne(try document("document")))
             case "updateOne", "updateMany":
                 try readUpdateOptions(spec, &updateOptions, interpreter, bridge)
-                let update = try updateDocument(spec["update"] ?? .undefined, bridge)
-                models.append(
-                    kind == "updateOne"
-                        ? .updateOne(filter: try document("filter"), update: update, options: updateOptions)
-                        : .updateMany(filter: try document("filter"), update: update, options: updateOptions))
+                let filter = try document("filter")
+                switch (try updateArgument(spec["update"] ?? .undefined, bridge), kind == "updateOne") {
+                case (.operators(let update), true):
+                    models.append(.updateOne(filter: filter, update: update, options: updateOptions))
+                case (.operators(let update), false):
+                    models.append(.updateMany(filter: filter, update: update, options: updateOptions))
+                case (.pipeline(let stages), true):
+                    models.append(.updateOneWithPipeline(filter: filter, pipeline: stages, options: updateOptions))
+                case (.pipeline(let stages), false):
+                    models.append(.updateManyWithPipeline(filter: filter, pipeline: stages, options: updateOptions))
+                }
             case "replaceOne":
                 var replaceOptions = ReplaceOptions()
                 replaceOptions.upsert = try bool(interpreter, spec["upsert"], default: false)

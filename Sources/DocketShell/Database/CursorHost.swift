@@ -12,6 +12,8 @@ final class CursorHost {
     var sort: BSONDocument?
     /// An index name or key pattern; the engine knows `_id_`, `{_id: 1}` and `{$natural: ±1}` until the indexes issue.
     var hint: BSONValue?
+    /// The find's `let` variables (the `let` option), read by `$expr` in the filter.
+    var variables: BSONDocument?
     var skip = 0
     var limit = 0
     var batchSize: Int?
@@ -81,6 +83,7 @@ final class CursorHost {
             case "projection": projection = try bridge.document(value, what: "projection")
             case "batchSize": batchSize = try Self.count(interpreter, value, "batchSize")
             case "hint": hint = try bridge.bson(value)
+            case "let": variables = try bridge.optionalDocument(value, what: "let")
             case "collation": throw ShellError.notImplemented("The collation option", comingWith: "indexes")
             default: break
             }
@@ -107,7 +110,8 @@ final class CursorHost {
         }
         guard let collection else { return }
         let options = FindOptions(
-            projection: projection, sort: sort, skip: skip, limit: limit, batchSize: batchSize, hint: hint)
+            projection: projection, sort: sort, skip: skip, limit: limit, batchSize: batchSize, hint: hint,
+            let: variables)
         do {
             iterator = try collection.collection.find(filter, options: options).makeIterator()
         } catch {

@@ -42,7 +42,9 @@ extension Stage {
     /// Whether the stage decodes each stored input document (instead of reading its bytes).
     var decodesInput: Bool {
         switch self {
-        case .unwind, .addFields, .computedProject, .replaceRoot, .lookup, .graphLookup: true
+        case .unwind, .addFields, .computedProject, .replaceRoot, .lookup, .graphLookup, .setWindowFields, .densify,
+            .redact:
+            true
         default: false
         }
     }
@@ -83,7 +85,13 @@ extension Stage {
                 needed?.formUnion(names.map { String(decoding: $0, as: UTF8.self) })
             }
             return needed
-        case .documents, .facet, .out, .merge:
+        case .setWindowFields(let spec):
+            // The partition key and window functions are expressions; `sortBy` reads its paths.
+            return union(downstream, expressionFields, spec.sortFields)
+        case .densify(let spec):
+            return union(downstream, spec.readFields)
+        case .documents, .facet, .out, .merge, .redact:
+            // `$redact` reads every level of the document.
             return nil
         }
     }

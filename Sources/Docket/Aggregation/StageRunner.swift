@@ -65,6 +65,11 @@ extension Pipeline {
             case .bucketAuto(let groupBy, let buckets, let fields):
                 upstream = BucketAutoRunner(
                     upstream, groupBy: groupBy, buckets: buckets, fields: fields, context: context)
+            case .setWindowFields(let spec): upstream = SetWindowFieldsRunner(upstream, spec, context: context)
+            case .densify(let spec):
+                let sorted = SortRunner(upstream, spec.sort, bound: nil, context: context)
+                upstream = DensifyRunner(sorted, spec, context: context)
+            case .redact(let expression): upstream = RedactRunner(upstream, expression, context: context)
             case .narrow(let fields): upstream = NarrowRunner(upstream, fields)
             }
         }

@@ -360,6 +360,14 @@ struct StageErrorCase: CustomTestStringConvertible, Sendable {
                 [0, [1, 2]], [1, [1, 2, 3]], [2, [1, 2, 3, 4]], [3, [1, 2, 3, 4, 5]], [4, [1, 2, 3, 4, 5, 6]],
                 [5, [1, 2, 3, 4, 5, 6, 7]], [6, [1, 2, 3, 4, 5, 6, 7]],
             ]),
+        Case(
+            name: "range window from the next value to the end",
+            stage: ["sortBy": ["t": 1], "output": ["w": ["$push": "$_id", "window": ["range": [1, "unbounded"]]]]],
+            expected: [
+                [0, [1, 2, 3, 4, 5, 6]], [1, [2, 3, 4, 5, 6]], [2, [3, 4, 5, 6]], [3, [4, 5, 6]], [4, [5, 6]],
+                [5, [6]],
+                [6, []],
+            ]),
     ]
 
     @Test(arguments: mixedCases) func missingNullAndMixedNumbers(_ c: Case) throws {

@@ -135,6 +135,9 @@ struct WindowPartition {
     let context: PipelineRunContext
     /// The single `sortBy` field's value of each document (for range windows), computed on first use.
     private var sortValues: [BSONValue?]?
+    /// For range windows with (`true`) and without a unit: the first document whose sort value has the expected type,
+    /// and for each document the last one of the run of such documents it starts, computed on first use.
+    private var expectedRuns: [Bool: (first: Int?, runEnds: [Int])] = [:]
 
     init(documents: [PipelineDocument], context: PipelineRunContext) {
         self.documents = documents
@@ -225,7 +228,23 @@ struct WindowPartition {
             return Swift.max(low, 0)...Swift.min(high, last)
         case .range(let lower, let upper, let unit):
             if sortValues == nil, let path = sortBy?.keys.first?.path { sortValues = try pathValues(path) }
-            return try rangeWindow(lower, upper, unit, at: index, sortValues ?? [])
+            let values = sortValues ?? []
+            let isDate = unit != nil
+            if expectedRuns[isDate] == nil {
+                var runEnds = Array(repeating: -1, count: values.count)
+                var end = -1
+                for position in values.indices.reversed() {
+                    if Self.hasExpectedType(values[position], isDate: isDate) {
+                        if end < position { end = position }
+                        runEnds[position] = end
+                    } else {
+                        end = -1
+                    }
+                }
+                let first = values.indices.first { Self.hasExpectedType(values[$0], isDate: isDate) }
+                expectedRuns[isDate] = (first, runEnds)
+            }
+            return try rangeWindow(lower, upper, unit, at: index, values, expectedRuns[isDate]!)
         }
     }
 
@@ -233,7 +252,7 @@ struct WindowPartition {
     /// documents whose sort value is of the expected type (a number, or a date with `unit`) and within them.
     private func rangeWindow(
         _ lower: WindowFrame.RangeBound, _ upper: WindowFrame.RangeBound, _ unit: TimeUnit?, at index: Int,
-        _ values: [BSONValue?]
+        _ values: [BSONValue?], _ runs: (first: Int?, runEnds: [Int])
     ) throws(DocketError) -> ClosedRange<Int>? {
         let base = values[index] ?? .null
         if unit != nil {
@@ -257,14 +276,7 @@ struct WindowPartition {
                     stage: "$setWindowFields")
             }
         }
-        func hasExpectedType(_ value: BSONValue?) -> Bool {
-            guard let value else { return false }
-            if unit != nil {
-                if case .datetime = value { return true }
-                return false
-            }
-            return value.isNumber
-        }
+        func hasExpectedType(_ value: BSONValue?) -> Bool { Self.hasExpectedType(value, isDate: unit != nil) }
         func threshold(_ delta: BSONValue) throws(DocketError) -> BSONValue {
             guard let unit, case .datetime(let ms) = base else {
                 return .decimal128(NumericArithmetic.decimal(base).adding(NumericArithmetic.decimal(delta)))
@@ -285,7 +297,7 @@ struct WindowPartition {
         switch lower {
         case .current: low = index
         case .unbounded:
-            guard let first = values.firstIndex(where: hasExpectedType) else { return nil }
+            guard let first = runs.first else { return nil }
             low = first
         case .offset(let delta):
             let bound = try threshold(delta)
@@ -297,9 +309,7 @@ struct WindowPartition {
         switch upper {
         case .current: high = index
         case .unbounded:
-            var end = Swift.max(index, low)
-            while end + 1 < values.count && hasExpectedType(values[end + 1]) { end += 1 }
-            high = end
+            high = runs.runEnds[Swift.max(index, low)]
         case .offset(let delta):
             let bound = try threshold(delta)
             let past = firstIndex(from: low) { BSONValue.compare($0, bound) > 0 }
@@ -308,6 +318,13 @@ struct WindowPartition {
         }
         guard low <= high else { return nil }
         return low...high
+    }
+
+    /// Whether a sort value can bound a range window: a date with a unit, else a number.
+    private static func hasExpectedType(_ value: BSONValue?, isDate: Bool) -> Bool {
+        guard let value else { return false }
+        if case .datetime = value { return isDate }
+        return !isDate && value.isNumber
     }
 
     // MARK: Functions

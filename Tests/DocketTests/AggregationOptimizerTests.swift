@@ -78,6 +78,19 @@ import Testing
         ]
         #expect(try narrowed([["$densify": .document(densify)], ["$project": ["x": 1]]]) == [["_id", "d", "g", "x"]])
         #expect(try narrowed([["$redact": "$$DESCEND"], ["$project": ["x": 1]]]) == [])
+        // `$top`/`$bottom` sort by paths, not expressions: their fields are read too.
+        let top: BSONDocument = ["$top": ["sortBy": ["s": 1], "output": "$o"]]
+        #expect(
+            try narrowed([["$unwind": "$t"], ["$group": ["_id": .null, "x": .document(top)]]]) == [
+                ["_id", "o", "s", "t"]
+            ])
+        let ranked = try aggregate(
+            [["_id": 1, "t": [1], "s": 2, "o": "a"], ["_id": 2, "t": [1], "s": 1, "o": "b"]],
+            [["$unwind": "$t"], ["$group": ["_id": .null, "x": .document(top)]]])
+        #expect(ranked == [["_id": .null, "x": "b"]])
+        #expect(
+            try narrowed([["$setWindowFields": ["output": ["x": .document(top)]]], ["$project": ["x": 1]]])
+                == [["_id", "o", "s", "x"]])
     }
 
     /// Random documents over a few fields with missing values, nulls, arrays and mixed numbers.

@@ -57,9 +57,12 @@ extension Stage {
             return downstream
         case .count:
             return []
-        case .group, .bucketAuto:
-            // `$group` and `$bucketAuto` replace their input: only their expressions' fields are read.
-            return expressionFields
+        case .group(let spec):
+            // `$group` and `$bucketAuto` replace their input: only their expressions' fields are read, and the paths
+            // `$top`/`$bottom` sort by.
+            return union(expressionFields, AccumulatorSpec.sortFields(spec.fields.map(\.accumulator)))
+        case .bucketAuto(_, _, let fields):
+            return union(expressionFields, AccumulatorSpec.sortFields(fields.map(\.accumulator)))
         case .replaceRoot:
             return expressionFields
         case .match(_, let filter, _):
@@ -121,13 +124,21 @@ extension Stage {
         return fields
     }
 
-    private func union(_ sets: Set<String>?...) -> Set<String>? {
+    func union(_ sets: Set<String>?...) -> Set<String>? {
         var result: Set<String> = []
         for set in sets {
             guard let set else { return nil }
             result.formUnion(set)
         }
         return result
+    }
+}
+
+extension AccumulatorSpec {
+    /// The top-level fields the `sortBy` of `$top`, `$bottom`, `$topN` and `$bottomN` accumulators read (they are
+    /// sort paths, not expressions).
+    static func sortFields(_ accumulators: [AccumulatorSpec]) -> Set<String> {
+        Set(accumulators.flatMap { $0.sortBy?.keys.compactMap { $0.path.first?.name } ?? [] })
     }
 }
 

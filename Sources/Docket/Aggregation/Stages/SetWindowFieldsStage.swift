@@ -16,9 +16,15 @@ struct SetWindowFieldsSpec: Sendable {
     /// Whether the stage sorts its input (MongoDB desugars such a stage into a `$sort` first).
     var sortsInput: Bool { partitionBy != nil || sortBy != nil }
 
-    /// The top-level fields `sortBy` reads (the expressions' fields are in the pipeline's scope).
+    /// The top-level fields `sortBy` and the `$top`/`$bottom` functions' own `sortBy` read (the expressions' fields
+    /// are in the pipeline's scope).
     var sortFields: Set<String> {
-        Set(sortBy?.keys.compactMap { $0.path.first?.name } ?? [])
+        var accumulators: [AccumulatorSpec] = []
+        for output in outputs {
+            if case .accumulator(let spec, _) = output.function { accumulators.append(spec) }
+        }
+        return Set(sortBy?.keys.compactMap { $0.path.first?.name } ?? []).union(
+            AccumulatorSpec.sortFields(accumulators))
     }
 }
 

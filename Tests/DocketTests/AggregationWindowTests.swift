@@ -340,9 +340,9 @@ struct StageErrorCase: CustomTestStringConvertible, Sendable {
                 [6, "text"], [5, .decimal128(Decimal128(3))], [4, 2.5], [3, 2.5], [2, 2.5], [1, .int64(2)], [0, 1],
             ]),
         Case(
-            name: "dense rank of missing and null",
+            name: "dense rank: missing and null tie, as their sort keys do",
             stage: ["sortBy": ["x": 1], "output": ["w": ["$denseRank": [:]]]],
-            expected: [[2, 1], [3, 2], [0, 3], [1, 4], [4, 5], [5, 6], [6, 7]]),
+            expected: [[2, 1], [3, 1], [0, 2], [1, 3], [4, 4], [5, 5], [6, 6]]),
         Case(
             name: "minN over the whole input skips null and missing",
             stage: ["output": ["w": ["$minN": ["input": "$x", "n": 2]]]],

@@ -169,13 +169,12 @@ struct WindowPartition {
             return try accumulate(spec, frame, sortBy: sortBy)
         case .documentNumber:
             return documents.indices.map { .int32(Int32(truncatingIfNeeded: $0 + 1)) }
-        case .rank(let dense, let path):
-            let values = try pathValues(path)
+        case .rank(let dense, let sortBy):
+            let values = documents.map { sortBy.sortKey(for: $0)[0] }
             var results: [BSONValue] = []
             var rank = 0
             for index in values.indices {
-                let isTie =
-                    index > 0 && BSONValue.compare(values[index] ?? .undefined, values[index - 1] ?? .undefined) == 0
+                let isTie = index > 0 && BSONValue.compare(values[index], values[index - 1]) == 0
                 if !isTie { rank = dense ? rank + 1 : index + 1 }
                 results.append(.int32(Int32(truncatingIfNeeded: rank)))
             }

@@ -59,8 +59,9 @@ enum WindowFrame: Sendable {
 enum WindowFunction: Sendable {
     /// A `$group` accumulator over a window.
     case accumulator(AccumulatorSpec, WindowFrame)
-    /// `$rank` (`dense: false`) and `$denseRank`, over the single `sortBy` field.
-    case rank(dense: Bool, path: [FieldPath.Component])
+    /// `$rank` (`dense: false`) and `$denseRank`, over the single `sortBy` field's sort keys (null and missing tie,
+    /// an array ranks by its sort key).
+    case rank(dense: Bool, sortBy: SortSpec)
     /// `$documentNumber`.
     case documentNumber
     /// `$shift`: `output` of the document `by` positions away, else `default`.
@@ -216,8 +217,8 @@ extension WindowFunction {
                     operatorName: name)
             }
             switch special {
-            case .rank: self = .rank(dense: false, path: sortBy.keys[0].path)
-            case .denseRank: self = .rank(dense: true, path: sortBy.keys[0].path)
+            case .rank: self = .rank(dense: false, sortBy: sortBy)
+            case .denseRank: self = .rank(dense: true, sortBy: sortBy)
             default: self = .documentNumber
             }
         case .shift:

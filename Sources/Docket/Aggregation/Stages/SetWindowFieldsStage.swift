@@ -265,9 +265,8 @@ extension WindowFunction {
     ) throws(DocketError) -> WindowFunction {
         let name = "$shift"
         guard window == nil else { throw parseError("$shift does not accept a 'window' field", name) }
-        guard sortBy != nil else { throw parseError("$shift requires a sortBy", name) }
         guard case .document(let fields) = argument else {
-            throw parseError("Argument to $shift must be an object, but found type \(argument.type.alias)", name)
+            throw parseError("Argument to $shift must be an object", name)
         }
         var output: Expression?
         var by: Int?
@@ -281,7 +280,7 @@ extension WindowFunction {
                     let offset = Int(exactly: integral), Int32(exactly: offset) != nil
                 else {
                     throw parseError(
-                        "'$shift:by' field must be an integer, but found "
+                        "'$shift:by' field must be an integer, but found  by: "
                             + BSONPrinter.projectionMessage.string(value), name)
                 }
                 by = offset
@@ -296,6 +295,7 @@ extension WindowFunction {
         }
         guard let output else { throw parseError("$shift requires an 'output' expression.", name) }
         guard let by else { throw parseError("$shift requires 'by' as an integer value.", name) }
+        guard sortBy != nil else { throw parseError("'$shift' requires a sortBy", name) }
         return .shift(output: output, by: by, default: fallback)
     }
 

@@ -545,6 +545,18 @@ struct StageErrorCase: CustomTestStringConvertible, Sendable {
         #expect(c.thrownCode() == c.code)
     }
 
+    @Test func accumulatorErrorsNameTheStage() {
+        do {
+            _ = try aggregate([], [["$setWindowFields": ["output": ["w": ["$push": ["$a", "$b"]]]]]])
+            Issue.record("expected an error")
+        } catch let error as DocketError {
+            #expect(error.code.code == 40237)
+            #expect(error.stage == "$setWindowFields")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
     @Test func memoryLimit() throws {
         let c = makeCollection()
         try c.insertMany(

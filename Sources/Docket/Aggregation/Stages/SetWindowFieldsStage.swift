@@ -196,7 +196,15 @@ extension WindowFunction {
         }
         guard let special = WindowFunctionName(rawValue: name) else {
             let frame = try window.map { w throws(DocketError) in try WindowFrame(parsing: w, sortBy: sortBy) }
-            let accumulator = try AccumulatorSpec(field: name, [name: argument], scope: scope)
+            let accumulator: AccumulatorSpec
+            do {
+                accumulator = try AccumulatorSpec(field: name, [name: argument], scope: scope)
+            } catch {
+                // The accumulator's own errors, reported for this stage rather than `$group`.
+                var reported = error
+                if reported.stage == "$group" { reported.stage = "$setWindowFields" }
+                throw reported
+            }
             self = .accumulator(accumulator, frame ?? .whole)
             return
         }

@@ -368,6 +368,34 @@ struct StageErrorCase: CustomTestStringConvertible, Sendable {
                 [5, [6]],
                 [6, []],
             ]),
+        Case(
+            name: "sum from the current document to the end",
+            stage: [
+                "sortBy": ["t": 1],
+                "output": ["w": ["$sum": "$x", "window": ["documents": ["current", "unbounded"]]]],
+            ],
+            expected: [
+                [0, .decimal128(Decimal128(8.5))], [1, .decimal128(Decimal128(7.5))],
+                [2, .decimal128(Decimal128(5.5))],
+                [3, .decimal128(Decimal128(5.5))], [4, .decimal128(Decimal128(5.5))], [5, .decimal128(Decimal128(3))],
+                [6, 0],
+            ]),
+        Case(
+            name: "push from the current document to the end",
+            stage: [
+                "sortBy": ["t": 1],
+                "output": ["w": ["$push": "$_id", "window": ["range": ["current", "unbounded"]]]],
+            ],
+            expected: [
+                [0, [0, 1, 2, 3, 4, 5, 6]], [1, [1, 2, 3, 4, 5, 6]], [2, [2, 3, 4, 5, 6]], [3, [3, 4, 5, 6]],
+                [4, [4, 5, 6]], [5, [5, 6]], [6, [6]],
+            ]),
+        Case(
+            name: "maximum over a range from the current value to the end",
+            stage: ["sortBy": ["t": 1], "output": ["w": ["$max": "$x", "window": ["range": [0, "unbounded"]]]]],
+            expected: [
+                [0, "text"], [1, "text"], [2, "text"], [3, "text"], [4, "text"], [5, "text"], [6, "text"],
+            ]),
     ]
 
     @Test(arguments: mixedCases) func missingNullAndMixedNumbers(_ c: Case) throws {

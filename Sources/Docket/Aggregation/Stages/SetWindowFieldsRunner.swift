@@ -328,13 +328,11 @@ struct WindowPartition {
 
     // MARK: Functions
 
-    /// A `$group` accumulator over each document's window: one running state while the window only grows at its end,
-    /// else recomputed from the window.
+    /// A `$group` accumulator over each document's window: one running state while the window only grows at one end,
+    /// else recomputed from the window (O(window) per document).
     private mutating func accumulate(_ spec: AccumulatorSpec, _ frame: WindowFrame, sortBy: SortSpec?)
         throws(DocketError) -> [BSONValue]
     {
-        var results: [BSONValue] = []
-        results.reserveCapacity(documents.count)
         if case .documents(nil, nil) = frame {
             var state = AccumulatorState(spec)
             for index in documents.indices {
@@ -344,29 +342,45 @@ struct WindowPartition {
             let value = state.finalize(spec)
             return Array(repeating: value, count: documents.count)
         }
+        // A window that ends with the partition (`current` to `unbounded`) and an accumulator that ignores order: walked
+        // backwards, the window only grows at its start.
+        var backwards = false
+        switch frame {
+        case .documents(_, nil), .range(_, .unbounded, _):
+            let orderless: Set<AccumulatorKind> = [.sum, .count, .avg, .min, .max, .stdDevPop, .stdDevSamp]
+            backwards = orderless.contains(spec.kind)
+        default: break
+        }
+        var results = Array(repeating: BSONValue.null, count: documents.count)
         var state = AccumulatorState(spec)
         var covered: ClosedRange<Int>?
-        for index in documents.indices {
+        for index in backwards ? Array(documents.indices.reversed()) : Array(documents.indices) {
             guard let window = try windowRange(frame, at: index, sortBy: sortBy) else {
-                results.append(AccumulatorState(spec).finalize(spec))
+                results[index] = AccumulatorState(spec).finalize(spec)
                 covered = nil
                 state = AccumulatorState(spec)
                 continue
             }
-            var from = window.lowerBound
-            if let covered, covered.lowerBound == window.lowerBound, covered.upperBound <= window.upperBound {
-                from = covered.upperBound + 1
+            // The documents the running state still needs: the window's new end (backwards, its new start).
+            let added: Range<Int>
+            if let covered, !backwards, covered.lowerBound == window.lowerBound,
+                covered.upperBound <= window.upperBound
+            {
+                added = (covered.upperBound + 1)..<(window.upperBound + 1)
+            } else if let covered, backwards, covered.upperBound == window.upperBound,
+                covered.lowerBound >= window.lowerBound
+            {
+                added = window.lowerBound..<covered.lowerBound
             } else {
                 state = AccumulatorState(spec)
+                added = window.lowerBound..<(window.upperBound + 1)
             }
-            if from <= window.upperBound {
-                for position in from...window.upperBound {
-                    var expressionContext = expressionContext(position)
-                    _ = try state.accumulate(spec, &expressionContext, documents[position])
-                }
+            for position in added {
+                var expressionContext = expressionContext(position)
+                _ = try state.accumulate(spec, &expressionContext, documents[position])
             }
             covered = window
-            results.append(state.finalize(spec))
+            results[index] = state.finalize(spec)
         }
         return results
     }

@@ -138,6 +138,15 @@ struct StageErrorCase: CustomTestStringConvertible, Sendable {
             ],
             expected: [[4, 0.0], [0, -10.5], [2, .double(-17.0 / 3)], [5, 0.0], [3, -7.5], [1, 2.0]]),
         Case(
+            name: "population covariance over a sliding window",
+            stage: [
+                "partitionBy": "$state", "sortBy": ["orderDate": 1],
+                "output": [
+                    "w": ["$covariancePop": [["$year": "$orderDate"], "$quantity"], "window": ["documents": [-1, 0]]]
+                ],
+            ],
+            expected: [[4, 0.0], [0, -10.5], [2, 6.25], [5, 0.0], [3, -7.5], [1, 9.0]]),
+        Case(
             name: "sample covariance of year and quantity",
             stage: [
                 "partitionBy": "$state", "sortBy": ["orderDate": 1],

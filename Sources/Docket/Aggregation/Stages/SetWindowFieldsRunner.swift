@@ -504,22 +504,30 @@ struct WindowPartition {
             points.append((try Self.time(x, unit: unit, "$integral"), y))
         }
         var results: [BSONValue] = []
+        // The sum over the last window, extended while windows only grow at their end.
+        var sum = NumericArithmetic.Sum()
+        var covered: ClosedRange<Int>?
         for index in documents.indices {
             guard let window = try windowRange(frame, at: index, sortBy: sortBy) else {
                 results.append(.null)
+                covered = nil
                 continue
             }
-            var sum = NumericArithmetic.Sum()
-            if window.count > 1 {
-                for position in window.dropFirst() {
-                    let (x1, y1) = points[position - 1]
-                    let (x2, y2) = points[position]
-                    guard let delta = NumericArithmetic.subtract(x2, x1), let sumY = NumericArithmetic.add(y1, y2),
-                        let area = NumericArithmetic.multiply(sumY, delta),
-                        let half = NumericArithmetic.divide(area, .double(2))
-                    else { continue }
-                    sum.add(half)
-                }
+            var segments = (window.lowerBound + 1)..<(window.upperBound + 1)
+            if let covered, covered.lowerBound == window.lowerBound, covered.upperBound <= window.upperBound {
+                segments = (covered.upperBound + 1)..<(window.upperBound + 1)
+            } else {
+                sum = NumericArithmetic.Sum()
+            }
+            covered = window
+            for position in segments {
+                let (x1, y1) = points[position - 1]
+                let (x2, y2) = points[position]
+                guard let delta = NumericArithmetic.subtract(x2, x1), let sumY = NumericArithmetic.add(y1, y2),
+                    let area = NumericArithmetic.multiply(sumY, delta),
+                    let half = NumericArithmetic.divide(area, .double(2))
+                else { continue }
+                sum.add(half)
             }
             var result = sum.value
             if let unit { result = NumericArithmetic.divide(result, .int64(unit)) ?? result }
@@ -541,16 +549,26 @@ struct WindowPartition {
             }
         }
         var results: [BSONValue] = []
+        // Welford's running co-moment over the last window, extended while windows only grow at their end.
+        var n = 0.0
+        var meanX = 0.0
+        var meanY = 0.0
+        var c = 0.0
+        var covered: ClosedRange<Int>?
         for index in documents.indices {
             guard let window = try windowRange(frame, at: index, sortBy: sortBy) else {
                 results.append(.null)
+                covered = nil
                 continue
             }
-            var n = 0.0
-            var meanX = 0.0
-            var meanY = 0.0
-            var c = 0.0
-            for case let (x, y)? in pairs[window] {
+            var added = window.lowerBound..<(window.upperBound + 1)
+            if let covered, covered.lowerBound == window.lowerBound, covered.upperBound <= window.upperBound {
+                added = (covered.upperBound + 1)..<(window.upperBound + 1)
+            } else {
+                (n, meanX, meanY, c) = (0, 0, 0, 0)
+            }
+            covered = window
+            for case let (x, y)? in pairs[added] {
                 n += 1
                 let dx = x - meanX
                 meanX += dx / n

@@ -80,6 +80,39 @@ import Testing
         #expect(try narrowed([["$addFields": ["x": "$$ROOT"]], ["$project": ["x": 1]]]) == [])
         #expect(try narrowed([["$unwind": "$a"], ["$facet": ["x": [["$count": "n"]]]]]) == [])
         #expect(try narrowed([["$group": ["_id": "$a"]]]) == [])  // no decoding stage
+        // The window, fill and densify stages read their expressions' fields and their sort (and densify) paths;
+        // `$redact` reads every level of the document.
+        let window: BSONDocument = [
+            "partitionBy": "$p", "sortBy": ["s.t": 1],
+            "output": ["w": ["$sum": "$v", "window": ["documents": [-1, 0]]]],
+        ]
+        #expect(
+            try narrowed([["$setWindowFields": .document(window)], ["$project": ["w": 1]]]) == [
+                ["_id", "p", "s", "v", "w"]
+            ])
+        #expect(
+            try narrowed([
+                ["$fill": ["sortBy": ["t": 1], "output": ["v": ["method": "linear"]]]], ["$project": ["v": 1]],
+            ])
+                == [["_id", "t", "v"]])
+        let densify: BSONDocument = [
+            "field": "d.e", "partitionByFields": ["g"], "range": ["step": 1, "bounds": "full"],
+        ]
+        #expect(try narrowed([["$densify": .document(densify)], ["$project": ["x": 1]]]) == [["_id", "d", "g", "x"]])
+        #expect(try narrowed([["$redact": "$$DESCEND"], ["$project": ["x": 1]]]) == [])
+        // `$top`/`$bottom` sort by paths, not expressions: their fields are read too.
+        let top: BSONDocument = ["$top": ["sortBy": ["s": 1], "output": "$o"]]
+        #expect(
+            try narrowed([["$unwind": "$t"], ["$group": ["_id": .null, "x": .document(top)]]]) == [
+                ["_id", "o", "s", "t"]
+            ])
+        let ranked = try aggregate(
+            [["_id": 1, "t": [1], "s": 2, "o": "a"], ["_id": 2, "t": [1], "s": 1, "o": "b"]],
+            [["$unwind": "$t"], ["$group": ["_id": .null, "x": .document(top)]]])
+        #expect(ranked == [["_id": .null, "x": "b"]])
+        #expect(
+            try narrowed([["$setWindowFields": ["output": ["x": .document(top)]]], ["$project": ["x": 1]]])
+                == [["_id", "o", "s", "x"]])
     }
 
     /// Random documents over a few fields with missing values, nulls, arrays and mixed numbers.
@@ -99,7 +132,7 @@ import Testing
 
     private static func randomStage(_ rng: inout SeededRandom) -> BSONDocument {
         let fields = ["a", "b", "tags", "sub.c", "sub.d"]
-        switch rng.int(0...13) {
+        switch rng.int(0...17) {
         case 0, 1:
             let op = rng.pick(["$eq", "$gt", "$lte", "$ne", "$exists"])
             let value: BSONValue = op == "$exists" ? .bool(rng.chance(0.5)) : rng.pick([1, 2, "x", "y", .null])
@@ -118,6 +151,28 @@ import Testing
         case 10: return ["$addFields": ["z": .string(rng.pick(["$sub.c", "$b", "$a"]))]]
         case 11: return ["$replaceWith": ["k": "$b", "v": .string(rng.pick(["$a", "$sub"]))]]
         case 12: return ["$unwind": ["path": "$tags", "includeArrayIndex": "i"]]
+        // The window, fill, densify and redact stages (ties in their sorts keep the input order).
+        case 14:
+            let window: BSONDocument = [
+                "documents": [.int32(Int32(rng.int(-2...0))), .string(rng.pick(["current", "unbounded"]))]
+            ]
+            return [
+                "$setWindowFields": [
+                    "partitionBy": .string(rng.pick(["$b", "$sub.d"])), "sortBy": ["_id": 1],
+                    "output": ["w": ["$sum": "$a", "window": .document(window)], "r": ["$push": "$sub.c"]],
+                ]
+            ]
+        case 15:
+            return ["$fill": ["sortBy": ["_id": 1], "output": ["a": ["method": "locf"], "b": ["value": "none"]]]]
+        case 16:
+            return [
+                "$densify": [
+                    "field": "a", "range": ["step": 1, "bounds": .string(rng.pick(["full", "partition"]))],
+                    "partitionByFields": ["b"],
+                ]
+            ]
+        case 17:
+            return ["$redact": ["$cond": [["$eq": ["$d", "p"]], "$$PRUNE", "$$DESCEND"]]]
         case 13:
             return [
                 "$group": ["_id": .string(rng.pick(["$b", "$sub.d", "$a"])), "n": ["$sum": 1], "s": ["$push": "$a"]]

@@ -42,7 +42,9 @@ extension Stage {
     /// Whether the stage decodes each stored input document (instead of reading its bytes).
     var decodesInput: Bool {
         switch self {
-        case .unwind, .addFields, .computedProject, .replaceRoot, .lookup, .graphLookup: true
+        case .unwind, .addFields, .computedProject, .replaceRoot, .lookup, .graphLookup, .setWindowFields, .densify,
+            .redact:
+            true
         default: false
         }
     }
@@ -55,9 +57,12 @@ extension Stage {
             return downstream
         case .count:
             return []
-        case .group, .bucketAuto:
-            // `$group` and `$bucketAuto` replace their input: only their expressions' fields are read.
-            return expressionFields
+        case .group(let spec):
+            // `$group` and `$bucketAuto` replace their input: only their expressions' fields are read, and the paths
+            // `$top`/`$bottom` sort by.
+            return union(expressionFields, AccumulatorSpec.sortFields(spec.fields.map(\.accumulator)))
+        case .bucketAuto(_, _, let fields):
+            return union(expressionFields, AccumulatorSpec.sortFields(fields.map(\.accumulator)))
         case .replaceRoot:
             return expressionFields
         case .match(_, let filter, _):
@@ -83,7 +88,13 @@ extension Stage {
                 needed?.formUnion(names.map { String(decoding: $0, as: UTF8.self) })
             }
             return needed
-        case .documents, .facet, .out, .merge:
+        case .setWindowFields(let spec):
+            // The partition key and window functions are expressions; `sortBy` reads its paths.
+            return union(downstream, expressionFields, spec.sortFields)
+        case .densify(let spec):
+            return union(downstream, spec.readFields)
+        case .documents, .facet, .out, .merge, .redact:
+            // `$redact` reads every level of the document.
             return nil
         }
     }
@@ -117,13 +128,21 @@ extension Stage {
         return fields
     }
 
-    private func union(_ sets: Set<String>?...) -> Set<String>? {
+    func union(_ sets: Set<String>?...) -> Set<String>? {
         var result: Set<String> = []
         for set in sets {
             guard let set else { return nil }
             result.formUnion(set)
         }
         return result
+    }
+}
+
+extension AccumulatorSpec {
+    /// The top-level fields the `sortBy` of `$top`, `$bottom`, `$topN` and `$bottomN` accumulators read (they are
+    /// sort paths, not expressions).
+    static func sortFields(_ accumulators: [AccumulatorSpec]) -> Set<String> {
+        Set(accumulators.flatMap { $0.sortBy?.keys.compactMap { $0.path.first?.name } ?? [] })
     }
 }
 

@@ -84,6 +84,10 @@ struct Pipeline: Sendable {
         case .out: return [try Stage.parseOut(value)]
         case .merge: return [try Stage.parseMerge(value, scope: scope)]
         case .graphLookup: return [try Stage.parseGraphLookup(value, scope: scope)]
+        case .setWindowFields: return [try Stage.parseSetWindowFields(value, scope: scope)]
+        case .fill: return try Stage.parseFill(value, scope: scope)
+        case .densify: return [try Stage.parseDensify(value)]
+        case .redact: return [try Stage.parseRedact(value, scope: scope)]
         }
     }
 

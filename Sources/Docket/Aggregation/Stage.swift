@@ -44,6 +44,12 @@ enum Stage: Sendable {
     case graphLookup(GraphLookupSpec)
     /// `$bucketAuto`.
     case bucketAuto(BucketAutoSpec)
+    /// `$setWindowFields` (and the window part of `$fill`).
+    case setWindowFields(SetWindowFieldsSpec)
+    /// `$densify`.
+    case densify(DensifySpec)
+    /// `$redact`: the expression deciding `$$KEEP`, `$$PRUNE` or `$$DESCEND` at each level.
+    case redact(Expression)
     /// Not a MongoDB stage: decodes only these top-level fields of each stored document (the optimizer's dependency
     /// analysis puts it before the first stage that decodes; `Pipeline+Dependencies.swift`).
     case narrow([[UInt8]])
@@ -71,6 +77,9 @@ enum Stage: Sendable {
         case .out: .out
         case .merge: .merge
         case .graphLookup: .graphLookup
+        case .setWindowFields: .setWindowFields
+        case .densify: .densify
+        case .redact: .redact
         case .narrow: .project
         }
     }

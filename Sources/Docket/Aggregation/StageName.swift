@@ -27,11 +27,14 @@ enum StageName: String, Sendable, CaseIterable {
     case out = "$out"
     case merge = "$merge"
     case graphLookup = "$graphLookup"
+    case setWindowFields = "$setWindowFields"
+    case fill = "$fill"
+    case densify = "$densify"
+    case redact = "$redact"
 
     /// Stages of MongoDB 8 that Docket recognizes but does not run yet.
     static let notImplemented: Set<String> = [
-        "$redact",
-        "$densify", "$fill", "$setWindowFields", "$geoNear", "$collStats", "$indexStats", "$currentOp",
+        "$geoNear", "$collStats", "$indexStats", "$currentOp",
         "$listSessions", "$listLocalSessions", "$planCacheStats", "$changeStream", "$search", "$searchMeta",
         "$vectorSearch", "$listSearchIndexes", "$shardedDataDistribution", "$changeStreamSplitLargeEvent",
         "$querySettings", "$listSampledQueries",

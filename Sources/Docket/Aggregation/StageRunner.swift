@@ -3,7 +3,8 @@ import DocketBSON
 // Pipelines run pull-based, as MongoDB's `getNext` chain: each stage's runner asks the runner before it for the next
 // document. A runner is one object per stage (an existential per stage, never per document); documents stay stored
 // bytes (`PipelineDocument.stored`) until a stage reshapes them, and streaming stages hold one document at a time.
-// Only `$sort` and `$sample` hold their whole input (bounded by the memory limit), as MongoDB's do.
+// The blocking stages (`$sort`, `$sample`, `$group`, `$bucketAuto`, `$setWindowFields`, `$densify`) hold their input,
+// or one partition of it, bounded by the memory limit, as MongoDB's do.
 
 /// One stage at run time.
 protocol StageRunner: AnyObject {
@@ -67,6 +68,11 @@ extension Pipeline {
             case .out, .merge:
                 preconditionFailure("$out and $merge run in the Database layer, after the rest of the pipeline")
             case .bucketAuto(let spec): upstream = BucketAutoRunner(upstream, spec, context: context)
+            case .setWindowFields(let spec): upstream = SetWindowFieldsRunner(upstream, spec, context: context)
+            case .densify(let spec):
+                let sorted = SortRunner(upstream, spec.sort, bound: nil, context: context)
+                upstream = DensifyRunner(sorted, spec, context: context)
+            case .redact(let expression): upstream = RedactRunner(upstream, expression, context: context)
             case .narrow(let fields): upstream = NarrowRunner(upstream, fields)
             }
         }

@@ -508,7 +508,8 @@ extension DateNode {
         return .datetime(zone.instant(fromLocal: days &* 86_400_000 &+ timeOfDay))
     }
 
-    private static func addUnits(
+    /// `start` plus `amountValue` units in `zone` (`$dateAdd`, `$dateSubtract`, range windows, `$densify`).
+    static func addUnits(
         _ start: Int64, _ unit: TimeUnit, _ amountValue: BSONValue, _ subtract: Bool, _ zone: ExpressionTimeZone,
         _ name: String
     ) throws(DocketError) -> BSONValue {

@@ -271,6 +271,15 @@ import Testing
         ),
         (["$unionWith": "d"], [["$unionWith": ["coll": "d", "pipeline": []]]]),
         (
+            ["$setWindowFields": ["sortBy": ["a": 1], "output": ["r": ["$rank": [:]]]]],
+            [["$setWindowFields": ["sortBy": ["a": 1], "output": ["r": ["$rank": [:]]]]]]
+        ),
+        (
+            ["$densify": ["field": "a", "range": ["step": 1, "bounds": "full"]]],
+            [["$densify": ["field": "a", "range": ["step": 1, "bounds": "full"]]]]
+        ),
+        (["$redact": "$$KEEP"], [["$redact": "$$KEEP"]]),
+        (
             ["$facet": ["few": [["$limit": 1], ["$limit": 2]]]],
             [["$facet": ["few": [["$limit": .int64(1)]]]]]
         ),

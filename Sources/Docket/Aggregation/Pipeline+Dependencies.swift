@@ -61,8 +61,8 @@ extension Stage {
             // `$group` and `$bucketAuto` replace their input: only their expressions' fields are read, and the paths
             // `$top`/`$bottom` sort by.
             return union(expressionFields, AccumulatorSpec.sortFields(spec.fields.map(\.accumulator)))
-        case .bucketAuto(_, _, let fields):
-            return union(expressionFields, AccumulatorSpec.sortFields(fields.map(\.accumulator)))
+        case .bucketAuto(let spec):
+            return union(expressionFields, AccumulatorSpec.sortFields(spec.fields.map(\.accumulator)))
         case .replaceRoot:
             return expressionFields
         case .match(_, let filter, _):

@@ -84,6 +84,12 @@ extension Stage {
             return [["$graphLookup": spec.source]]
         case .bucketAuto(let spec):
             return [["$bucketAuto": .document(spec.source)]]
+        case .setWindowFields(let spec):
+            return [["$setWindowFields": spec.source]]
+        case .densify(let spec):
+            return [["$densify": spec.source]]
+        case .redact(let expression):
+            return [["$redact": expression.source ?? .null]]
         case .narrow:
             return []
         }

@@ -18,6 +18,8 @@ struct DensifySpec: Sendable {
     let bounds: Bounds
     /// The order the stage sorts its input in.
     let sort: SortSpec
+    /// The specification as written (explain shows it).
+    var source: BSONValue = .null
 
     enum Bounds: Sendable {
         /// From the smallest to the largest value of all partitions, in each.
@@ -42,7 +44,9 @@ extension Stage {
     ///   `5876900`, `5946800`, `5946802` for invalid bounds; `Location5733408` for "partition" bounds without
     ///   partition fields; `Location8993000`/`9554500` for overlapping field and partition fields; field path errors.
     static func parseDensify(_ value: BSONValue) throws(DocketError) -> Stage {
-        .densify(try DensifySpec(parsing: value))
+        var spec = try DensifySpec(parsing: value)
+        spec.source = value
+        return .densify(spec)
     }
 }
 

@@ -12,6 +12,8 @@ struct SetWindowFieldsSpec: Sendable {
     let sortBy: SortSpec?
     /// The output fields, in specification order.
     let outputs: [WindowOutput]
+    /// The specification as written (explain shows it).
+    var source: BSONValue = .null
 
     /// Whether the stage sorts its input (MongoDB desugars such a stage into a `$sort` first).
     var sortsInput: Bool { partitionBy != nil || sortBy != nil }
@@ -103,7 +105,9 @@ extension Stage {
     ///   windows `sortBy` does not support; `Location5371601`–`5371603` for misused rank functions; the
     ///   expressions' and accumulators' parse errors.
     static func parseSetWindowFields(_ value: BSONValue, scope: ExpressionScope) throws(DocketError) -> Stage {
-        .setWindowFields(try SetWindowFieldsSpec(parsing: value, scope: scope))
+        var spec = try SetWindowFieldsSpec(parsing: value, scope: scope)
+        spec.source = value
+        return .setWindowFields(spec)
     }
 }
 

@@ -513,11 +513,12 @@ struct WindowPartition {
                 covered = nil
                 continue
             }
-            var segments = (window.lowerBound + 1)..<(window.upperBound + 1)
-            if let covered, covered.lowerBound == window.lowerBound, covered.upperBound <= window.upperBound {
-                segments = (covered.upperBound + 1)..<(window.upperBound + 1)
+            let segments: Range<Int>
+            if let grown = Self.growth(from: covered, to: window) {
+                segments = grown
             } else {
                 sum = NumericArithmetic.Sum()
+                segments = (window.lowerBound + 1)..<(window.upperBound + 1)
             }
             covered = window
             for position in segments {
@@ -534,6 +535,15 @@ struct WindowPartition {
             results.append(result)
         }
         return results
+    }
+
+    /// The positions `window` adds to `covered` when it only grew at its end (a running state then extends), or
+    /// `nil` when the state must restart from the window's start.
+    private static func growth(from covered: ClosedRange<Int>?, to window: ClosedRange<Int>) -> Range<Int>? {
+        guard let covered, covered.lowerBound == window.lowerBound, covered.upperBound <= window.upperBound else {
+            return nil
+        }
+        return (covered.upperBound + 1)..<(window.upperBound + 1)
     }
 
     /// `$covariancePop`/`$covarianceSamp` of the window's numeric `[x, y]` pairs.
@@ -561,11 +571,12 @@ struct WindowPartition {
                 covered = nil
                 continue
             }
-            var added = window.lowerBound..<(window.upperBound + 1)
-            if let covered, covered.lowerBound == window.lowerBound, covered.upperBound <= window.upperBound {
-                added = (covered.upperBound + 1)..<(window.upperBound + 1)
+            let added: Range<Int>
+            if let grown = Self.growth(from: covered, to: window) {
+                added = grown
             } else {
                 (n, meanX, meanY, c) = (0, 0, 0, 0)
+                added = window.lowerBound..<(window.upperBound + 1)
             }
             covered = window
             for case let (x, y)? in pairs[added] {

@@ -53,6 +53,25 @@ import Testing
 
     /// A key value of every kind the fused scan meets: those it covers (numbers of three types, equal across types;
     /// strings; null; booleans; dates; object ids) and those it gives up on (decimals, documents, arrays).
+    /// The one walk over top-level fields answers conjunctions of leaves on top-level fields; other filters keep
+    /// the matcher.
+    @Test func oneWalkAnswersTopLevelConjunctions() throws {
+        let cases: [(BSONDocument, Bool)] = [
+            ([:], true),
+            (["created_at": ["$gte": .datetime(1_704_067_200_000)]], true),
+            (["a": 1, "b": ["$in": [1, 2]], "c": ["$exists": true]], true),
+            (["a": ["$gt": 1, "$lt": 5]], true),
+            (["s.k": 1], false),
+            (["$or": [["a": 1], ["b": 2]]], false),
+            (["a": ["$ne": 1]], false),
+            (["a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "i": 9], false),
+        ]
+        for (filter, walks) in cases {
+            let matcher = try Matcher(filter)
+            #expect((TopLevelWalk.make(filter: matcher.root, also: [Array("teams".utf8)]) != nil) == walks, "\(filter)")
+        }
+    }
+
     private static func randomKey(_ rng: inout SeededRandom, coveredOnly: Bool) -> BSONValue {
         let covered: [BSONValue] = [
             1, .int64(1), 1.0, 2, .int64(3), 2.5, -0.0, 0, .double(.nan), "x", "y", "", .null, true, false,
@@ -66,7 +85,13 @@ import Testing
     private static func randomDocuments(_ rng: inout SeededRandom, coveredOnly: Bool) -> [BSONDocument] {
         (0..<rng.int(0...60)).map { i in
             var document: BSONDocument = ["_id": .int32(Int32(i))]
-            if rng.chance(0.9) { document["a"] = randomKey(&rng, coveredOnly: coveredOnly) }
+            if rng.chance(0.9) {
+                // Sometimes an array: the filter's array rules are the matcher's, even where the walk is used.
+                document["a"] =
+                    rng.chance(0.1)
+                    ? [randomKey(&rng, coveredOnly: true), randomKey(&rng, coveredOnly: true)]
+                    : randomKey(&rng, coveredOnly: coveredOnly)
+            }
             if rng.chance(0.8) { document["s"] = ["k": randomKey(&rng, coveredOnly: coveredOnly)] }
             switch rng.int(0...9) {
             case 0: break  // missing
@@ -86,11 +111,39 @@ import Testing
         }
     }
 
+    /// A filter the fused scan's one walk answers (leaves on top-level fields, arrays among their values) or one it
+    /// leaves to the matcher (`$or`, dotted paths, `$ne`).
+    private static func randomFilter(_ rng: inout SeededRandom) -> BSONDocument {
+        let operands: [BSONValue] = [1, 2, "x", .null, 2.5, true]
+        var filter: BSONDocument = [:]
+        for _ in 0..<rng.int(1...3) {
+            let field = rng.pick(["a", "t", "s", "m", "_id"])
+            let value = rng.pick(operands)
+            let leaf: BSONValue
+            switch rng.int(0...9) {
+            case 0: leaf = value
+            case 1: leaf = ["$gte": value]
+            case 2: leaf = ["$lt": value]
+            case 3: leaf = ["$in": [value, rng.pick(operands)]]
+            case 4: leaf = ["$exists": .bool(rng.chance(0.5))]
+            case 5: leaf = ["$type": rng.pick(["array", "number", "string", "object", "null"] as [BSONValue])]
+            case 6: leaf = ["$size": .int32(Int32(rng.int(0...2)))]
+            case 7: leaf = ["$ne": value]
+            case 8: leaf = ["$gt": 0, "$lte": 2]
+            default: leaf = ["$elemMatch": ["id": ["$gte": 1]]]
+            }
+            filter[field] = leaf
+        }
+        switch rng.int(0...5) {
+        case 0: return ["$or": [.document(filter), ["a": 1]]]
+        case 1: return ["s.k": rng.pick(operands)]
+        default: return filter
+        }
+    }
+
     private static func randomPipeline(_ rng: inout SeededRandom) -> [BSONDocument] {
         var pipeline: [BSONDocument] = []
-        if rng.chance(0.5) {
-            pipeline.append(["$match": ["a": ["$gte": rng.pick([1, 2, "x", .null] as [BSONValue])]]])
-        }
+        if rng.chance(0.6) { pipeline.append(["$match": .document(randomFilter(&rng))]) }
         let unwinds = rng.chance(0.7)
         if unwinds { pipeline.append(["$unwind": "$t"]) }
         let key: BSONValue = rng.pick(

@@ -91,7 +91,16 @@ struct GroupScanPlan: Sendable {
         case expired
     }
 
+    /// The top-level fields the scan reads besides the filter's: the unwound array, or a root key's first field.
+    private var topLevelFields: [[UInt8]] {
+        if let unwindField { return [unwindField] }
+        if case .root(let path) = key, let first = path.first { return [first] }
+        return []
+    }
+
     /// Scans the chunks at positions `chunks` of `store`: every document `matcher` accepts is counted into its group.
+    /// When the filter allows it, one walk over each document's top-level fields tests the filter and finds the
+    /// fields the counting reads (``TopLevelWalk``).
     func scan(
         _ store: RecordStore, chunks: Range<Int>, matcher: Matcher, memoryLimit: Int, deadline: UInt64?
     ) -> Partial {
@@ -100,35 +109,56 @@ struct GroupScanPlan: Sendable {
         var untilClockCheck = 256
         var outcome: Partial?
         var scratch = CanonicalKey()
-        _ = store.forEachDocument(inChunks: chunks) { document in
-            examined += 1
-            if let deadline {
-                untilClockCheck -= 1
-                if untilClockCheck == 0 {
-                    untilClockCheck = 256
-                    if MonotonicClock.now() > deadline {
-                        outcome = .expired
-                        return false
+        let fields = topLevelFields
+        let walk = matcher.hasExpr ? nil : TopLevelWalk.make(filter: matcher.root, also: fields)
+        let fieldSlot = fields.first.flatMap { walk?.slot(of: $0) }
+        withUnsafeTemporaryAllocation(of: TopLevelWalk.Found.self, capacity: max(walk?.names.count ?? 0, 1)) { found in
+            _ = store.forEachDocument(inChunks: chunks) { document in
+                examined += 1
+                if let deadline {
+                    untilClockCheck -= 1
+                    if untilClockCheck == 0 {
+                        untilClockCheck = 256
+                        if MonotonicClock.now() > deadline {
+                            outcome = .expired
+                            return false
+                        }
                     }
                 }
+                let counted = document.bytes.withUnsafeBytes { buffer -> Bool in
+                    guard let walk else {
+                        guard matcher.matches(document) else { return true }
+                        let field = fields.first.flatMap { RawScan.field($0, in: RawScan.document(buffer), buffer) }
+                        return count(buffer, field: field, into: &table, &scratch)
+                    }
+                    switch walk.walk(buffer, into: found) {
+                    case .rejected: return true
+                    case .malformed: return false
+                    case .undecided: guard matcher.matches(document) else { return true }
+                    case .accepted: break
+                    }
+                    let field = fieldSlot.flatMap { found[$0].isMissing ? nil : found[$0].value }
+                    return count(buffer, field: field, into: &table, &scratch)
+                }
+                if !counted || table.approximateBytes > memoryLimit {
+                    outcome = .unsupported
+                    return false
+                }
+                return true
             }
-            guard matcher.matches(document) else { return true }
-            let counted = document.bytes.withUnsafeBytes { count($0, into: &table, &scratch) }
-            if !counted || table.approximateBytes > memoryLimit {
-                outcome = .unsupported
-                return false
-            }
-            return true
         }
         return outcome ?? .groups(table, examined: examined)
     }
 
-    /// Counts the inputs one stored document gives; `false` when a key is not covered.
+    /// Counts the inputs one stored document gives; `field` is the document's unwound array (with `$unwind`) or the
+    /// first field of a root key path, `nil` when the document has no such field. `false` when a key is not covered.
+    @inline(__always)
     private func count(
-        _ buffer: UnsafeRawBufferPointer, into table: inout GroupKeyTable, _ scratch: inout CanonicalKey
+        _ buffer: UnsafeRawBufferPointer, field: RawScan.Value?, into table: inout GroupKeyTable,
+        _ scratch: inout CanonicalKey
     ) -> Bool {
-        guard let unwindField else { return countKey(of: RawScan.document(buffer), buffer, into: &table, &scratch) }
-        guard let array = RawScan.field(unwindField, in: RawScan.document(buffer), buffer) else { return true }
+        guard unwindField != nil else { return countKey(ofRootField: field, buffer, into: &table, &scratch) }
+        guard let array = field else { return true }
         switch array.type {
         case RawScan.Value.unreachable.type:
             return false
@@ -152,7 +182,13 @@ struct GroupScanPlan: Sendable {
         _ scratch: inout CanonicalKey
     ) -> Bool {
         guard case .element(let path) = key else {
-            return countKey(of: RawScan.document(buffer), buffer, into: &table, &scratch)
+            let rootField: RawScan.Value?
+            if case .root(let rootPath) = key, let first = rootPath.first {
+                rootField = RawScan.field(first, in: RawScan.document(buffer), buffer)
+            } else {
+                rootField = nil
+            }
+            return countKey(ofRootField: rootField, buffer, into: &table, &scratch)
         }
         if path.isEmpty { return add(element, buffer, into: &table, &scratch) }
         switch element.type {
@@ -162,9 +198,9 @@ struct GroupScanPlan: Sendable {
         }
     }
 
-    /// Counts one input whose key is read from the document at the root.
+    /// Counts one input whose key is read from the document at the root; `field` is the key path's first field.
     private func countKey(
-        of root: RawScan.Value, _ buffer: UnsafeRawBufferPointer, into table: inout GroupKeyTable,
+        ofRootField field: RawScan.Value?, _ buffer: UnsafeRawBufferPointer, into table: inout GroupKeyTable,
         _ scratch: inout CanonicalKey
     ) -> Bool {
         switch key {
@@ -172,7 +208,7 @@ struct GroupScanPlan: Sendable {
             table.add(.constant, count: 1) { value }
             return true
         case .root(let path):
-            return add(RawScan.follow(path, from: root, buffer), buffer, into: &table, &scratch)
+            return add(RawScan.follow(path.dropFirst(), fromField: field, buffer), buffer, into: &table, &scratch)
         case .element:
             preconditionFailure("an element key without $unwind")
         }
@@ -418,32 +454,55 @@ enum RawScan {
     @inline(__always)
     static func document(_ buffer: UnsafeRawBufferPointer) -> Value { Value(type: 0x03, valueOffset: 0) }
 
+    /// The length of the value with type byte `type` at `offset`, or `nil` if it is malformed or does not end by
+    /// `end`. The types of the seed's documents are read here; the rest ask ``RawElementFinder``.
+    @inline(__always)
+    static func valueLength(_ type: UInt8, at offset: Int, end: Int, _ base: UnsafeRawPointer) -> Int? {
+        let length: Int
+        switch type {
+        case 0x01, 0x09, 0x12: length = 8
+        case 0x10: length = 4
+        case 0x08: length = 1
+        case 0x07: length = 12
+        case 0x0A: length = 0
+        case 0x02:
+            guard end - offset >= 4 else { return nil }
+            let n = Int(Int32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+            guard n >= 1 else { return nil }
+            length = 4 + n
+        case 0x03, 0x04:
+            guard end - offset >= 4 else { return nil }
+            length = Int(Int32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+            guard length >= 5 else { return nil }
+        default:
+            return RawElementFinder.valueLength(type, at: offset, limit: end, base)
+        }
+        return length <= end - offset ? length : nil
+    }
+
     /// The first field named `name` of the document at `document.valueOffset`, or `nil` when it has none.
     @inline(__always)
     static func field(_ name: [UInt8], in document: Value, _ buffer: UnsafeRawBufferPointer) -> Value? {
-        guard let base = buffer.baseAddress, document.valueOffset >= 0, buffer.count - document.valueOffset >= 5
+        guard let raw = buffer.baseAddress, document.valueOffset >= 0, buffer.count - document.valueOffset >= 5
         else { return .unreachable }
-        let length = Int(Int32(littleEndian: base.loadUnaligned(fromByteOffset: document.valueOffset, as: Int32.self)))
+        let base = raw.assumingMemoryBound(to: UInt8.self)
+        let length = Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: document.valueOffset, as: Int32.self)))
         guard length >= 5, length <= buffer.count - document.valueOffset else { return .unreachable }
         let end = document.valueOffset + length - 1
         var offset = document.valueOffset + 4
-        return name.withUnsafeBytes { key -> Value? in
+        return name.withUnsafeBufferPointer { key -> Value? in
             let keyCount = key.count
             while offset < end {
-                let type = base.load(fromByteOffset: offset, as: UInt8.self)
+                let type = base[offset]
                 let keyStart = offset + 1
-                var valueOffset = keyStart
-                while valueOffset < end && base.load(fromByteOffset: valueOffset, as: UInt8.self) != 0 {
-                    valueOffset += 1
-                }
+                var valueOffset = TopLevelWalk.terminator(from: keyStart, end: end, raw)
                 if valueOffset - keyStart == keyCount
                     && (keyCount == 0 || memcmp(base + keyStart, key.baseAddress!, keyCount) == 0)
                 {
                     return Value(type: type, valueOffset: valueOffset + 1)
                 }
                 valueOffset += 1
-                guard valueOffset <= end,
-                    let valueLength = RawElementFinder.valueLength(type, at: valueOffset, limit: end, base)
+                guard valueOffset <= end, let valueLength = valueLength(type, at: valueOffset, end: end, raw)
                 else { return .unreachable }
                 offset = valueOffset + valueLength
             }
@@ -455,13 +514,22 @@ enum RawScan {
     /// ``Value/unreachable`` when it crosses an array (an expression path maps arrays) or the bytes are malformed.
     @inline(__always)
     static func follow(_ path: [[UInt8]], from start: Value, _ buffer: UnsafeRawBufferPointer) -> Value? {
-        var current = start
-        for (index, name) in path.enumerated() {
-            guard let found = field(name, in: current, buffer) else { return nil }
-            if found == .unreachable || index == path.count - 1 { return found }
-            switch found.type {
-            case 0x03: current = found
-            case 0x04: return .unreachable
+        guard let first = path.first else { return start }
+        return follow(path.dropFirst(), fromField: field(first, in: start, buffer), buffer)
+    }
+
+    /// The value an expression field path reaches when its first component found `field`; `rest` are the other
+    /// components.
+    @inline(__always)
+    static func follow(_ rest: ArraySlice<[UInt8]>, fromField field: Value?, _ buffer: UnsafeRawBufferPointer)
+        -> Value?
+    {
+        var current = field
+        for name in rest {
+            guard let value = current else { return nil }
+            switch value.type {
+            case 0x03: current = self.field(name, in: value, buffer)
+            case 0x04, Value.unreachable.type: return .unreachable
             default: return nil
             }
         }

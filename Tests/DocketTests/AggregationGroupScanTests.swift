@@ -114,7 +114,9 @@ import Testing
     /// A filter the fused scan's one walk answers (leaves on top-level fields, arrays among their values) or one it
     /// leaves to the matcher (`$or`, dotted paths, `$ne`).
     private static func randomFilter(_ rng: inout SeededRandom) -> BSONDocument {
-        let operands: [BSONValue] = [1, 2, "x", .null, 2.5, true]
+        let operands: [BSONValue] = [
+            1, 2, "x", .null, 2.5, true, .datetime(1_700_000_000_000), .datetime(1_600_000_000_000),
+        ]
         var filter: BSONDocument = [:]
         for _ in 0..<rng.int(1...3) {
             let field = rng.pick(["a", "t", "s", "m", "_id"])

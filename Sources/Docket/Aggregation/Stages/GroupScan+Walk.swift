@@ -56,6 +56,9 @@ struct TopLevelWalk: Sendable {
     let leafSlots: [Int]
     /// The filter's leaves' predicates.
     let predicates: [LeafPredicate]
+    /// For each leaf that orders a field against a date (W5's `created_at: {$gte: date}`): the comparison and the date,
+    /// answered with one integer compare when the field holds a date.
+    let dateComparisons: [(kind: ComparisonPredicate.Kind, milliseconds: Int64)?]
     /// Whether a slot has leaves (so a walk tests them when it passes the field).
     let slotHasLeaves: [Bool]
 
@@ -87,9 +90,14 @@ struct TopLevelWalk: Sendable {
         var slotHasLeaves = [Bool](repeating: false, count: names.count)
         for slot in leafSlots { slotHasLeaves[slot] = true }
         let nameLengths = names.reduce(UInt64(0)) { $0 | Self.lengthBit($1.count) }
+        let dateComparisons = predicates.map { predicate -> (kind: ComparisonPredicate.Kind, milliseconds: Int64)? in
+            guard case .comparison(let comparison) = predicate, case .datetime(let ms) = comparison.operand.fast
+            else { return nil }
+            return (comparison.kind, ms)
+        }
         return TopLevelWalk(
             names: names, nameLengths: nameLengths, leafSlots: leafSlots, predicates: predicates,
-            slotHasLeaves: slotHasLeaves)
+            dateComparisons: dateComparisons, slotHasLeaves: slotHasLeaves)
     }
 
     /// The bit of ``nameLengths`` for a key of `count` bytes.
@@ -169,6 +177,20 @@ struct TopLevelWalk: Sendable {
     @inline(__always)
     private func leavesMatch(_ slot: Int, _ element: RawElement?, _ buffer: UnsafeRawBufferPointer) -> Bool {
         for index in leafSlots.indices where leafSlots[index] == slot {
+            if let date = dateComparisons[index], let element, element.type == .datetime {
+                let value = Int64(
+                    littleEndian: buffer.loadUnaligned(fromByteOffset: element.valueOffset, as: Int64.self))
+                let holds: Bool
+                switch date.kind {
+                case .eq: holds = value == date.milliseconds
+                case .lt: holds = value < date.milliseconds
+                case .lte: holds = value <= date.milliseconds
+                case .gt: holds = value > date.milliseconds
+                case .gte: holds = value >= date.milliseconds
+                }
+                if !holds { return false }
+                continue
+            }
             var ignored: Int?
             if !predicates[index].matches(element, in: buffer, position: &ignored) { return false }
         }

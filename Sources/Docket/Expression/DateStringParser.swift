@@ -22,6 +22,21 @@ enum DateStringParser {
         iso(text) ?? FreeFormDate(text)?.parts
     }
 
+    /// The milliseconds of a fraction of a second written with `digits` digits: its first three digits, padded.
+    static func milliseconds(fraction: Int64, digits: Int) -> Int64 {
+        var value = fraction
+        var count = digits
+        while count > 3 {
+            value /= 10
+            count -= 1
+        }
+        while count < 3 {
+            value *= 10
+            count += 1
+        }
+        return value
+    }
+
     private static func iso(_ text: String) -> (local: Int64, offset: Int64?)? {
         var scanner = ByteScanner(Array(text.utf8))
         guard let year = scanner.number(digits: 4), scanner.take(UInt8(ascii: "-")),
@@ -46,19 +61,7 @@ enum DateStringParser {
                 second = s
                 if scanner.take(UInt8(ascii: ".")) {
                     guard let parsed = scanner.digits(), parsed.1 > 0 else { return nil }
-                    let (fraction, count) = parsed
-                    // Milliseconds: the first three digits, padded.
-                    var ms = fraction
-                    var n = count
-                    while n > 3 {
-                        ms /= 10
-                        n -= 1
-                    }
-                    while n < 3 {
-                        ms *= 10
-                        n += 1
-                    }
-                    millisecond = ms
+                    millisecond = milliseconds(fraction: parsed.0, digits: parsed.1)
                 }
             }
             guard hour < 24, minute < 60, second < 60 else { return nil }
@@ -253,17 +256,7 @@ private struct FreeFormDate {
             index += 2
             if token() == .symbol(UInt8(ascii: ".")) {
                 guard let fraction = number(1) else { return false }
-                var value = fraction.value
-                var digits = fraction.digits
-                while digits > 3 {
-                    value /= 10
-                    digits -= 1
-                }
-                while digits < 3 {
-                    value *= 10
-                    digits += 1
-                }
-                millisecond = value
+                millisecond = DateStringParser.milliseconds(fraction: fraction.value, digits: fraction.digits)
                 index += 2
             }
         }

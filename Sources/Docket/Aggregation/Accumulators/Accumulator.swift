@@ -328,7 +328,11 @@ struct AccumulatorState {
     private static func evaluateN(_ n: Expression, _ kind: AccumulatorKind, _ context: inout ExpressionContext)
         throws(DocketError) -> Int
     {
-        let value = try n.evaluate(&context) ?? .null
+        try validateN(try n.evaluate(&context) ?? .null, kind)
+    }
+
+    /// MongoDB's `AccumulatorN::validateN`: an integral value (5787902) above zero (5787908).
+    static func validateN(_ value: BSONValue, _ kind: AccumulatorKind) throws(DocketError) -> Int {
         let integral: Int64?
         switch value {
         case .int32(let i): integral = Int64(i)

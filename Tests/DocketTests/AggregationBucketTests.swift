@@ -69,8 +69,12 @@ import Testing
     }
 
     static let bucketAutoErrors: [(BSONValue, Int)] = [
-        (1, 40242), (["groupBy": "$a"], 40246), (["groupBy": "$a", "buckets": 0], 40240),
-        (["groupBy": "$a", "buckets": "2"], 40241), (["groupBy": 1, "buckets": 2], 40243),
+        // mongod's codes (document_source_bucket_auto.cpp).
+        (1, 40240), (["groupBy": "$a"], 40246), (["groupBy": "$a", "buckets": 0], 40243),
+        (["groupBy": "$a", "buckets": -3], 40243), (["groupBy": "$a", "buckets": 2.5], 40242),
+        (["groupBy": "$a", "buckets": .int64(1 << 40)], 40242),
+        (["groupBy": "$a", "buckets": "2"], 40241), (["groupBy": 1, "buckets": 2], 40239),
+        (["groupBy": "$", "buckets": 2], 40239),
         (["groupBy": "$a", "buckets": 2, "output": 1], 40244), (["groupBy": "$a", "buckets": 2, "x": 1], 40245),
         (["groupBy": "$a", "buckets": 2, "granularity": 5], 40261),
         (["groupBy": "$a", "buckets": 2, "granularity": "R6"], 40257),

@@ -583,9 +583,9 @@ struct StageErrorCase: CustomTestStringConvertible, Sendable {
     static let nCases: [StageErrorCase] = [
         StageErrorCase("$setWindowFields", ["output": ["w": ["$minN": ["input": "$x", "n": 0]]]], code: 5_787_908),
         StageErrorCase("$setWindowFields", ["output": ["w": ["$maxN": ["input": "$x", "n": -1]]]], code: 5_787_908),
-        StageErrorCase("$setWindowFields", ["output": ["w": ["$firstN": ["input": "$x", "n": 1.5]]]], code: 5_787_902),
+        StageErrorCase("$setWindowFields", ["output": ["w": ["$firstN": ["input": "$x", "n": 1.5]]]], code: 5_787_903),
         StageErrorCase(
-            "$setWindowFields", ["output": ["w": ["$lastN": ["input": "$x", "n": decimal("2.5")]]]], code: 5_787_902),
+            "$setWindowFields", ["output": ["w": ["$lastN": ["input": "$x", "n": decimal("2.5")]]]], code: 5_787_903),
         StageErrorCase(
             "$setWindowFields",
             ["sortBy": ["x": 1], "output": ["w": ["$topN": ["output": "$x", "sortBy": ["x": 1], "n": 0]]]],

@@ -123,10 +123,11 @@ extension Stage {
 
     /// `$bucketAuto: {groupBy, buckets, output}`: documents sorted by `groupBy` and split into at most `buckets`
     /// buckets of about equal size (equal values never split); each bucket's `_id` is `{min, max}`.
-    /// - Throws: `Location40240` for a non-positive `buckets`; `Location40241` for a non-numeric one;
-    ///   `Location40242` for a non-document; `Location40243` for a bad `groupBy`; `Location40244` for a bad `output`;
-    ///   `Location40245` for an unknown option; `Location40246` without `groupBy` or `buckets`; `Location40261` for a
-    ///   `granularity` that is not a string; `Location40257` for an unknown one.
+    /// - Throws: (mongod's document_source_bucket_auto.cpp) `Location40240` for a non-document; `Location40241` for
+    ///   a non-numeric `buckets`, `Location40242` for one that is not a 32-bit integer, `Location40243` for one not
+    ///   above zero; `Location40239` for a bad `groupBy`; `Location40244` for a bad `output`; `Location40245` for an
+    ///   unknown option; `Location40246` without `groupBy` or `buckets`; `Location40261` for a `granularity` that is
+    ///   not a string; `Location40257` for an unknown one.
     static func parseBucketAuto(_ value: BSONValue, scope: ExpressionScope) throws(DocketError) -> Stage {
         func failure(_ code: DocketError.Code, _ message: String) -> DocketError {
             DocketError(code, message, stage: "$bucketAuto")
@@ -134,7 +135,7 @@ extension Stage {
         guard case .document(let spec) = value else {
             throw failure(
                 .bucketAutoNotObject,
-                "The argument to $bucketAuto must be an object, but found type: \(value.type.alias).")
+                "The argument to $bucketAuto must be an object, but found type: \(value.type.alias)")
         }
         var groupBy: Expression?
         var buckets: Int?
@@ -147,21 +148,26 @@ extension Stage {
                 guard field.isNumber else {
                     throw failure(
                         .bucketAutoBucketsType,
-                        "The $bucketAuto 'buckets' field must be a numeric value, but found type: \(field.type.alias).")
+                        "The $bucketAuto 'buckets' field must be a numeric value, but found type: \(field.type.alias)")
                 }
-                let n = SortSpec.safeNumberLong(field)
-                guard n > 0, n <= Int64(Int32.max) else {
+                let number = field.doubleValueForArithmetic ?? .nan
+                guard let n = Int32(exactly: number) else {
+                    throw failure(
+                        .bucketAutoBucketsInt32,
+                        "The $bucketAuto 'buckets' field must be representable as a 32-bit integer, but found "
+                            + Conversion.formatDouble(number))
+                }
+                guard n > 0 else {
                     throw failure(
                         .bucketAutoBucketsPositive,
-                        "The $bucketAuto 'buckets' field must be greater than 0, but found: "
-                            + BSONPrinter.projectionMessage.string(field))
+                        "The $bucketAuto 'buckets' field must be greater than 0, but found: \(n)")
                 }
                 buckets = Int(n)
             case "output":
                 guard case .document(let fields) = field else {
                     throw failure(
                         .bucketAutoOutputType,
-                        "The $bucketAuto 'output' field must be an object, but found type: \(field.type.alias).")
+                        "The $bucketAuto 'output' field must be an object, but found type: \(field.type.alias)")
                 }
                 output = fields
             case "granularity":
@@ -175,7 +181,7 @@ extension Stage {
                 }
                 granularity = parsed
             default:
-                throw failure(.bucketAutoUnknownOption, "Unrecognized option to $bucketAuto: \(key).")
+                throw failure(.bucketAutoUnknownOption, "Unrecognized option to $bucketAuto: \(key)")
             }
         }
         guard let groupBy, let buckets else {
@@ -193,7 +199,7 @@ extension Stage {
     {
         let isPath: Bool
         switch value {
-        case .string(let path): isPath = path.hasPrefix("$")
+        case .string(let path): isPath = path.hasPrefix("$") && (stage == "$bucket" || path.utf8.count > 1)
         case .document(let object): isPath = object.first?.key.hasPrefix("$") ?? false
         default: isPath = false
         }
@@ -201,7 +207,9 @@ extension Stage {
             throw DocketError(
                 stage == "$bucket" ? .bucketGroupByType : .bucketAutoGroupByType,
                 "The \(stage) 'groupBy' field must be defined as a $-prefixed path or an expression"
-                    + (stage == "$bucket" ? ", but found: \(BSONPrinter.projectionMessage.string(value))." : " object"),
+                    + (stage == "$bucket"
+                        ? ", but found: \(BSONPrinter.projectionMessage.string(value))."
+                        : " object, but found: \(BSONPrinter.projectionMessage.string(value))"),
                 stage: stage)
         }
         return try Expression(parsing: value, scope: scope)

@@ -84,4 +84,21 @@ import Testing
         let (spec, code) = Self.bucketAutoErrors[index]
         #expect(errorCode { _ = try aggregate([], [["$bucketAuto": spec]]) } == code, "\(spec)")
     }
+
+    /// Past the memory limit `$bucketAuto` fails with 292 when the pipeline says `allowDiskUse: false`; otherwise it
+    /// goes on in memory (it does not spill: README's compatibility table) and returns the same buckets.
+    @Test func bucketAutoMemoryLimit() throws {
+        let documents = (0..<200).map {
+            ["v": .int32(Int32($0)), "pad": .string(String(repeating: "x", count: 100))] as BSONDocument
+        }
+        let pipeline: [BSONDocument] = [["$bucketAuto": ["groupBy": "$v", "buckets": 4]]]
+        var options = AggregateOptions(allowDiskUse: false)
+        options.memoryLimitBytes = 2_000
+        #expect(errorCode { _ = try aggregate(documents, pipeline, options: options) } == 292)
+        options.allowDiskUse = nil
+        let limited = try aggregate(documents, pipeline, options: options)
+        let unlimited = try aggregate(documents, pipeline)
+        #expect(limited.count == 4)
+        #expect(limited.map(\.description) == unlimited.map(\.description))
+    }
 }

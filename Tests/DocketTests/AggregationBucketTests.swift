@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Testing
 
 @testable import Docket
@@ -86,19 +87,43 @@ import Testing
     }
 
     /// Past the memory limit `$bucketAuto` fails with 292 when the pipeline says `allowDiskUse: false`; otherwise it
-    /// goes on in memory (it does not spill: README's compatibility table) and returns the same buckets.
-    @Test func bucketAutoMemoryLimit() throws {
-        let documents = (0..<200).map {
-            ["v": .int32(Int32($0)), "pad": .string(String(repeating: "x", count: 100))] as BSONDocument
+    /// spills sorted runs and merges them, and returns the buckets it returns in memory: mixed types, duplicate keys
+    /// (never split), missing keys, several bucket counts, with and without a granularity.
+    @Test func bucketAutoSpillsPastTheMemoryLimit() throws {
+        var rng = SeededRandom(seed: 0xB0C4E7)
+        let c = makeCollection()
+        var documents: [BSONDocument] = []
+        for i in 0..<400 {
+            var document: BSONDocument = ["_id": .int32(Int32(i)), "pad": .string(String(repeating: "x", count: 60))]
+            let k = Int32(rng.next() % 50)
+            switch rng.next() % 6 {
+            case 0: document["v"] = .double(Double(k) / 4)
+            case 1: document["v"] = .int64(Int64(k))
+            case 2: break
+            default: document["v"] = .int32(k)
+            }
+            document["n"] = .int32(k)
+            documents.append(document)
         }
-        let pipeline: [BSONDocument] = [["$bucketAuto": ["groupBy": "$v", "buckets": 4]]]
-        var options = AggregateOptions(allowDiskUse: false)
-        options.memoryLimitBytes = 2_000
-        #expect(errorCode { _ = try aggregate(documents, pipeline, options: options) } == 292)
-        options.allowDiskUse = nil
-        let limited = try aggregate(documents, pipeline, options: options)
-        let unlimited = try aggregate(documents, pipeline)
-        #expect(limited.count == 4)
-        #expect(limited.map(\.description) == unlimited.map(\.description))
+        try c.insertMany(documents)
+        let pipelines: [[BSONDocument]] = [
+            [["$bucketAuto": ["groupBy": "$v", "buckets": 4]]],
+            [["$bucketAuto": ["groupBy": "$v", "buckets": 7, "output": ["ids": ["$push": "$_id"]]]]],
+            [["$bucketAuto": ["groupBy": "$n", "buckets": 5, "granularity": "R5", "output": ["s": ["$sum": "$n"]]]]],
+            [["$bucketAuto": ["groupBy": ["$mod": ["$n", 3]], "buckets": 2]]],
+        ]
+        for pipeline in pipelines {
+            var limited = AggregateOptions(allowDiskUse: false)
+            limited.memoryLimitBytes = 4_000
+            #expect(errorCode { _ = try c.aggregate(pipeline, options: limited).toArray() } == 292)
+            limited.allowDiskUse = nil
+            var iterator = try c.aggregate(pipeline, options: limited).makeIterator()
+            var spilled: [BSONDocument] = []
+            while let document = try iterator.next() { spilled.append(document) }
+            #expect(iterator.stats.spills > 1, "\(pipeline)")
+            let expected = try c.aggregate(pipeline).toArray()
+            #expect(spilled.count == expected.count, "\(pipeline)")
+            for (a, e) in zip(spilled, expected) { #expect(a.isIdentical(to: e), "\(a) != \(e) in \(pipeline)") }
+        }
     }
 }

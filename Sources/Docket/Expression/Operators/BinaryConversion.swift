@@ -26,14 +26,10 @@ struct ConvertOptions: Sendable {
 }
 
 extension Conversion {
-    /// Binary data as a string in `format` (required: `$convert` has no default; `$toString` passes `.auto`).
+    /// Binary data as a string in `format`; without one (`$toString` is `$convert` without a format), a UUID as
+    /// its text and anything else in base64, as the manual's `$toString` table says.
     static func string(from binary: BSONBinary, format: BinaryFormat?) throws(DocketError) -> String {
-        guard let format else {
-            throw DocketError(
-                .failedToParse, "Format must be specified when converting from 'binData' to 'string'",
-                operatorName: "$convert")
-        }
-        switch format {
+        switch format ?? .auto {
         case .auto: return binary.uuidString ?? binary.base64EncodedString
         case .base64: return binary.base64EncodedString
         case .base64url:

@@ -1,5 +1,6 @@
 import DocketBSON
 import DocketTestSupport
+import Foundation
 import Testing
 
 @testable import Docket
@@ -130,6 +131,47 @@ import Testing
                 (difference.isSignMinus ? -difference : difference).numericCompare(tolerance) <= 0,
                 "√\(x) = \(root), squared \(back)")
         }
+    }
+
+    /// Over seeded random decimals (every exponent range, subnormals, zeros, infinities, NaN) no function traps,
+    /// and where the double functions are exact enough to compare (not near a logarithm's zero, where the double
+    /// argument's rounding dominates), the decimal results agree with them to 1e-12.
+    @Test func randomDecimalsAgreeWithTheDoubleFunctions() throws {
+        var rng = SeededRandom(seed: 0xDEC1_3A7)
+        func randomDecimal() throws -> Decimal128 {
+            switch rng.next() % 10 {
+            case 0: return [Decimal128.nan, .infinity, .negativeInfinity, .zero][Int(rng.next() % 4)]
+            case 1:
+                return try Decimal128(parsing: "\(rng.next() % 10_000_000_000)E\(Int(rng.next() % 12_287) - 6176)")
+            default:
+                let sign = rng.next() % 4 == 0 ? "-" : ""
+                return try Decimal128(parsing: "\(sign)\(rng.next() % 1_000_000_000_000)E\(Int(rng.next() % 40) - 25)")
+            }
+        }
+        func close(_ got: Decimal128, _ want: Double, _ what: String) {
+            guard want.isFinite, want != 0, abs(want) > 1e-300, abs(want) < 1e300 else { return }
+            let relative = abs((got.doubleValue - want) / want)
+            #expect(relative < 1e-12, "\(what): \(got) vs \(want)")
+        }
+        for _ in 0..<500 {
+            let x = try randomDecimal()
+            let y = try randomDecimal()
+            let (dx, dy) = (x.doubleValue, y.doubleValue)
+            if !x.isSignMinus || x.isZero { close(DecimalMath.squareRoot(x), dx.squareRoot(), "sqrt \(x)") }
+            close(DecimalMath.exponential(x), exp(dx), "exp \(x)")
+            if !x.isSignMinus && !x.isZero && x.isFinite && abs(log(dx)) > 1e-2 {
+                close(DecimalMath.naturalLogarithm(x), log(dx), "ln \(x)")
+                close(DecimalMath.commonLogarithm(x), log10(dx), "log10 \(x)")
+                if !y.isSignMinus && !y.isZero && y.isFinite && abs(log(dy)) > 1e-2 {
+                    close(DecimalMath.logarithm(x, base: y), log(dx) / log(dy), "log \(x) base \(y)")
+                }
+            }
+            // (An exponent that underflows a double to 0 makes the double power 1; the decimal one is right.)
+            if !(x.isZero && y.isSignMinus) && abs(dy) < 50 && (dy != 0 || y.isZero) {
+                close(DecimalMath.power(x, y), pow(dx, dy), "pow \(x) ^ \(y)")
+            }
+        }
+        #expect(DecimalMath.logarithm(Decimal128(1), base: Decimal128(3)) == Decimal128.zero)
     }
 
     /// exp and ln are inverse: ln(exp(x)) is x to about 33 digits over a seeded sweep.

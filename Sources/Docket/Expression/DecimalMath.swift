@@ -354,6 +354,8 @@ enum DecimalMath {
         if base.numericCompare(Decimal128(10)) == 0 { return commonLogarithm(x) }
         guard let xParts = parts(x), xParts.coefficient > 0, let baseParts = parts(base), baseParts.coefficient > 0
         else { return Decimal128(log(x.doubleValue) / log(base.doubleValue)) }
+        // log of 1 is exactly 0 in every base.
+        if x.numericCompare(Decimal128(1)) == 0 { return make(isNegative: false, coefficient: 0, exponent: 0) }
         let lnX = logarithmValue(xParts)
         let lnBase = base.numericCompare(Decimal128(2)) == 0 ? DecimalFixed.ln2 : logarithmValue(baseParts)
         // ln(base) is between ln(1 - 10⁻³⁴) and 14,200 in magnitude: scale it into the reciprocal's range first.

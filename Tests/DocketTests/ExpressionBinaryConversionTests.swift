@@ -44,9 +44,11 @@ import Testing
         // $toString chooses: a UUID as its text, other binary data in base64.
         ExpressionCase(["$toString": uuid], [:], .value(.string(uuidText))),
         ExpressionCase(["$toString": hello], [:], .value("SGVsbG8=")),
-        // Binary data to another subtype keeps its bytes.
-        ExpressionCase(
-            convert(hello, ["type": "binData", "subtype": 128]), [:], .value(binary(Array("Hello".utf8), 128))),
+        // Binary data converts to its own subtype only (mongod: "Conversions between different BinData subtypes
+        // are not supported").
+        ExpressionCase(convert(hello, ["type": "binData", "subtype": 0]), [:], .value(hello)),
+        ExpressionCase(convert(hello, ["type": "binData", "subtype": 128]), [:], .error(241)),
+        ExpressionCase(["$toUUID": uuid], [:], .value(uuid)),
         // Numbers to binary data and back, little-endian unless byteOrder is "big".
         ExpressionCase(convert(1, "binData"), [:], .value(binary([1, 0, 0, 0]))),
         ExpressionCase(convert(1, "binData", ["byteOrder": "big"]), [:], .value(binary([0, 0, 0, 1]))),
@@ -82,12 +84,19 @@ import Testing
         // Without a format, binary data becomes a string as $toString makes it (the manual's $toString table).
         ExpressionCase(convert(hello, "string"), [:], .value("SGVsbG8=")),
         ExpressionCase(convert(uuid, "string"), [:], .value(.string(uuidText))),
-        ExpressionCase(convert("00", "binData", ["format": "base32"]), [:], .error(241)),
-        ExpressionCase(convert("00", "binData", ["format": 1]), [:], .error(241)),
-        ExpressionCase(convert(1, "binData", ["byteOrder": "middle"]), [:], .error(9)),
-        ExpressionCase(convert("00", ["type": "binData", "subtype": 3], ["format": "hex"]), [:], .error(4_341_107)),
+        // mongod's codes (expression_convert.cpp): options are checked before converting, so onError does not apply.
+        ExpressionCase(convert("00", "binData", ["format": "base32"]), [:], .error(4_341_125)),
+        ExpressionCase(convert("00", "binData", ["format": "base32", "onError": "e"]), [:], .error(4_341_125)),
+        ExpressionCase(convert("00", "binData", ["format": 1]), [:], .error(4_341_114)),
+        ExpressionCase(convert("00", "binData", ["format": "auto"]), [:], .error(241)),
+        ExpressionCase(convert(1, "binData", ["byteOrder": "middle"]), [:], .error(9_130_002)),
+        ExpressionCase(convert(1, "binData", ["byteOrder": 1]), [:], .error(9_130_001)),
+        ExpressionCase(
+            convert("00", ["type": "binData", "subtype": 3], ["format": "hex"]), [:], .value(binary([0], 3))),
+        ExpressionCase(convert("00", ["type": "binData", "subtype": 9], ["format": "hex"]), [:], .error(4_341_107)),
         ExpressionCase(convert("00", ["type": "binData", "subtype": 300], ["format": "hex"]), [:], .error(4_341_107)),
-        ExpressionCase(convert("00", ["type": "binData", "subtype": "x"], ["format": "hex"]), [:], .error(9)),
+        ExpressionCase(convert("00", ["type": "binData", "subtype": 2.5], ["format": "hex"]), [:], .error(4_341_106)),
+        ExpressionCase(convert("00", ["type": "binData", "subtype": "x"], ["format": "hex"]), [:], .error(4_341_108)),
         ExpressionCase(convert("00", ["type": "binData", "kind": 0], ["format": "hex"]), [:], .error(9)),
         ExpressionCase(convert("00", ["subtype": 0], ["format": "hex"]), [:], .error(9)),
     ]

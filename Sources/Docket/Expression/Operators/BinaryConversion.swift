@@ -7,13 +7,20 @@ import DocketBSON
 /// The text forms of binary data in `$convert`'s `format`.
 enum BinaryFormat: String, Sendable {
     case base64, base64url, hex, utf8, uuid
-    /// `$toString`'s own choice: a 16-byte UUID (subtype 4) as its text, anything else in base64.
+    /// `$toString`'s choice (and the default): a 16-byte UUID (subtype 4) as its text, anything else in base64.
     case auto
 
-    /// The format named by `format` (a string; `auto` is not one a pipeline may name).
+    /// The format named by `format`; mongod's `parseBinDataFormat` codes (4341114, 4341125).
     static func resolve(_ value: BSONValue) throws(DocketError) -> BinaryFormat {
-        guard case .string(let name) = value, let format = BinaryFormat(rawValue: name), format != .auto else {
-            throw Conversion.failure("Invalid format value for $convert: \(BSONPrinter.updateMessage.string(value))")
+        guard case .string(let name) = value else {
+            throw DocketError(
+                .location(4_341_114),
+                "$convert requires that 'format' be a string, found: \(value.type.alias) with value "
+                    + BSONPrinter.updateMessage.string(value), operatorName: "$convert")
+        }
+        guard let format = BinaryFormat(rawValue: name) else {
+            throw DocketError(
+                .location(4_341_125), "Invalid 'format' argument for $convert: \(name)", operatorName: "$convert")
         }
         return format
     }
@@ -40,14 +47,14 @@ extension Conversion {
         case .utf8:
             guard let text = String(validating: binary.bytes, as: UTF8.self) else {
                 throw failure(
-                    "Failed to convert BinData to string with the 'utf8' format", "Input is not valid UTF-8")
+                    "Failed to convert '\(printed(binary))' to string",
+                    "BinData does not represent a valid UTF-8 string")
             }
             return text
         case .uuid:
-            guard let text = BSONBinary(subtype: .uuid, bytes: binary.bytes).uuidString else {
+            guard let text = binary.uuidString else {
                 throw failure(
-                    "Failed to convert BinData to string with the 'uuid' format",
-                    "a UUID has 16 bytes, not \(binary.bytes.count)")
+                    "Failed to convert '\(printed(binary))' to string", "BinData does not represent a valid UUID")
             }
             return text
         }
@@ -61,7 +68,12 @@ extension Conversion {
         var bytes: [UInt8]
         switch value {
         case .binary(let binary):
-            return .binary(BSONBinary(subtype: subtype, bytes: binary.bytes))
+            guard binary.subtype == subtype else {
+                throw DocketError(
+                    .conversionFailure, "Conversions between different BinData subtypes are not supported",
+                    operatorName: "$convert")
+            }
+            return value
         case .string(let text):
             return .binary(BSONBinary(subtype: subtype, bytes: try parseBinary(text, subtype: subtype, options.format)))
         case .int32(let v) where options.format == nil:
@@ -81,18 +93,19 @@ extension Conversion {
     private static func parseBinary(_ text: String, subtype: BSONBinary.Subtype, _ format: BinaryFormat?)
         throws(DocketError) -> [UInt8]
     {
-        guard let format, format != .auto else {
+        guard let format else {
             throw DocketError(
                 .failedToParse, "Format must be specified when converting from 'string' to 'binData'",
                 operatorName: "$convert")
         }
         let head = "Failed to parse BinData '\(text)'"
         if (subtype == .uuid) != (format == .uuid) {
-            throw failure(head, "Only the UUID subtype (4) is allowed with the 'uuid' format")
+            throw failure(head, "Only the 'uuid' format is allowed with the UUID subtype")
         }
         let bytes: [UInt8]?
         switch format {
-        case .base64, .auto: bytes = BSONBinary(base64Encoded: text)?.bytes
+        case .auto: throw failure(head, "Invalid format 'auto'")
+        case .base64: bytes = BSONBinary(base64Encoded: text)?.bytes
         case .base64url:
             let standard = String(text.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
             let padded = standard + String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)

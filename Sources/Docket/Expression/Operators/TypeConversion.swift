@@ -86,16 +86,24 @@ enum ConvertTarget: Sendable {
         return target
     }
 
-    /// A binData subtype `$convert` may produce: 0, 1, 4 to 9, or a user-defined one (128 to 255).
+    /// A binData subtype `$convert` may produce: 0 to 8, or a user-defined one (128 to 255); mongod's
+    /// `computeBinDataType` codes (4341106, 4341107, 4341108).
     private static func resolveSubtype(_ value: BSONValue) throws(DocketError) -> BSONBinary.Subtype {
-        guard value.isNumber, let code = value.int64Value, Double(code) == value.doubleValue else {
+        guard value.isNumber else {
             throw DocketError(
-                .failedToParse, "$convert's 'to.subtype' must be an integer, not \(value.type.alias)",
+                .location(4_341_108),
+                "For BinData, $convert's 'subtype' argument must be a number, but is \(value.type.alias)",
                 operatorName: "$convert")
         }
-        guard [0, 1, 4, 5, 6, 7, 8, 9].contains(code) || (128...255).contains(code) else {
+        guard let code = value.int64Value, Double(code) == value.doubleValue else {
             throw DocketError(
-                .location(4_341_107), "Cannot use bindata subtype \(code) for $convert operation",
+                .location(4_341_106), "In $convert, numeric 'subtype' argument is not an integer",
+                operatorName: "$convert")
+        }
+        guard (0...8).contains(code) || (128...255).contains(code) else {
+            throw DocketError(
+                .location(4_341_107),
+                "In $convert, numeric value for 'subtype' does not correspond to a BinData type: \(code)",
                 operatorName: "$convert")
         }
         return BSONBinary.Subtype(UInt8(code))
@@ -162,9 +170,15 @@ struct ConvertNode: Sendable {
             options.format = try BinaryFormat.resolve(value)
         }
         if let byteOrder, let value = try byteOrder.evaluate(&context), !Optional(value).isNullish {
-            guard case .string(let order) = value, order == "little" || order == "big" else {
+            guard case .string(let order) = value else {
                 throw DocketError(
-                    .failedToParse, "$convert's 'byteOrder' must be \"little\" or \"big\", not \(value)",
+                    .location(9_130_001),
+                    "$convert requires that 'byteOrder' be a string, found: \(value.type.alias) with value "
+                        + BSONPrinter.updateMessage.string(value), operatorName: "$convert")
+            }
+            guard order == "little" || order == "big" else {
+                throw DocketError(
+                    .location(9_130_002), "Invalid 'byteOrder' argument for $convert: \(order)",
                     operatorName: "$convert")
             }
             options.isBigEndian = order == "big"
@@ -253,14 +267,17 @@ enum Conversion {
         return Int64(bitPattern: raw << shift) >> Int64(shift)
     }
 
+    /// mongod's `readSizedNumberFromBinData` failure (expression_convert.cpp).
     private static func binaryLengthFailure(_ b: BSONBinary, _ target: ConvertTarget) -> DocketError {
-        let hex = b.bytes.map { byte in
-            let digits = String(byte, radix: 16, uppercase: true)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
-        return failure(
-            "Failed to convert 'BinData(\(b.subtype.rawValue), \"\(hex)\")' to \(target.alias)",
-            "invalid length: \(b.bytes.count)")
+        DocketError(
+            .conversionFailure,
+            "Failed to convert '\(printed(b))' to number in $convert because of invalid length: \(b.bytes.count)",
+            operatorName: "$convert")
+    }
+
+    /// Binary data as messages show it: `BinData(0, "48656C6C6F")`.
+    static func printed(_ b: BSONBinary) -> String {
+        "BinData(\(b.subtype.rawValue), \"\(b.hexString.uppercased())\")"
     }
 
     private static func toDouble(_ value: BSONValue) throws(DocketError) -> BSONValue {

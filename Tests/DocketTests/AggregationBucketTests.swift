@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Testing
 
 @testable import Docket
@@ -69,8 +70,12 @@ import Testing
     }
 
     static let bucketAutoErrors: [(BSONValue, Int)] = [
-        (1, 40242), (["groupBy": "$a"], 40246), (["groupBy": "$a", "buckets": 0], 40240),
-        (["groupBy": "$a", "buckets": "2"], 40241), (["groupBy": 1, "buckets": 2], 40243),
+        // mongod's codes (document_source_bucket_auto.cpp).
+        (1, 40240), (["groupBy": "$a"], 40246), (["groupBy": "$a", "buckets": 0], 40243),
+        (["groupBy": "$a", "buckets": -3], 40243), (["groupBy": "$a", "buckets": 2.5], 40242),
+        (["groupBy": "$a", "buckets": .int64(1 << 40)], 40242),
+        (["groupBy": "$a", "buckets": "2"], 40241), (["groupBy": 1, "buckets": 2], 40239),
+        (["groupBy": "$", "buckets": 2], 40239),
         (["groupBy": "$a", "buckets": 2, "output": 1], 40244), (["groupBy": "$a", "buckets": 2, "x": 1], 40245),
         (["groupBy": "$a", "buckets": 2, "granularity": 5], 40261),
         (["groupBy": "$a", "buckets": 2, "granularity": "R6"], 40257),
@@ -79,5 +84,46 @@ import Testing
     @Test(arguments: 0..<bucketAutoErrors.count) func bucketAutoParseErrors(_ index: Int) {
         let (spec, code) = Self.bucketAutoErrors[index]
         #expect(errorCode { _ = try aggregate([], [["$bucketAuto": spec]]) } == code, "\(spec)")
+    }
+
+    /// Past the memory limit `$bucketAuto` fails with 292 when the pipeline says `allowDiskUse: false`; otherwise it
+    /// spills sorted runs and merges them, and returns the buckets it returns in memory: mixed types, duplicate keys
+    /// (never split), missing keys, several bucket counts, with and without a granularity.
+    @Test func bucketAutoSpillsPastTheMemoryLimit() throws {
+        var rng = SeededRandom(seed: 0xB0C4E7)
+        let c = makeCollection()
+        var documents: [BSONDocument] = []
+        for i in 0..<400 {
+            var document: BSONDocument = ["_id": .int32(Int32(i)), "pad": .string(String(repeating: "x", count: 60))]
+            let k = Int32(rng.next() % 50)
+            switch rng.next() % 6 {
+            case 0: document["v"] = .double(Double(k) / 4)
+            case 1: document["v"] = .int64(Int64(k))
+            case 2: break
+            default: document["v"] = .int32(k)
+            }
+            document["n"] = .int32(k)
+            documents.append(document)
+        }
+        try c.insertMany(documents)
+        let pipelines: [[BSONDocument]] = [
+            [["$bucketAuto": ["groupBy": "$v", "buckets": 4]]],
+            [["$bucketAuto": ["groupBy": "$v", "buckets": 7, "output": ["ids": ["$push": "$_id"]]]]],
+            [["$bucketAuto": ["groupBy": "$n", "buckets": 5, "granularity": "R5", "output": ["s": ["$sum": "$n"]]]]],
+            [["$bucketAuto": ["groupBy": ["$mod": ["$n", 3]], "buckets": 2]]],
+        ]
+        for pipeline in pipelines {
+            var limited = AggregateOptions(allowDiskUse: false)
+            limited.memoryLimitBytes = 4_000
+            #expect(errorCode { _ = try c.aggregate(pipeline, options: limited).toArray() } == 292)
+            limited.allowDiskUse = nil
+            var iterator = try c.aggregate(pipeline, options: limited).makeIterator()
+            var spilled: [BSONDocument] = []
+            while let document = try iterator.next() { spilled.append(document) }
+            #expect(iterator.stats.spills > 1, "\(pipeline)")
+            let expected = try c.aggregate(pipeline).toArray()
+            #expect(spilled.count == expected.count, "\(pipeline)")
+            for (a, e) in zip(spilled, expected) { #expect(a.isIdentical(to: e), "\(a) != \(e) in \(pipeline)") }
+        }
     }
 }

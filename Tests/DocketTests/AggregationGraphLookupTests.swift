@@ -53,8 +53,17 @@ import Testing
         #expect(names(none[0]["above"]).isEmpty)
     }
 
+    /// mongod's codes (document_source_graph_lookup.cpp): 9 for a non-object or a missing `from` (the lite
+    /// parser), 40104 for an unknown field, 40102 for a fractional `maxDepth`.
     static let errorCases: [(BSONValue, Int)] = [
-        (1, 40327), (["from": "t"], 40105), (["from": 1], 40103), (["x": 1], 40103),
+        (1, 9), (["from": "t"], 40105), (["from": 1], 40103), (["x": 1], 9), (["from": "t", "x": 1], 40104),
+        (
+            [
+                "from": "t", "startWith": "$a", "connectFromField": "a", "connectToField": "b", "as": "c",
+                "maxDepth": 1.5,
+            ],
+            40102
+        ),
         (
             [
                 "from": "t", "startWith": "$a", "connectFromField": "a", "connectToField": "b", "as": "c",

@@ -224,6 +224,39 @@ import Testing
         #expect(result.first?["l"]?.isIdentical(to: .int64(3)) == true)
     }
 
+    /// The fused scan honours `maxTimeMS`: it reads the clock every 256 documents and fails with MaxTimeMSExpired
+    /// (50) past its deadline — on one core and split between threads. The deadline is injected as a clock reading
+    /// already past (1 ns after the clock's origin), so the test never depends on how fast the machine is; the same
+    /// scan with no deadline, or one far ahead, counts every document.
+    @Test(arguments: [false, true])
+    func fusedScanStopsAtItsDeadline(parallel: Bool) throws {
+        var store = RecordStore()
+        for i in 0..<3000 { _ = store.append(try RawDocument(["_id": .int32(Int32(i)), "g": .int32(Int32(i % 4))])) }
+        let pipeline = try Pipeline(parsing: [["$group": ["_id": "$g", "n": ["$sum": 1]]]])
+        let (plan, consumed) = try #require(GroupScanPlan.make(pipeline.stages))
+        #expect(consumed == 1)
+        var context = PipelineRunContext()
+        context.parallelScanMinimum = parallel ? 0 : .max
+        let matcher = try Matcher([:])
+        func run(_ deadline: UInt64?) throws(DocketError) -> [PipelineDocument] {
+            var fellBack = false
+            let runner = GroupScanRunner(
+                plan, store: store, matcher: matcher, context: context, deadline: deadline,
+                fallback: {
+                    fellBack = true
+                    return EmptySourceRunner()
+                })
+            var output: [PipelineDocument] = []
+            while let document = try runner.next() { output.append(document) }
+            #expect(!fellBack, "the scan gave up instead of counting")
+            #expect(runner.documentsExamined == 3000)
+            return output
+        }
+        #expect(errorCode { _ = try run(1) } == 50)
+        #expect(try run(nil).count == 4)
+        #expect(try run(.max).count == 4)
+    }
+
     /// Past the memory limit with `allowDiskUse: false` the fused scan fails as `$group` does (292).
     @Test func memoryLimitAppliesToTheFusedScan() throws {
         let documents: [BSONDocument] = (0..<2000).map { ["_id": .int32(Int32($0)), "g": .string("key \($0)")] }

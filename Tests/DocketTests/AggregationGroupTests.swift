@@ -130,10 +130,15 @@ func sameValue(_ a: BSONValue, _ b: BSONValue) -> Bool {
         (["_id": 1, "a": ["$sum": 1, "$avg": 1]], 40238),
         (["_id": 1, "a": ["$foo": 1]], 15952), (["_id": 1, "a": ["$sum": [1, 2]]], 40237),
         (["_id": 1, "a": ["$count": 1]], 14),
+        // mongod's codes (accumulator_multi.cpp), including which missing field is reported first.
         (["_id": 1, "a": ["$firstN": ["input": "$x"]]], 5787906), (["_id": 1, "a": ["$firstN": ["n": 1]]], 5787907),
+        (["_id": 1, "a": ["$firstN": [:]]], 5787906),
         (["_id": 1, "a": ["$top": ["output": "$x"]]], 5788005),
         (["_id": 1, "a": ["$top": ["sortBy": ["x": 1]]]], 5788004),
-        (["_id": 1, "a": ["$firstN": 1]], 5787801),
+        (["_id": 1, "a": ["$top": ["output": "$x", "sortBy": [:]]]], 9657900),
+        (["_id": 1, "a": ["$topN": ["output": "$x"]]], 5788003), (["_id": 1, "a": ["$topN": 1]], 5788001),
+        (["_id": 1, "a": ["$top": ["output": "$x", "sortBy": ["x": 1], "n": 1]]], 5788002),
+        (["_id": 1, "a": ["$firstN": 1]], 5787801), (["_id": 1, "a": ["$maxN": 1]], 5787900),
         (["_id": 1, "a": ["$firstN": ["input": 1, "n": 1, "x": 1]]], 5787901),
     ]
 
@@ -154,6 +159,11 @@ func sameValue(_ a: BSONValue, _ b: BSONValue) -> Bool {
             errorCode {
                 _ = try aggregate(
                     [["a": 1]], [["$group": ["_id": .null, "m": ["$firstN": ["input": "$a", "n": 1.5]]]]])
+            } == 5787903)
+        #expect(
+            errorCode {
+                _ = try aggregate(
+                    [["a": 1]], [["$group": ["_id": .null, "m": ["$firstN": ["input": "$a", "n": "2"]]]]])
             } == 5787902)
     }
 

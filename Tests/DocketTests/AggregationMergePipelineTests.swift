@@ -125,7 +125,8 @@ import Testing
         (["into": "target", "let": ["x": 1]], 51199),
         (["into": "target", "let": ["Bad": 1], "whenMatched": [["$set": ["a": 1]]]], 16867),
         (["into": "target", "let": 1, "whenMatched": [["$set": ["a": 1]]]], 9),
-        (["into": "target", "let": ["new": "$a"], "whenMatched": [["$set": ["a": 1]]]], 2),
+        // mongod: 51273 (document_source_merge.cpp).
+        (["into": "target", "let": ["new": "$a"], "whenMatched": [["$set": ["a": 1]]]], 51273),
         (["into": "target", "whenMatched": [1]], 14),
     ]
 

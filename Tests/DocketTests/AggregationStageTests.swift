@@ -291,6 +291,10 @@ func errorCode(_ body: () throws -> Void) -> Int? {
         #expect(errorCode { _ = try db.aggregate([["$match": [:]]]) } == 73)
         #expect(errorCode { _ = try db.aggregate([]) } == 73)
         #expect(errorCode { _ = try db.aggregate([["$documents": 1]]) } == 5858203)
-        #expect(errorCode { _ = try db.aggregate([["$documents": [1]]]) } == 5858203)
+        // mongod (jstests/aggregation/sources/documents.js): elements that are not documents fail as the
+        // $replaceRoot it desugars to does.
+        #expect(errorCode { _ = try db.aggregate([["$documents": [1]]]) } == 40228)
+        #expect(errorCode { _ = try db.aggregate([["$documents": [["a": 1], 2]]]) } == 40228)
+        #expect(errorCode { _ = try db.aggregate([["$documents": "string"]]) } == 5858203)
     }
 }

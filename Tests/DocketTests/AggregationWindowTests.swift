@@ -578,6 +578,44 @@ struct StageErrorCase: CustomTestStringConvertible, Sendable {
             documents: [["a": 1, "b": "x"]]),
     ]
 
+    /// `n` of the N-form window functions is checked when the pipeline is parsed: an empty input (no window ever
+    /// runs) fails alike.
+    static let nCases: [StageErrorCase] = [
+        StageErrorCase("$setWindowFields", ["output": ["w": ["$minN": ["input": "$x", "n": 0]]]], code: 5_787_908),
+        StageErrorCase("$setWindowFields", ["output": ["w": ["$maxN": ["input": "$x", "n": -1]]]], code: 5_787_908),
+        StageErrorCase("$setWindowFields", ["output": ["w": ["$firstN": ["input": "$x", "n": 1.5]]]], code: 5_787_903),
+        StageErrorCase(
+            "$setWindowFields", ["output": ["w": ["$lastN": ["input": "$x", "n": decimal("2.5")]]]], code: 5_787_903),
+        StageErrorCase(
+            "$setWindowFields",
+            ["sortBy": ["x": 1], "output": ["w": ["$topN": ["output": "$x", "sortBy": ["x": 1], "n": 0]]]],
+            code: 5_787_908),
+        StageErrorCase(
+            "$setWindowFields",
+            ["output": ["w": ["$bottomN": ["output": "$x", "sortBy": ["x": 1], "n": ["$add": [0, -2]]]]]],
+            code: 5_787_908),
+        StageErrorCase(
+            "$setWindowFields", ["output": ["w": ["$firstN": ["input": "$x", "n": "$k"]]]], code: 5_788_501),
+        StageErrorCase(
+            "$setWindowFields", ["output": ["w": ["$firstN": ["input": "$x", "n": "two"]]]], code: 5_788_501),
+        StageErrorCase("$setWindowFields", ["output": ["w": ["$minN": ["input": "$x", "n": .null]]]], code: 5_788_501),
+    ]
+
+    @Test(arguments: nCases) func nIsCheckedWhenParsing(_ c: StageErrorCase) throws {
+        #expect(c.thrownCode() == c.code)
+        // The same error with documents that would have reached the window.
+        var withDocuments = c
+        withDocuments.documents = [["x": 1, "k": 2], ["x": 2, "k": 2]]
+        #expect(withDocuments.thrownCode() == c.code)
+    }
+
+    @Test func constantNIsAccepted() throws {
+        let rows = try aggregate(
+            [["x": 3], ["x": 1], ["x": 2]],
+            [["$setWindowFields": ["output": ["w": ["$minN": ["input": "$x", "n": ["$add": [1, 1]]]]]]]])
+        #expect(rows.compactMap { $0["w"] } == Array(repeating: BSONValue.array([1, 2]), count: 3))
+    }
+
     @Test(arguments: errorCases) func errors(_ c: StageErrorCase) {
         #expect(c.thrownCode() == c.code)
     }

@@ -136,6 +136,12 @@ import Testing
         ExpressionCase(["$maxN": ["n": 2, "input": [3, .null, 7, 1]]], [:], .value([7, 3])),
         ExpressionCase(["$minN": ["n": 2, "input": [3, .null, 7, 1]]], [:], .value([1, 3])),
         ExpressionCase(["$firstN": ["n": 0, "input": "$a"]], doc, .error(5_787_908)),
+        // mongod's AccumulatorN::validateN: a non-number is 5787902, a fractional number 5787903.
+        ExpressionCase(["$firstN": ["n": "2", "input": "$a"]], doc, .error(5_787_902)),
+        ExpressionCase(["$firstN": ["n": 1.5, "input": "$a"]], doc, .error(5_787_903)),
+        ExpressionCase(["$firstN": ["n": 2.0, "input": "$a"]], doc, .value([1, 2])),
+        ExpressionCase(["$maxN": 1], [:], .error(5_787_900)),
+        ExpressionCase(["$lastN": 1], [:], .error(5_787_801)),
         // Accumulators as expressions.
         ExpressionCase(["$sum": "$a"], doc, .value(10)),
         ExpressionCase(["$sum": ["$i", 3, "$s"]], doc, .value(5)),

@@ -6,12 +6,14 @@ import DocketBSON
     import Darwin
 #endif
 
-// Spilling to disk (ARCHITECTURE.md, "aggregation"). `$sort` and `$group` hold their input; past MongoDB's 100 MB
-// per-stage limit they fail with code 292 only when the pipeline says `allowDiskUse: false`. Otherwise (the default
-// since MongoDB 6.0) they write what they hold to temporary files and go on:
+// Spilling to disk (ARCHITECTURE.md, "aggregation"). `$sort`, `$group` and `$bucketAuto` hold their input; past
+// MongoDB's 100 MB per-stage limit they fail with code 292 only when the pipeline says `allowDiskUse: false`.
+// Otherwise (the default since MongoDB 6.0) they write what they hold to temporary files and go on:
 //
 // - `$sort` writes its buffer, sorted, as one run per spill, then merges the runs and what is left in memory (an
 //   external merge sort; ties keep input order, as in memory).
+// - `$bucketAuto` does the same with `{k: groupBy value, d: document}` entries, then fills its buckets from the
+//   merge.
 // - `$group` keeps the groups it holds and sends the documents of every later new key to one of 16 partition files
 //   by a hash of the key (a grace hash aggregation); each partition is then grouped on its own, spilling again if it
 //   must. No group is split between memory and a file, so accumulators never need merging.

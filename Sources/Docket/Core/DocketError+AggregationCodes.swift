@@ -147,14 +147,16 @@ extension DocketError.Code {
     public static let bucketNotObject = DocketError.Code(40201, "Location40201")
     /// 40202: a `$bucket` `groupBy` that is neither a path nor an expression object.
     public static let bucketGroupByType = DocketError.Code(40202, "Location40202")
-    /// 40240: a `$bucketAuto` `buckets` that is not positive.
-    public static let bucketAutoBucketsPositive = DocketError.Code(40240, "Location40240")
+    /// 40243: a `$bucketAuto` `buckets` that is not positive.
+    public static let bucketAutoBucketsPositive = DocketError.Code(40243, "Location40243")
+    /// 40242: a `$bucketAuto` `buckets` that is not a 32-bit integer.
+    public static let bucketAutoBucketsInt32 = DocketError.Code(40242, "Location40242")
     /// 40241: a `$bucketAuto` `buckets` that is not a number.
     public static let bucketAutoBucketsType = DocketError.Code(40241, "Location40241")
-    /// 40242: `$bucketAuto` with a value that is not a document.
-    public static let bucketAutoNotObject = DocketError.Code(40242, "Location40242")
-    /// 40243: a `$bucketAuto` `groupBy` that is neither a path nor an expression object.
-    public static let bucketAutoGroupByType = DocketError.Code(40243, "Location40243")
+    /// 40240: `$bucketAuto` with a value that is not a document.
+    public static let bucketAutoNotObject = DocketError.Code(40240, "Location40240")
+    /// 40239: a `$bucketAuto` `groupBy` that is neither a path nor an expression object.
+    public static let bucketAutoGroupByType = DocketError.Code(40239, "Location40239")
     /// 40244: a `$bucketAuto` `output` that is not a document.
     public static let bucketAutoOutputType = DocketError.Code(40244, "Location40244")
     /// 40245: an unknown `$bucketAuto` option.
@@ -175,10 +177,14 @@ extension DocketError.Code {
     public static let mergeNoMatch = DocketError.Code(13113, "MergeStageNoMatchingDocument")
     /// 51047: `$out` or `$merge` inside a `$lookup` or `$unionWith` pipeline.
     public static let writeStageInSubPipeline = DocketError.Code(51047, "Location51047")
-    /// 40327: `$graphLookup` with a value that is not a document.
-    public static let graphLookupNotObject = DocketError.Code(40327, "Location40327")
-    /// 40103: a `$graphLookup` field of the wrong type, or an unknown one.
+    /// 9 (FailedToParse): `$graphLookup` with a value that is not a document, or without `from`.
+    public static let graphLookupNotObject = DocketError.Code(9, "FailedToParse")
+    /// 40103: a `$graphLookup` string field of another type.
     public static let graphLookupFieldType = DocketError.Code(40103, "Location40103")
+    /// 40104: an unknown `$graphLookup` field.
+    public static let graphLookupUnknownField = DocketError.Code(40104, "Location40104")
+    /// 40102: a `$graphLookup` `maxDepth` that is not integral.
+    public static let graphLookupMaxDepthIntegral = DocketError.Code(40102, "Location40102")
     /// 40100: a non-numeric `maxDepth`.
     public static let graphLookupMaxDepthType = DocketError.Code(40100, "Location40100")
     /// 40101: a negative or fractional `maxDepth`.

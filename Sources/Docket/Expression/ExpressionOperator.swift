@@ -53,6 +53,7 @@ enum ExpressionOperator: String, CaseIterable {
     case toDate = "$toDate"
     case toBool = "$toBool"
     case toObjectId = "$toObjectId"
+    case toUUID = "$toUUID"
     // Array
     case size = "$size"
     case isArray = "$isArray"
@@ -180,7 +181,7 @@ enum ExpressionOperator: String, CaseIterable {
             .arithmetic
         case .cmp, .eq, .ne, .gt, .gte, .lt, .lte, .and, .or, .not, .cond, .ifNull, .switch: .logic
         case .type, .isNumber, .convert, .toInt, .toLong, .toDouble, .toDecimal, .toString, .toDate, .toBool,
-            .toObjectId:
+            .toObjectId, .toUUID:
             .type
         case .size, .isArray, .reverseArray, .first, .last, .arrayElemAt, .in, .concatArrays, .slice, .range,
             .indexOfArray, .map, .filter, .reduce, .zip, .sortArray, .firstN, .lastN, .maxN, .minN, .sum, .avg, .min,

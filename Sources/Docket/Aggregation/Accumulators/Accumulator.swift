@@ -60,30 +60,43 @@ extension AccumulatorSpec {
             }
             argument = try Expression(parsing: .int32(1), scope: scope)
         case .firstN, .lastN, .maxN, .minN:
-            let fields = try Self.objectArgument(name, value, allowed: ["input", "n"])
-            guard let input = fields["input"] else {
-                throw DocketError(.accumulatorMissingInput, "Missing value for 'input'", operatorName: name)
-            }
+            // mongod (accumulator_multi.cpp): 5787900 for $minN/$maxN, 5787801 for $firstN/$lastN; `n` is looked
+            // for before `input`.
+            let fields = try Self.objectArgument(
+                name, value, allowed: ["input", "n"],
+                notObject: kind == .minN || kind == .maxN ? .location(5_787_900) : .accumulatorObjectArgument,
+                unknown: { "Unknown argument for 'n' operator: \($0)" })
             guard let count = fields["n"] else {
                 throw DocketError(.accumulatorMissingN, "Missing value for 'n'", operatorName: name)
+            }
+            guard let input = fields["input"] else {
+                throw DocketError(.accumulatorMissingInput, "Missing value for 'input'", operatorName: name)
             }
             argument = try Expression(parsing: input, scope: scope)
             n = try Expression(parsing: count, scope: scope)
         case .top, .bottom, .topN, .bottomN:
+            // mongod's accumulatorNParseArgs: 5788001, 5788002, then `n` (5788003), `output` (5788004), `sortBy`
+            // (5788005, 9657900 when empty), in that order.
             let takesN = kind == .topN || kind == .bottomN
             let fields = try Self.objectArgument(
-                name, value, allowed: takesN ? ["n", "sortBy", "output"] : ["sortBy", "output"])
+                name, value, allowed: takesN ? ["n", "sortBy", "output"] : ["sortBy", "output"],
+                notObject: .location(5_788_001), unknownCode: .location(5_788_002),
+                unknown: { "Unknown argument to \(name) '\($0)'" })
+            if takesN {
+                guard let count = fields["n"] else {
+                    throw DocketError(.location(5_788_003), "Missing value for 'n'", operatorName: name)
+                }
+                n = try Expression(parsing: count, scope: scope)
+            }
             guard let output = fields["output"] else {
                 throw DocketError(.accumulatorMissingOutput, "Missing value for 'output'", operatorName: name)
             }
             guard case .document(let sortSpec)? = fields["sortBy"] else {
                 throw DocketError(.accumulatorMissingSortBy, "Missing value for 'sortBy'", operatorName: name)
             }
-            if takesN {
-                guard let count = fields["n"] else {
-                    throw DocketError(.accumulatorMissingN, "Missing value for 'n'", operatorName: name)
-                }
-                n = try Expression(parsing: count, scope: scope)
+            guard !sortSpec.isEmpty else {
+                throw DocketError(
+                    .location(9_657_900), "Value for 'sortBy' must be a non-empty object", operatorName: name)
             }
             sortBy = try SortSpec(sortSpec)
             argument = try Expression(parsing: output, scope: scope)
@@ -131,18 +144,20 @@ extension AccumulatorSpec {
         self.interpolates = interpolates
     }
 
-    private static func objectArgument(_ name: String, _ value: BSONValue, allowed: Set<String>) throws(DocketError)
-        -> BSONDocument
-    {
+    private static func objectArgument(
+        _ name: String, _ value: BSONValue, allowed: Set<String>,
+        notObject: DocketError.Code = .accumulatorObjectArgument,
+        unknownCode: DocketError.Code = .accumulatorUnknownArgument, unknown: ((String) -> String)? = nil
+    ) throws(DocketError) -> BSONDocument {
         guard case .document(let fields) = value else {
             throw DocketError(
-                .accumulatorObjectArgument,
+                notObject,
                 "specification must be an object; found \(name): "
                     + BSONPrinter.projectionMessage.string(value), operatorName: name)
         }
         for key in fields.keys where !allowed.contains(key) {
             throw DocketError(
-                .accumulatorUnknownArgument, "Unknown argument for \(name): \(key)", operatorName: name)
+                unknownCode, unknown?(key) ?? "Unknown argument for \(name): \(key)", operatorName: name)
         }
         return fields
     }
@@ -328,26 +343,12 @@ struct AccumulatorState {
     private static func evaluateN(_ n: Expression, _ kind: AccumulatorKind, _ context: inout ExpressionContext)
         throws(DocketError) -> Int
     {
-        let value = try n.evaluate(&context) ?? .null
-        let integral: Int64?
-        switch value {
-        case .int32(let i): integral = Int64(i)
-        case .int64(let i): integral = i
-        case .double(let d) where d == d.rounded(.towardZero) && abs(d) < 9.2e18: integral = Int64(d)
-        case .decimal128(let d): integral = d.exactInt64
-        default: integral = nil
-        }
-        guard let integral else {
-            throw DocketError(
-                .accumulatorNNotIntegral,
-                "Value for 'n' must be of integral type, but found \(BSONPrinter.projectionMessage.string(value))",
-                operatorName: kind.rawValue)
-        }
-        guard integral > 0 else {
-            throw DocketError(
-                .accumulatorNNotPositive, "'n' must be greater than 0, found \(integral)", operatorName: kind.rawValue)
-        }
-        return Int(integral)
+        try validateN(try n.evaluate(&context) ?? .null, kind)
+    }
+
+    /// MongoDB's `AccumulatorN::validateN`: an integral value (5787902) above zero (5787908).
+    static func validateN(_ value: BSONValue, _ kind: AccumulatorKind) throws(DocketError) -> Int {
+        Int(try ArrayNode.validateN(value, kind.rawValue))
     }
 
     /// The accumulator's result for its group.

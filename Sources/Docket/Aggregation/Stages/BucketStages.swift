@@ -123,10 +123,11 @@ extension Stage {
 
     /// `$bucketAuto: {groupBy, buckets, output}`: documents sorted by `groupBy` and split into at most `buckets`
     /// buckets of about equal size (equal values never split); each bucket's `_id` is `{min, max}`.
-    /// - Throws: `Location40240` for a non-positive `buckets`; `Location40241` for a non-numeric one;
-    ///   `Location40242` for a non-document; `Location40243` for a bad `groupBy`; `Location40244` for a bad `output`;
-    ///   `Location40245` for an unknown option; `Location40246` without `groupBy` or `buckets`; `Location40261` for a
-    ///   `granularity` that is not a string; `Location40257` for an unknown one.
+    /// - Throws: (mongod's document_source_bucket_auto.cpp) `Location40240` for a non-document; `Location40241` for
+    ///   a non-numeric `buckets`, `Location40242` for one that is not a 32-bit integer, `Location40243` for one not
+    ///   above zero; `Location40239` for a bad `groupBy`; `Location40244` for a bad `output`; `Location40245` for an
+    ///   unknown option; `Location40246` without `groupBy` or `buckets`; `Location40261` for a `granularity` that is
+    ///   not a string; `Location40257` for an unknown one.
     static func parseBucketAuto(_ value: BSONValue, scope: ExpressionScope) throws(DocketError) -> Stage {
         func failure(_ code: DocketError.Code, _ message: String) -> DocketError {
             DocketError(code, message, stage: "$bucketAuto")
@@ -134,7 +135,7 @@ extension Stage {
         guard case .document(let spec) = value else {
             throw failure(
                 .bucketAutoNotObject,
-                "The argument to $bucketAuto must be an object, but found type: \(value.type.alias).")
+                "The argument to $bucketAuto must be an object, but found type: \(value.type.alias)")
         }
         var groupBy: Expression?
         var buckets: Int?
@@ -147,21 +148,26 @@ extension Stage {
                 guard field.isNumber else {
                     throw failure(
                         .bucketAutoBucketsType,
-                        "The $bucketAuto 'buckets' field must be a numeric value, but found type: \(field.type.alias).")
+                        "The $bucketAuto 'buckets' field must be a numeric value, but found type: \(field.type.alias)")
                 }
-                let n = SortSpec.safeNumberLong(field)
-                guard n > 0, n <= Int64(Int32.max) else {
+                let number = field.doubleValueForArithmetic ?? .nan
+                guard let n = Int32(exactly: number) else {
+                    throw failure(
+                        .bucketAutoBucketsInt32,
+                        "The $bucketAuto 'buckets' field must be representable as a 32-bit integer, but found "
+                            + Conversion.formatDouble(number))
+                }
+                guard n > 0 else {
                     throw failure(
                         .bucketAutoBucketsPositive,
-                        "The $bucketAuto 'buckets' field must be greater than 0, but found: "
-                            + BSONPrinter.projectionMessage.string(field))
+                        "The $bucketAuto 'buckets' field must be greater than 0, but found: \(n)")
                 }
                 buckets = Int(n)
             case "output":
                 guard case .document(let fields) = field else {
                     throw failure(
                         .bucketAutoOutputType,
-                        "The $bucketAuto 'output' field must be an object, but found type: \(field.type.alias).")
+                        "The $bucketAuto 'output' field must be an object, but found type: \(field.type.alias)")
                 }
                 output = fields
             case "granularity":
@@ -175,7 +181,7 @@ extension Stage {
                 }
                 granularity = parsed
             default:
-                throw failure(.bucketAutoUnknownOption, "Unrecognized option to $bucketAuto: \(key).")
+                throw failure(.bucketAutoUnknownOption, "Unrecognized option to $bucketAuto: \(key)")
             }
         }
         guard let groupBy, let buckets else {
@@ -193,7 +199,7 @@ extension Stage {
     {
         let isPath: Bool
         switch value {
-        case .string(let path): isPath = path.hasPrefix("$")
+        case .string(let path): isPath = path.hasPrefix("$") && (stage == "$bucket" || path.utf8.count > 1)
         case .document(let object): isPath = object.first?.key.hasPrefix("$") ?? false
         default: isPath = false
         }
@@ -201,7 +207,9 @@ extension Stage {
             throw DocketError(
                 stage == "$bucket" ? .bucketGroupByType : .bucketAutoGroupByType,
                 "The \(stage) 'groupBy' field must be defined as a $-prefixed path or an expression"
-                    + (stage == "$bucket" ? ", but found: \(BSONPrinter.projectionMessage.string(value))." : " object"),
+                    + (stage == "$bucket"
+                        ? ", but found: \(BSONPrinter.projectionMessage.string(value))."
+                        : " object, but found: \(BSONPrinter.projectionMessage.string(value))"),
                 stage: stage)
         }
         return try Expression(parsing: value, scope: scope)
@@ -223,7 +231,8 @@ extension Stage {
     }
 }
 
-/// `$bucketAuto`: reads its whole input, sorts it by `groupBy`, then fills the buckets.
+/// `$bucketAuto`: reads its whole input, sorts it by `groupBy` (spilling sorted runs past the memory limit and
+/// merging them, as `$sort` does), then fills the buckets in one pass over the sorted input.
 final class BucketAutoRunner: StageRunner {
     private let upstream: any StageRunner
     private let spec: BucketAutoSpec
@@ -266,65 +275,99 @@ final class BucketAutoRunner: StageRunner {
         return value
     }
 
+    private typealias Entry = (value: BSONValue, document: PipelineDocument)
+
+    /// Reads the input, spilling sorted runs past the memory limit (unless `allowDiskUse` is `false`: 292), then
+    /// fills the buckets from the input in `groupBy` order.
     private func fill() throws(DocketError) -> [PipelineDocument] {
-        var entries: [(value: BSONValue, document: PipelineDocument)] = []
+        var entries: [Entry] = []
         var memory = MemoryTracker(limit: context.memoryLimitBytes, enforced: context.failsPastMemoryLimit)
+        var directory: SpillDirectory?
+        var runs: [SpillFile] = []
+        var count = 0
         while let document = try upstream.next() {
             let value = try key(document)
             entries.append((value, document))
+            count += 1
             try memory.add(document.approximateSize + value.approximatePayloadSize) { () -> DocketError in
                 DocketError(
                     .queryExceededMemoryLimitNoDiskUseAllowed,
                     "$bucketAuto exceeded memory limit of \(context.memoryLimitBytes) bytes, but did not opt in to "
                         + "external sorting.", stage: "$bucketAuto")
             }
+            if memory.used > memory.limit {
+                if directory == nil { directory = try SpillDirectory() }
+                let run = try directory!.makeFile()
+                for entry in Self.sorted(entries) {
+                    try run.append(.value(["k": entry.value, "d": .document(try entry.document.decoded())]))
+                }
+                try run.rewind()
+                context.spills?.record(bytes: run.size)
+                runs.append(run)
+                entries = []
+                memory.remove(memory.used)
+            }
         }
-        guard !entries.isEmpty else { return [] }
-        // A stable sort: equal values keep their input order.
+        guard count > 0 else { return [] }
+        let source = try BucketAutoInput(runs: runs, rest: Self.sorted(entries), directory: directory)
+        return try buckets(source, count: count)
+    }
+
+    /// A stable sort by `groupBy` value: equal values keep their input order.
+    private static func sorted(_ entries: [Entry]) -> [Entry] {
         let order = entries.indices.sorted { a, b in
             let c = BSONValue.compare(entries[a].value, entries[b].value)
             return c != 0 ? c < 0 : a < b
         }
-        func value(at position: Int) -> BSONValue { entries[order[position]].value }
-        let size = Swift.max(1, Int((Double(entries.count) / Double(spec.buckets)).rounded()))
+        return order.map { entries[$0] }
+    }
+
+    /// Fills the buckets from the sorted input: about `count / buckets` documents each, equal values never split, and
+    /// with a granularity the boundaries rounded (each bucket's minimum is the previous one's maximum).
+    private func buckets(_ source: BucketAutoInput, count: Int) throws(DocketError) -> [PipelineDocument] {
+        let size = Swift.max(1, Int((Double(count) / Double(spec.buckets)).rounded()))
         var results: [PipelineDocument] = []
-        var position = 0
         var previousMax: BSONValue?
-        while position < order.count {
-            let start = position
+        while let first = source.peek() {
             let isLast = results.count == spec.buckets - 1
-            position = isLast ? order.count : Swift.min(order.count, position + size)
-            var min = value(at: start)
+            var states = spec.fields.map { AccumulatorState($0.accumulator) }
+            var last = first.value
+            func take() throws(DocketError) {
+                guard let entry = try source.next() else { return }
+                last = entry.value
+                var expressionContext = ExpressionContext(
+                    root: entry.document, variables: context.variables, now: context.now)
+                for field in states.indices {
+                    _ = try states[field].accumulate(spec.fields[field].accumulator, &expressionContext, entry.document)
+                }
+            }
+            var taken = 0
+            while (isLast || taken < size) && source.peek() != nil {
+                try take()
+                taken += 1
+            }
+            var min = first.value
             var max: BSONValue
             if let granularity = spec.granularity {
                 if let previousMax { min = previousMax } else { min = try granularity.roundDown(min) }
                 // Values below the rounded boundary (and equal ones) join this bucket.
-                let boundary = try granularity.roundUp(value(at: position - 1))
-                while position < order.count
-                    && (BSONValue.compare(boundary, value(at: position)) > 0
-                        || BSONValue.compare(value(at: position - 1), value(at: position)) == 0)
+                let boundary = try granularity.roundUp(last)
+                while let next = source.peek(),
+                    BSONValue.compare(boundary, next.value) > 0 || BSONValue.compare(last, next.value) == 0
                 {
-                    position += 1
+                    try take()
                 }
                 // A bucket of zeros ends where the next value rounds down to, so that its maximum stays exclusive.
-                let isZero = boundary.doubleValue == 0
-                max = isZero && position < order.count ? try granularity.roundDown(value(at: position)) : boundary
+                if boundary.doubleValue == 0, let next = source.peek() {
+                    max = try granularity.roundDown(next.value)
+                } else {
+                    max = boundary
+                }
                 previousMax = max
             } else {
                 // Equal values stay in one bucket.
-                while position < order.count && BSONValue.compare(value(at: position), value(at: position - 1)) == 0 {
-                    position += 1
-                }
-                max = position < order.count ? value(at: position) : value(at: position - 1)
-            }
-            var states = spec.fields.map { AccumulatorState($0.accumulator) }
-            for index in order[start..<position] {
-                let document = entries[index].document
-                var expressionContext = ExpressionContext(
-                    root: document, variables: context.variables, now: context.now)
-                for field in states.indices {
-                    _ = try states[field].accumulate(spec.fields[field].accumulator, &expressionContext, document)
-                }
+                while let next = source.peek(), BSONValue.compare(next.value, last) == 0 { try take() }
+                max = source.peek()?.value ?? last
             }
             var bucket = BSONDocument(minimumCapacity: spec.fields.count + 1)
             bucket.append("_id", ["min": min, "max": max])
@@ -334,5 +377,64 @@ final class BucketAutoRunner: StageRunner {
             results.append(.value(bucket))
         }
         return results
+    }
+}
+
+/// `$bucketAuto`'s input in `groupBy` order: the spilled runs (each sorted, stored as `{k: value, d: document}`) and
+/// the sorted rest still in memory, merged; among equal values the earlier source wins, so the order is the
+/// in-memory stable sort's.
+private final class BucketAutoInput {
+    typealias Entry = (value: BSONValue, document: PipelineDocument)
+    private let runs: [SpillFile]
+    private let rest: [Entry]
+    private var restPosition = 0
+    /// Each source's next entry (`runs` first, then `rest`); `nil` once it is exhausted.
+    private var heads: [Entry?] = []
+    private var least: Int?
+    /// Kept alive until the input is read: it removes the files.
+    private let directory: SpillDirectory?
+
+    init(runs: [SpillFile], rest: [Entry], directory: SpillDirectory?) throws(DocketError) {
+        self.runs = runs
+        self.rest = rest
+        self.directory = directory
+        for source in 0...runs.count { heads.append(try read(source)) }
+        findLeast()
+    }
+
+    /// The next entry, not consumed.
+    func peek() -> Entry? { least.flatMap { heads[$0] } }
+
+    /// The next entry, consumed.
+    func next() throws(DocketError) -> Entry? {
+        guard let least, let entry = heads[least] else { return nil }
+        heads[least] = try read(least)
+        findLeast()
+        return entry
+    }
+
+    private func findLeast() {
+        least = nil
+        for (source, head) in heads.enumerated() {
+            guard let head else { continue }
+            if let current = least, let best = heads[current], BSONValue.compare(head.value, best.value) >= 0 {
+                continue
+            }
+            least = source
+        }
+    }
+
+    private func read(_ source: Int) throws(DocketError) -> Entry? {
+        guard source < runs.count else {
+            guard restPosition < rest.count else { return nil }
+            restPosition += 1
+            return rest[restPosition - 1]
+        }
+        guard let raw = try runs[source].next() else { return nil }
+        let wrapped = try PipelineDocument.stored(raw).decoded()
+        guard let value = wrapped["k"], case .document(let document)? = wrapped["d"] else {
+            throw DocketError(.operationFailed, "A $bucketAuto spill file holds a damaged entry", stage: "$bucketAuto")
+        }
+        return (value, .value(document))
     }
 }

@@ -18,10 +18,11 @@ struct GraphLookupSpec: Sendable {
 extension Stage {
     /// `$graphLookup: {from, startWith, connectFromField, connectToField, as, maxDepth, depthField,
     /// restrictSearchWithMatch}`: a breadth-first search of the foreign collection.
-    /// - Throws: `Location40327` for a non-document; `Location40105` without a required field; `Location40103`,
-    ///   `Location40104` for fields of the wrong type; `Location40100`/`Location40101` for a bad `maxDepth`;
-    ///   `Location40102` for a bad `restrictSearchWithMatch`; `Location40104` for an unknown field; field path
-    ///   errors; the filter's errors.
+    /// - Throws: (mongod's document_source_graph_lookup.cpp) `FailedToParse` (9) for a non-document or one without
+    ///   `from`; `Location40105` without another required field; `Location40103` for a string field of another
+    ///   type; `Location40104` for an unknown field; `Location40100`/`40101`/`40102` for a non-numeric, negative or
+    ///   non-integral `maxDepth`; `Location40185` for a bad `restrictSearchWithMatch`; field path errors; the
+    ///   filter's errors.
     static func parseGraphLookup(_ value: BSONValue, scope: ExpressionScope) throws(DocketError) -> Stage {
         func failure(_ code: DocketError.Code, _ message: String) -> DocketError {
             DocketError(code, message, stage: "$graphLookup")
@@ -31,6 +32,11 @@ extension Stage {
                 .graphLookupNotObject,
                 "the $graphLookup stage specification must be an object, but found "
                     + value.type.alias)
+        }
+        guard spec["from"] != nil else {
+            throw failure(
+                .graphLookupNotObject,
+                "missing 'from' option to $graphLookup stage specification: \(BSONPrinter.updateMessage.string(value))")
         }
         var strings: [String: String] = [:]
         var startWith: Expression?
@@ -52,11 +58,13 @@ extension Stage {
                         .graphLookupMaxDepthType, "maxDepth must be numeric, found type: \(field.type.alias)")
                 }
                 let depth = SortSpec.safeNumberLong(field)
-                guard depth >= 0, Double(depth) == (field.doubleValueForArithmetic ?? -1) else {
+                guard depth >= 0 else {
                     throw failure(
-                        .graphLookupMaxDepthValue,
-                        "maxDepth requires a nonnegative argument, found: \(BSONPrinter.projectionMessage.string(field))"
-                    )
+                        .graphLookupMaxDepthValue, "maxDepth requires a nonnegative argument, found: \(depth)")
+                }
+                guard Double(depth) == (field.doubleValueForArithmetic ?? -1) else {
+                    throw failure(
+                        .graphLookupMaxDepthIntegral, "maxDepth could not be represented as a long long: \(depth)")
                 }
                 maxDepth = Int(depth)
             case "restrictSearchWithMatch":
@@ -67,7 +75,7 @@ extension Stage {
                 }
                 restriction = try Matcher(filter)
             default:
-                throw failure(.graphLookupFieldType, "Unknown argument to $graphLookup: \(key)")
+                throw failure(.graphLookupUnknownField, "Unknown argument to $graphLookup: \(key)")
             }
         }
         guard let from = strings["from"], let startWith,
@@ -76,7 +84,8 @@ extension Stage {
         else {
             throw failure(
                 .graphLookupMissingField,
-                "$graphLookup requires 'from', 'startWith', 'connectFromField', 'connectToField' and 'as'")
+                "$graphLookup requires 'from', 'as', 'startWith', 'connectFromField', and 'connectToField' to be "
+                    + "specified.")
         }
         func path(_ text: String) throws(DocketError) -> [FieldPath.Component] {
             try ProjectionParser.fieldPath(text).map { FieldPath.Component(Substring($0)) }

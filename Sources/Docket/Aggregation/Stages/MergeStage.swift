@@ -106,7 +106,7 @@ extension Stage {
         default:
             throw DocketError(
                 .mergeSpecType,
-                "$merge only supports a string or object argument, but found \(value.type.alias)", stage: "$merge")
+                "$merge only supports a string or object argument, not \(value.type.alias)", stage: "$merge")
         }
         guard let collection else { throw failure("BSON field '$merge.into' is missing but a required field") }
         var spec = MergeSpec(
@@ -141,7 +141,8 @@ extension Stage {
         if let defined = letFields["new"] {
             guard defined == "$$ROOT" else {
                 throw DocketError(
-                    .badValue, "'let' may not define a value for the reserved 'new' variable other than '$$ROOT'",
+                    .location(51273),
+                    "'let' may not define a value for the reserved 'new' variable other than '$$ROOT'",
                     stage: "$merge")
             }
         } else {
@@ -162,7 +163,7 @@ extension Stage {
     private static func onNotSupported() -> DocketError {
         DocketError(
             .mergeOnNeedsUniqueIndex,
-            "Cannot find index to verify that join fields will be unique (only _id is indexed in Docket)",
+            "Cannot find index to verify that join fields will be unique",
             stage: "$merge")
     }
 }

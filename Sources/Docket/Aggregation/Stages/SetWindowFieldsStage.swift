@@ -171,6 +171,23 @@ extension WindowFunction {
     }
 
     /// Parses `{$function: arguments, window: {…}}`.
+    /// `n` of `$topN`, `$bottomN`, `$firstN`, `$lastN`, `$maxN`, `$minN` over a window: a numeric constant
+    /// (5788501), then a positive integer (5787902, 5787908), checked when the pipeline is parsed — not when the
+    /// first window runs, so an empty input fails too.
+    private static func checkN(_ n: Expression, _ kind: AccumulatorKind, source: BSONValue) throws(DocketError) {
+        guard let value = n.constant, value.isNumber else {
+            var written = ""
+            if case .document(let fields) = source, let nSource = fields["n"] {
+                written = BSONPrinter.updateMessage.string(nSource) + " "
+            }
+            throw DocketError(
+                .location(5_788_501),
+                "Expression for 'n' \(written)must evaluate to a numeric constant when used in $setWindowFields",
+                operatorName: kind.rawValue)
+        }
+        _ = try AccumulatorState.validateN(value, kind)
+    }
+
     init(parsing spec: BSONDocument, sortBy: SortSpec?, scope: ExpressionScope) throws(DocketError) {
         var name: String?
         var argument: BSONValue = .null
@@ -203,6 +220,7 @@ extension WindowFunction {
             let accumulator: AccumulatorSpec
             do {
                 accumulator = try AccumulatorSpec(field: name, [name: argument], scope: scope)
+                if let n = accumulator.n { try Self.checkN(n, accumulator.kind, source: argument) }
             } catch {
                 // The accumulator's own errors, reported for this stage rather than `$group`.
                 var reported = error

@@ -9,9 +9,7 @@ import DocketBSON
 // The arithmetic expressions: $add (numbers and one date), $subtract (numbers, dates), $multiply, $divide, $mod,
 // $abs, $ceil, $floor, $round, $trunc, $pow, $sqrt, $exp, $ln, $log, $log10, with MongoDB's result types
 // (`NumericArithmetic`) and error codes. A nullish argument gives null.
-//
-// - Note: Differs from MongoDB: `$pow`, `$sqrt`, `$exp`, `$ln`, `$log` and `$log10` of a decimal are computed in
-//   double precision and converted back to a decimal (MongoDB uses Intel's 34-digit decimal functions).
+// `$pow`, `$sqrt`, `$exp`, `$ln`, `$log` and `$log10` of a decimal are computed in decimal (`DecimalMath`).
 
 // The C library's functions, named apart from the operators' cases (inside the operator enums `exp`, `log`, `pow`
 // name cases).
@@ -115,8 +113,10 @@ extension UnaryOperator {
                 throw DocketError(
                     .location(28714), "$sqrt's argument must be greater than or equal to 0", operatorName: name)
             }
+            if case .decimal128(let d) = value { return .decimal128(DecimalMath.squareRoot(d)) }
             return Self.real(value, squareRoot)
         case .exp:
+            if case .decimal128(let d) = value { return .decimal128(DecimalMath.exponential(d)) }
             return Self.real(value, naturalExp)
         case .ln, .log10:
             if !(NumericArithmetic.compare(value, .int32(0)) > 0) && !Self.isNaN(value) {
@@ -126,6 +126,9 @@ extension UnaryOperator {
                     "\(name)'s argument must be a positive number, but is "
                         + Conversion.formatDouble(NumericArithmetic.double(value)),
                     operatorName: name)
+            }
+            if case .decimal128(let d) = value {
+                return .decimal128(self == .ln ? DecimalMath.naturalLogarithm(d) : DecimalMath.commonLogarithm(d))
             }
             return Self.real(value, self == .ln ? naturalLog : commonLog)
         default:
@@ -165,11 +168,9 @@ extension UnaryOperator {
         }
     }
 
-    /// A real function: double for integers and doubles, decimal (through double) for decimals.
+    /// A real function of an integer or a double, in double precision.
     private static func real(_ value: BSONValue, _ function: (Double) -> Double) -> BSONValue {
-        let result = function(NumericArithmetic.double(value))
-        if case .decimal128 = value { return .decimal128(Decimal128(result)) }
-        return .double(result)
+        .double(function(NumericArithmetic.double(value)))
     }
 }
 
@@ -256,8 +257,11 @@ extension BinaryOperator {
             throw DocketError(
                 .location(28764), "$pow cannot take a base of 0 and a negative exponent", operatorName: "$pow")
         }
+        if wb == .decimal || we == .decimal {
+            return .decimal128(
+                DecimalMath.power(NumericArithmetic.decimal(base), NumericArithmetic.decimal(exponent)))
+        }
         let real = power(NumericArithmetic.double(base), NumericArithmetic.double(exponent))
-        if wb == .decimal || we == .decimal { return .decimal128(Decimal128(real)) }
         if wb == .double || we == .double { return .double(real) }
         // Both integers.
         let b = NumericArithmetic.int64(base) ?? 0
@@ -323,10 +327,15 @@ extension BinaryOperator {
                     + Conversion.formatDouble(NumericArithmetic.double(base)),
                 operatorName: "$log")
         }
-        let result = naturalLog(NumericArithmetic.double(value)) / naturalLog(NumericArithmetic.double(base))
-        if case .decimal128 = value { return .decimal128(Decimal128(result)) }
-        if case .decimal128 = base { return .decimal128(Decimal128(result)) }
-        return .double(result)
+        if case .decimal128 = value {
+            return .decimal128(
+                DecimalMath.logarithm(NumericArithmetic.decimal(value), base: NumericArithmetic.decimal(base)))
+        }
+        if case .decimal128 = base {
+            return .decimal128(
+                DecimalMath.logarithm(NumericArithmetic.decimal(value), base: NumericArithmetic.decimal(base)))
+        }
+        return .double(naturalLog(NumericArithmetic.double(value)) / naturalLog(NumericArithmetic.double(base)))
     }
 }
 

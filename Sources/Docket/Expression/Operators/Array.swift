@@ -284,7 +284,7 @@ extension ExpressionParser {
         let args = try namedArguments(
             name, argument, allowed: ["n", "input"],
             notObject: (
-                5_787_801,
+                pick == .min || pick == .max ? 5_787_900 : 5_787_801,
                 "specification must be an object; found \(name): \(BSONPrinter.updateMessage.string(argument))"
             ),
             unknown: 5_787_901, unknownMessage: { "Unknown argument for 'n' operator: \($0)" })
@@ -600,6 +600,27 @@ extension VariadicOperator {
 }
 
 extension ArrayNode {
+    /// `n` of `$firstN`, `$lastN`, `$maxN`, `$minN` (expressions and accumulators) and `$topN`, `$bottomN`: mongod's
+    /// `AccumulatorN::validateN` — a number (5787902), integral (5787903), above zero (5787908).
+    static func validateN(_ value: BSONValue, _ name: String) throws(DocketError) -> Int64 {
+        let message = "Value for 'n' must be of integral type, but found \(BSONPrinter.projectionMessage.string(value))"
+        guard value.isNumber else { throw DocketError(.accumulatorNNotIntegral, message, operatorName: name) }
+        let integral: Int64? =
+            switch value {
+            case .int32(let i): Int64(i)
+            case .int64(let i): i
+            case .double(let d) where d == d.rounded(.towardZero) && Swift.abs(d) < 9.2e18: Int64(d)
+            case .decimal128(let d): d.exactInt64
+            default: nil
+            }
+        guard let integral else { throw DocketError(.location(5_787_903), message, operatorName: name) }
+        guard integral > 0 else {
+            throw DocketError(
+                .accumulatorNNotPositive, "'n' must be greater than 0, found \(integral)", operatorName: name)
+        }
+        return integral
+    }
+
     /// Evaluates the operator.
     func evaluate(_ context: inout ExpressionContext) throws(DocketError) -> BSONValue? {
         switch self {
@@ -722,17 +743,8 @@ extension ArrayNode {
         case .quantile(let inputNode, let ps, let method, let median):
             return Self.quantiles(try inputNode.evaluate(&context), ps, method, median: median)
         case .pickN(let pick, let nNode, let inputNode):
-            let nValue = try nNode.evaluate(&context)
+            let n = try Self.validateN(try nNode.evaluate(&context) ?? .null, pick.name)
             let input = try inputNode.evaluate(&context)
-            guard let nv = nValue, nv.isNumber, let n = nv.int64Value else {
-                throw DocketError(
-                    .location(5_787_902), "Value for 'n' must be of integral type, but found \(nValue.typeName)",
-                    operatorName: pick.name)
-            }
-            guard n > 0 else {
-                throw DocketError(
-                    .location(5_787_908), "'n' must be greater than 0, found \(n)", operatorName: pick.name)
-            }
             guard case .array(let items)? = input else {
                 throw DocketError(
                     .location(5_788_200), "Input must be an array", operatorName: pick.name)

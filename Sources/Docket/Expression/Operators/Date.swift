@@ -5,8 +5,9 @@ import DocketBSON
 // $dateToParts, $dateFromParts, $dateTrunc, $dateAdd, $dateSubtract and $dateDiff, in the proleptic Gregorian
 // calendar (`CivilTime`) with Olson time zones and UTC offsets (`ExpressionTimeZone`).
 //
-// - Note: Differs from MongoDB: `$dateFromString` without a `format` accepts only ISO 8601 dates (see
-//   `DateStringParser`); with a `format` it supports %Y %m %d %H %M %S %L %j %z %Z %G %V %u and %%.
+// - Note: Differs from MongoDB: `$dateFromString` without a `format` reads ISO 8601 and the common free-form dates
+//   (see `DateStringParser`), not every form timelib knows; with a `format` it supports %Y %m %d %H %M %S %L %j %z
+//   %Z %G %V %u %U %w %b %B and %%.
 
 /// A part of a date the single-date operators return.
 enum DatePart: Sendable {
@@ -708,18 +709,17 @@ enum DateFormatter {
         throws(DocketError) -> Int64
     {
         guard let format else {
-            guard let utcGuess = DateStringParser.parse(text, defaultOffset: 0) else {
-                throw parseFailure(text, "the string is not an ISO 8601 date")
+            guard let parts = DateStringParser.parseParts(text) else {
+                throw parseFailure(text, "the string is not a date MongoDB's parser recognises")
             }
-            let hasOwnOffset = DateStringParser.parse(text, defaultOffset: 1) == utcGuess
-            if hasOwnOffset {
+            if let offset = parts.offset {
                 if hasZoneArgument {
                     throw parseFailure(
                         text, "you cannot pass in a date/time string with GMT offset together with a timezone argument")
                 }
-                return utcGuess
+                return parts.local - offset
             }
-            return zone.instant(fromLocal: utcGuess)
+            return zone.instant(fromLocal: parts.local)
         }
         var scanner = ByteScanner(Array(text.utf8))
         var fields: [Character: Int64] = [:]
@@ -742,8 +742,8 @@ enum DateFormatter {
             case "Y", "G":
                 guard let v = scanner.number(digits: 4) else { throw parseFailure(text, "Not enough digits") }
                 fields[Character(spec)] = v
-            case "m", "d", "H", "M", "S", "V", "u":
-                guard let parsed = scanner.digits(upTo: spec == "u" ? 1 : 2) else {
+            case "m", "d", "H", "M", "S", "V", "u", "U", "w":
+                guard let parsed = scanner.digits(upTo: spec == "u" || spec == "w" ? 1 : 2) else {
                     throw parseFailure(text, "Unexpected data found")
                 }
                 fields[Character(spec)] = parsed.0
@@ -795,6 +795,11 @@ enum DateFormatter {
             let jan4 = CivilTime.days(year: isoYear, month: 1, day: 4)
             let jan4Weekday = (jan4 + 3).floorDivided(by: 7).remainder + 1
             days = jan4 - (jan4Weekday - 1) + ((fields["V"] ?? 1) - 1) * 7 + ((fields["u"] ?? 1) - 1)
+        } else if let week = fields["U"] {
+            // %U: weeks start on Sunday, week 0 holds the days before the year's first Sunday; %w: 1 (Sunday)…7.
+            let jan1 = CivilTime.days(year: fields["Y"] ?? 1970, month: 1, day: 1)
+            let jan1Weekday = (jan1 + 4).floorDivided(by: 7).remainder  // 0 = Sunday
+            days = jan1 - jan1Weekday + week * 7 + ((fields["w"] ?? 1) - 1)
         } else {
             let year = fields["Y"] ?? 1970
             if let dayOfYear = fields["j"] {

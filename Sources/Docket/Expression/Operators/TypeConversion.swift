@@ -2,25 +2,30 @@ import DocketBSON
 import Foundation
 
 // The type expressions: $type, $isNumber, $convert (with onError and onNull) and its shorthands $toInt, $toLong,
-// $toDouble, $toDecimal, $toString, $toDate, $toBool, $toObjectId, with MongoDB's conversion table
+// $toDouble, $toDecimal, $toString, $toDate, $toBool, $toObjectId, $toUUID, with MongoDB's conversion table
 // (expression_convert.cpp) and its ConversionFailure (241) messages.
 //
-// Binary data converts as MongoDB 8 does without a `format`: to a string in base64, to int (1, 2 or 4 bytes), long
-// (1, 2, 4 or 8) and double (4 or 8) by reading its bytes as a little-endian value.
+// Binary data converts as MongoDB 8 does: to int (1, 2 or 4 bytes), long (1, 2, 4 or 8) and double (4 or 8) by
+// reading its bytes as a value in `byteOrder` (little-endian unless "big"); to and from strings in a `format`
+// (`BinaryConversion.swift`); `$toString` picks the format itself (a UUID as its text, anything else in base64).
 //
-// - Note: Differs from MongoDB: the `format`, `byteOrder` and `base` options of MongoDB 8.1 and conversions *to*
-//   binData are not supported; such conversions fail as unsupported.
+// - Note: Differs from MongoDB: the `base` option (MongoDB 8.3) and arrays of numbers to binData are not supported.
 
 /// The types `$convert` can produce.
 enum ConvertTarget: Sendable {
     case double, string, objectID, bool, date, int, long, decimal
+    /// Binary data of a subtype (`to: "binData"` or `to: {type: "binData", subtype: n}`).
+    case binData(BSONBinary.Subtype)
     /// A BSON type `$convert` knows but cannot convert to (`binData`, `object`, …): every conversion fails.
     case unsupported(BSONType)
 
-    /// The target named by `$convert`'s `to`: a type alias (`"int"`) or a numeric type code.
+    /// The target named by `$convert`'s `to`: a type alias (`"int"`), a numeric type code, or a document
+    /// `{type: …, subtype: …}` (the subtype counts for binData only).
     static func resolve(_ value: BSONValue) throws(DocketError) -> ConvertTarget {
         let type: BSONType
         switch value {
+        case .document(let spec):
+            return try resolve(document: spec)
         case .string(let name):
             guard let named = BSONType.allCases.first(where: { $0.alias == name }) else {
                 throw DocketError(.badValue, "Unknown type name: \(name)", operatorName: "$convert")
@@ -49,8 +54,59 @@ enum ConvertTarget: Sendable {
         case .int32: return .int
         case .int64: return .long
         case .decimal128: return .decimal
+        case .binary: return .binData(.generic)
         default: return .unsupported(type)
         }
+    }
+
+    private static func resolve(document spec: BSONDocument) throws(DocketError) -> ConvertTarget {
+        var type: BSONValue?
+        var subtype = BSONBinary.Subtype.generic
+        for (key, value) in spec {
+            switch key {
+            case "type": type = value
+            case "subtype": subtype = try resolveSubtype(value)
+            default:
+                throw DocketError(
+                    .failedToParse, "$convert found an unknown argument in 'to': \(key)", operatorName: "$convert")
+            }
+        }
+        let isNamed: Bool =
+            switch type {
+            case .string?, .int32?, .int64?, .double?, .decimal128?: true
+            default: false
+            }
+        guard let type, isNamed else {
+            throw DocketError(
+                .failedToParse, "$convert's 'to' document needs a 'type' that is a string or a number",
+                operatorName: "$convert")
+        }
+        let target = try resolve(type)
+        if case .binData = target { return .binData(subtype) }
+        return target
+    }
+
+    /// A binData subtype `$convert` may produce: 0 to 8, or a user-defined one (128 to 255); mongod's
+    /// `computeBinDataType` codes (4341106, 4341107, 4341108).
+    private static func resolveSubtype(_ value: BSONValue) throws(DocketError) -> BSONBinary.Subtype {
+        guard value.isNumber else {
+            throw DocketError(
+                .location(4_341_108),
+                "For BinData, $convert's 'subtype' argument must be a number, but is \(value.type.alias)",
+                operatorName: "$convert")
+        }
+        guard let code = value.int64Value, Double(code) == value.doubleValue else {
+            throw DocketError(
+                .location(4_341_106), "In $convert, numeric 'subtype' argument is not an integer",
+                operatorName: "$convert")
+        }
+        guard (0...8).contains(code) || (128...255).contains(code) else {
+            throw DocketError(
+                .location(4_341_107),
+                "In $convert, numeric value for 'subtype' does not correspond to a BinData type: \(code)",
+                operatorName: "$convert")
+        }
+        return BSONBinary.Subtype(UInt8(code))
     }
 
     /// MongoDB's name of the target type.
@@ -64,6 +120,7 @@ enum ConvertTarget: Sendable {
         case .int: "int"
         case .long: "long"
         case .decimal: "decimal"
+        case .binData: "binData"
         case .unsupported(let type): type.alias
         }
     }
@@ -78,6 +135,11 @@ struct ConvertNode: Sendable {
     var to: ExpressionNode?
     var onError: ExpressionNode?
     var onNull: ExpressionNode?
+    /// `format` (binary data to and from strings) and `byteOrder` (binary data to and from numbers).
+    var format: ExpressionNode?
+    var byteOrder: ExpressionNode?
+    /// The format a shorthand implies: `$toString` chooses (`.auto`), `$toUUID` reads a UUID.
+    var impliedFormat: BinaryFormat?
 
     /// Evaluates the conversion.
     func evaluate(_ context: inout ExpressionContext) throws(DocketError) -> BSONValue? {
@@ -93,12 +155,35 @@ struct ConvertNode: Sendable {
             if let onNull { return try onNull.evaluate(&context) }
             return .null
         }
+        let options = try options(&context)
         do throws(DocketError) {
-            return try Conversion.convert(value!, to: resolved)
+            return try Conversion.convert(value!, to: resolved, options: options)
         } catch {
             if error.code == .conversionFailure, let onError { return try onError.evaluate(&context) }
             throw error
         }
+    }
+
+    private func options(_ context: inout ExpressionContext) throws(DocketError) -> ConvertOptions {
+        var options = ConvertOptions(format: impliedFormat)
+        if let format, let value = try format.evaluate(&context), !Optional(value).isNullish {
+            options.format = try BinaryFormat.resolve(value)
+        }
+        if let byteOrder, let value = try byteOrder.evaluate(&context), !Optional(value).isNullish {
+            guard case .string(let order) = value else {
+                throw DocketError(
+                    .location(9_130_001),
+                    "$convert requires that 'byteOrder' be a string, found: \(value.type.alias) with value "
+                        + BSONPrinter.updateMessage.string(value), operatorName: "$convert")
+            }
+            guard order == "little" || order == "big" else {
+                throw DocketError(
+                    .location(9_130_002), "Invalid 'byteOrder' argument for $convert: \(order)",
+                    operatorName: "$convert")
+            }
+            options.isBigEndian = order == "big"
+        }
+        return options
     }
 }
 
@@ -107,20 +192,30 @@ enum Conversion {
     private static let suffix = " in $convert with no onError value"
 
     /// A conversion failure: `head`, MongoDB's suffix, then the reason.
-    private static func failure(_ head: String, _ reason: String? = nil) -> DocketError {
+    static func failure(_ head: String, _ reason: String? = nil) -> DocketError {
         DocketError(
             .conversionFailure, head + suffix + (reason.map { ": " + $0 } ?? ""), operatorName: "$convert")
     }
 
-    private static func unsupported(_ value: BSONValue, _ target: ConvertTarget) -> DocketError {
+    static func unsupported(_ value: BSONValue, _ target: ConvertTarget) -> DocketError {
         failure("Unsupported conversion from \(value.type.alias) to \(target.alias)")
     }
 
     /// `value` (not nullish) converted to `target`.
-    static func convert(_ value: BSONValue, to target: ConvertTarget) throws(DocketError) -> BSONValue {
+    static func convert(_ value: BSONValue, to target: ConvertTarget, options: ConvertOptions = ConvertOptions())
+        throws(DocketError) -> BSONValue
+    {
+        var value = value
+        if options.isBigEndian, case .binary(var binary) = value {
+            binary.bytes.reverse()
+            value = .binary(binary)
+        }
         switch target {
         case .double: return try toDouble(value)
-        case .string: return try toString(value)
+        case .string:
+            if case .binary(let binary) = value { return .string(try string(from: binary, format: options.format)) }
+            return try toString(value)
+        case .binData(let subtype): return try toBinData(value, subtype: subtype, options: options)
         case .objectID:
             switch value {
             case .objectID: return value
@@ -172,14 +267,17 @@ enum Conversion {
         return Int64(bitPattern: raw << shift) >> Int64(shift)
     }
 
+    /// mongod's `readSizedNumberFromBinData` failure (expression_convert.cpp).
     private static func binaryLengthFailure(_ b: BSONBinary, _ target: ConvertTarget) -> DocketError {
-        let hex = b.bytes.map { byte in
-            let digits = String(byte, radix: 16, uppercase: true)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
-        return failure(
-            "Failed to convert 'BinData(\(b.subtype.rawValue), \"\(hex)\")' to \(target.alias)",
-            "invalid length: \(b.bytes.count)")
+        DocketError(
+            .conversionFailure,
+            "Failed to convert '\(printed(b))' to number in $convert because of invalid length: \(b.bytes.count)",
+            operatorName: "$convert")
+    }
+
+    /// Binary data as messages show it: `BinData(0, "48656C6C6F")`.
+    static func printed(_ b: BSONBinary) -> String {
+        "BinData(\(b.subtype.rawValue), \"\(b.hexString.uppercased())\")"
     }
 
     private static func toDouble(_ value: BSONValue) throws(DocketError) -> BSONValue {
@@ -319,7 +417,6 @@ enum Conversion {
         case .datetime(let ms): return .string(CivilTime.isoString(milliseconds: ms))
         case .objectID(let id): return .string(id.hex)
         case .symbol(let s), .javascript(let s): return .string(s)
-        case .binary(let b): return .string(Data(b.bytes).base64EncodedString())
         default: throw unsupported(value, .string)
         }
     }
@@ -407,9 +504,12 @@ extension ExpressionParser {
                 case .toString: .string
                 case .toDate: .date
                 case .toBool: .bool
+                case .toUUID: .binData(.uuid)
                 default: .objectID
                 }
-            return ExpressionNode.convert(ConvertNode(input: arguments[0], target: target)).folded(when: arguments)
+            var node = ConvertNode(input: arguments[0], target: target)
+            node.impliedFormat = op == .toString ? .auto : op == .toUUID ? .uuid : nil
+            return ExpressionNode.convert(node).folded(when: arguments)
         }
     }
 
@@ -424,12 +524,16 @@ extension ExpressionParser {
         var to: ExpressionNode?
         var onError: ExpressionNode?
         var onNull: ExpressionNode?
+        var format: ExpressionNode?
+        var byteOrder: ExpressionNode?
         for (key, value) in spec {
             switch key {
             case "input": input = try parseOperand(value)
             case "to": to = try parseOperand(value)
             case "onError": onError = try parseOperand(value)
             case "onNull": onNull = try parseOperand(value)
+            case "format": format = try parseOperand(value)
+            case "byteOrder": byteOrder = try parseOperand(value)
             default:
                 throw DocketError(
                     .failedToParse, "$convert found an unknown argument: \(key)", operatorName: "$convert")
@@ -441,12 +545,13 @@ extension ExpressionParser {
         guard let to else {
             throw DocketError(.failedToParse, "Missing 'to' parameter to $convert", operatorName: "$convert")
         }
-        var node = ConvertNode(input: input, to: to, onError: onError, onNull: onNull)
+        var node = ConvertNode(
+            input: input, to: to, onError: onError, onNull: onNull, format: format, byteOrder: byteOrder)
         if case .constant(let toValue) = to, !Optional(toValue).isNullish {
             node.target = try ConvertTarget.resolve(toValue)
             node.to = nil
         }
-        let arguments = [input, to] + [onError, onNull].compactMap { $0 }
+        let arguments = [input, to] + [onError, onNull, format, byteOrder].compactMap { $0 }
         return ExpressionNode.convert(node).folded(when: arguments)
     }
 }
